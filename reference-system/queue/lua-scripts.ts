@@ -1,0 +1,40 @@
+import { readFileSync, readdirSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import path from 'node:path';
+import type { Cluster } from 'ioredis';
+import { queueKeys } from '../shared/queue-keys.ts';
+
+const LUA_DIR = fileURLToPath(new URL('../../lua/', import.meta.url));
+
+/** Every script gets the same eight keys of one concert, in this order (see lua/lib/common.lua). */
+export function scriptKeys(concertId: string): string[] {
+  const k = queueKeys(concertId);
+  return [k.policy, k.seq, k.waiting, k.ready, k.active, k.users, k.entries, k.stats];
+}
+
+export type ScriptReply = (string | number | null)[];
+
+/**
+ * Loads lua/*.lua, each prefixed with lua/lib/common.lua, as ioredis commands: ioredis sends
+ * EVALSHA and falls back to EVAL once per node, so a script costs one round trip.
+ */
+export function loadScripts(redis: Cluster) {
+  const common = readFileSync(path.join(LUA_DIR, 'lib', 'common.lua'), 'utf8');
+  const names = readdirSync(LUA_DIR).filter((f) => f.endsWith('.lua')).map((f) => f.slice(0, -4));
+  for (const name of names) {
+    const body = readFileSync(path.join(LUA_DIR, `${name}.lua`), 'utf8');
+    redis.defineCommand(commandName(name), { numberOfKeys: 8, lua: `${common}\n${body}` });
+  }
+  return {
+    names,
+    run(name: string, concertId: string, ...args: (string | number)[]): Promise<ScriptReply> {
+      const command = (redis as unknown as Record<string, (...a: unknown[]) => Promise<ScriptReply>>)[commandName(name)];
+      if (!command) throw new Error(`no Lua script named ${name}`);
+      return command.call(redis, ...scriptKeys(concertId), ...args);
+    },
+  };
+}
+
+export type QueueScripts = ReturnType<typeof loadScripts>;
+
+const commandName = (file: string) => `queue_${file.replace(/[^a-z0-9]/gi, '_')}`;

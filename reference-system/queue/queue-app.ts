@@ -1,0 +1,29 @@
+import type { Cluster } from 'ioredis';
+import { createHttpApp } from '../shared/http-app.ts';
+import { unavailable } from '../shared/errors.ts';
+import type { Logger } from '../shared/logger.ts';
+import { createMetrics } from '../shared/metrics.ts';
+import type { TokenCodec } from '../shared/queue-token.ts';
+import { isRedisUnavailable } from '../shared/redis.ts';
+import { loadScripts } from './lua-scripts.ts';
+import { registerQueueRoutes } from './queue-routes.ts';
+import { createQueueService } from './queue-service.ts';
+
+export type QueueAppDeps = { redis: Cluster; tokens: TokenCodec; logger: Logger };
+
+/** The queue service as a Koa app; it listens only from main.ts (or a test). */
+export function createQueueApp(deps: QueueAppDeps) {
+  const { redis, tokens, logger } = deps;
+  const metrics = createMetrics('queue');
+  const scripts = loadScripts(redis);
+  const service = createQueueService({ scripts, tokens });
+
+  const { router, finish } = createHttpApp({
+    logger,
+    metrics,
+    readiness: [{ name: 'redis', check: () => redis.ping() }],
+    translateError: (e) => (isRedisUnavailable(e) ? unavailable('the waiting room is briefly unavailable, retry shortly') : undefined),
+  });
+  registerQueueRoutes(router, { service, tokens });
+  return { app: finish(), service, metrics };
+}

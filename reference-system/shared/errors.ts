@@ -1,0 +1,17 @@
+/** An error the HTTP layer turns into `{"error": {"code", "message"}}` with a status. */
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly headers: Record<string, string> = {},
+  ) {
+    super(message);
+    this.name = 'ApiError';
+  }
+}
+
+export const validationFailed = (message: string) => new ApiError(400, 'VALIDATION_FAILED', message);
+export const notFound = (code: string, message: string) => new ApiError(404, code, message);
+export const conflict = (code: string, message: string) => new ApiError(409, code, message);
+export const unavailable = (message: string) => new ApiError(503, 'SERVICE_UNAVAILABLE', message);

@@ -1,0 +1,39 @@
+import { envInt } from './config.ts';
+
+/** Per-concert waiting-room policy, stored in the concert's policy hash in Redis. */
+export type QueuePolicy = {
+  activeLimit: number;
+  admitPerSecond: number;
+  readyTtlSeconds: number;
+  activeIdleSeconds: number;
+  holdSeconds: number;
+};
+
+export function defaultQueuePolicy(): QueuePolicy {
+  return {
+    activeLimit: envInt('DEFAULT_ACTIVE_LIMIT', 1000),
+    admitPerSecond: envInt('DEFAULT_ADMIT_PER_SECOND', 200),
+    readyTtlSeconds: envInt('DEFAULT_READY_TTL_SECONDS', 60),
+    activeIdleSeconds: envInt('DEFAULT_ACTIVE_IDLE_SECONDS', 300),
+    holdSeconds: envInt('DEFAULT_HOLD_SECONDS', 300),
+  };
+}
+
+export const POLICY_LIMITS: Record<keyof QueuePolicy, [number, number]> = {
+  activeLimit: [1, 1_000_000],
+  admitPerSecond: [1, 100_000],
+  readyTtlSeconds: [1, 86_400],
+  activeIdleSeconds: [1, 86_400],
+  holdSeconds: [1, 86_400],
+};
+
+export function parsePolicy(hash: Record<string, string>, fallback: QueuePolicy): QueuePolicy {
+  const read = (k: keyof QueuePolicy) => (hash[k] === undefined ? fallback[k] : Number(hash[k]));
+  return {
+    activeLimit: read('activeLimit'),
+    admitPerSecond: read('admitPerSecond'),
+    readyTtlSeconds: read('readyTtlSeconds'),
+    activeIdleSeconds: read('activeIdleSeconds'),
+    holdSeconds: read('holdSeconds'),
+  };
+}

@@ -1,0 +1,44 @@
+import { applyTestcontainersDefaults, assertContainerRuntime, startTestEnvironment, type EnvironmentInfo } from '../support/environment/test-environment.ts';
+import { startReferenceSystem } from '../support/environment/reference-system.ts';
+
+export type ManagedTarget = {
+  info: EnvironmentInfo;
+  queueInstances: number;
+  /** E2E_* variables that point the suite (or a person) at this target. */
+  env: Record<string, string>;
+  stop(): Promise<void>;
+};
+
+/** Containers plus the reference system, as `npm run e2e` and `npm run stack` use them. */
+export async function startManagedTarget(log: (line: string) => void, logDir: string): Promise<ManagedTarget> {
+  applyTestcontainersDefaults();
+  await assertContainerRuntime();
+  log('starting Redis Cluster (3 masters + 3 replicas) and PostgreSQL in containers');
+  const environment = await startTestEnvironment(log);
+  try {
+    log('starting the reference system: payment gateway stub, core, 2 queue instances');
+    const system = await startReferenceSystem({ environment: environment.info, logDir });
+    const { endpoints } = system;
+    return {
+      info: environment.info,
+      queueInstances: endpoints.queueUrls.length,
+      env: {
+        E2E_TARGET: 'managed',
+        E2E_CORE_URL: endpoints.coreUrl,
+        E2E_QUEUE_URLS: endpoints.queueUrls.join(','),
+        E2E_GATEWAY_URL: endpoints.gatewayUrl,
+        E2E_ADMIN_TOKEN: endpoints.adminToken,
+        E2E_DATABASE_URL: environment.info.databaseUrl,
+        E2E_REDIS_NODES: environment.info.redisNodes,
+        E2E_REDIS_NAT_MAP: environment.info.redisNatMap,
+      },
+      async stop() {
+        await system.stop();
+        await environment.stop();
+      },
+    };
+  } catch (error) {
+    await environment.stop();
+    throw error;
+  }
+}

@@ -1,0 +1,193 @@
+import { GenericContainer, Network, Wait, type StartedNetwork, type StartedTestContainer } from 'testcontainers';
+import { Cluster, Redis } from 'ioredis';
+
+const REDIS_PORT = 6379;
+
+export type RedisNode = {
+  container: StartedTestContainer;
+  /** Address inside the Docker network, as the cluster announces it. */
+  internal: { host: string; port: number };
+  /** Address this process reaches it on (127.0.0.1 and the mapped port). */
+  external: { host: string; port: number };
+};
+
+export type ClusterLayout = { masters: number; replicas: number; nodes: number };
+
+/**
+ * A Redis Cluster of `masters` masters with one replica each, one container per node on a
+ * private network. Start it with `new RedisClusterContainer(image).start()`.
+ */
+export class RedisClusterContainer {
+  private masters = 3;
+  private nodeTimeoutMs = 2000;
+  private labels: Record<string, string> = {};
+
+  constructor(private readonly image: string) {}
+
+  withMasters(count: number): this {
+    this.masters = count;
+    return this;
+  }
+
+  /** cluster-node-timeout: how long a master may be silent before its replica takes over. */
+  withNodeTimeout(ms: number): this {
+    this.nodeTimeoutMs = ms;
+    return this;
+  }
+
+  withLabels(labels: Record<string, string>): this {
+    this.labels = { ...this.labels, ...labels };
+    return this;
+  }
+
+  async start(): Promise<StartedRedisCluster> {
+    const network = await new Network().start();
+    const started: StartedTestContainer[] = [];
+    try {
+      const total = this.masters * 2;
+      const containers = await Promise.all(
+        Array.from({ length: total }, (_, i) =>
+          new GenericContainer(this.image)
+            .withNetwork(network)
+            .withNetworkAliases(`redis-${i}`)
+            .withLabels(this.labels)
+            .withExposedPorts(REDIS_PORT)
+            .withCommand([
+              'redis-server',
+              '--port', String(REDIS_PORT),
+              '--protected-mode', 'no',
+              '--cluster-enabled', 'yes',
+              '--cluster-config-file', 'nodes.conf',
+              '--cluster-node-timeout', String(this.nodeTimeoutMs),
+              '--appendonly', 'no',
+              '--save', '',
+              '--repl-diskless-sync', 'yes',
+              '--repl-diskless-sync-delay', '0',
+              '--maxmemory-policy', 'noeviction',
+            ])
+            .withWaitStrategy(Wait.forLogMessage(/Ready to accept connections/))
+            .start()
+            .then((c) => {
+              started.push(c);
+              return c;
+            }),
+        ),
+      );
+      const nodes: RedisNode[] = containers.map((container) => ({
+        container,
+        internal: { host: container.getIpAddress(network.getName()), port: REDIS_PORT },
+        external: { host: '127.0.0.1', port: container.getMappedPort(REDIS_PORT) },
+      }));
+
+      const create = await containers[0].exec([
+        'redis-cli', '--cluster', 'create',
+        ...nodes.map((n) => `${n.internal.host}:${n.internal.port}`),
+        '--cluster-replicas', '1', '--cluster-yes',
+      ]);
+      if (create.exitCode !== 0) throw new Error(`redis-cli --cluster create failed:\n${create.output}`);
+
+      const cluster = new StartedRedisCluster(network, nodes, this.masters);
+      await cluster.waitUntilHealthy(30_000);
+      return cluster;
+    } catch (error) {
+      await Promise.allSettled(started.map((c) => c.stop({ remove: true, removeVolumes: true })));
+      await network.stop().catch(() => undefined);
+      throw error;
+    }
+  }
+}
+
+export class StartedRedisCluster {
+  constructor(
+    readonly network: StartedNetwork,
+    readonly nodes: RedisNode[],
+    private readonly expectedMasters: number,
+  ) {}
+
+  /** Seed nodes for a client on this host. */
+  getSeedNodes(): { host: string; port: number }[] {
+    return this.nodes.map((n) => n.external);
+  }
+
+  /** ioredis natMap: announced container address → reachable 127.0.0.1 address. */
+  getNatMap(): Record<string, { host: string; port: number }> {
+    return Object.fromEntries(this.nodes.map((n) => [`${n.internal.host}:${n.internal.port}`, n.external]));
+  }
+
+  createClient(): Cluster {
+    return new Cluster(this.getSeedNodes(), { natMap: this.getNatMap(), redisOptions: { connectTimeout: 2000 } });
+  }
+
+  /** A plain client to one node, for CLUSTER/INFO commands. */
+  connectNode(node: RedisNode): Redis {
+    return new Redis({ ...node.external, lazyConnect: true, maxRetriesPerRequest: 1, connectTimeout: 1000 });
+  }
+
+  /** Masters and replicas as the nodes currently see them. */
+  async layout(): Promise<ClusterLayout> {
+    const client = this.connectNode(this.nodes[0]);
+    try {
+      const flags = String(await client.call('CLUSTER', 'NODES')).trim().split('\n').map((l) => l.split(' ')[2]);
+      return {
+        nodes: flags.length,
+        masters: flags.filter((f) => f.includes('master') && !f.includes('fail')).length,
+        replicas: flags.filter((f) => f.includes('slave') && !f.includes('fail')).length,
+      };
+    } finally {
+      client.disconnect();
+    }
+  }
+
+  /**
+   * Healthy means: every reachable node says cluster_state:ok and knows all nodes, there are
+   * `expectedMasters` masters and as many replicas, and every replica's link to its master is
+   * up. "All slots covered" alone is not enough: replicas can be invisible for a while.
+   */
+  async waitUntilHealthy(timeoutMs: number, nodes: RedisNode[] = this.nodes): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    let last = 'not checked yet';
+    while (Date.now() < deadline) {
+      last = await this.healthProblem(nodes);
+      if (!last) return;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    throw new Error(`Redis Cluster not healthy after ${timeoutMs} ms: ${last}`);
+  }
+
+  private async healthProblem(nodes: RedisNode[]): Promise<string> {
+    for (const node of nodes) {
+      const client = this.connectNode(node);
+      try {
+        await client.connect();
+        const info = String(await client.call('CLUSTER', 'INFO'));
+        if (!info.includes('cluster_state:ok')) return `${node.internal.host} reports cluster_state not ok`;
+        const known = Number(/cluster_known_nodes:(\d+)/.exec(info)?.[1]);
+        if (known !== nodes.length) return `${node.internal.host} knows ${known} of ${nodes.length} nodes`;
+        const lines = String(await client.call('CLUSTER', 'NODES')).trim().split('\n');
+        const flags = lines.map((l) => l.split(' ')[2]);
+        if (flags.some((f) => f.includes('fail') || f.includes('handshake') || f.includes('noaddr'))) {
+          return `${node.internal.host} sees nodes failing or in handshake`;
+        }
+        const masters = flags.filter((f) => f.includes('master')).length;
+        const replicas = flags.filter((f) => f.includes('slave')).length;
+        if (masters !== this.expectedMasters || replicas !== nodes.length - this.expectedMasters) {
+          return `${node.internal.host} sees ${masters} masters and ${replicas} replicas`;
+        }
+        const replication = String(await client.info('replication'));
+        if (replication.includes('role:slave') && !replication.includes('master_link_status:up')) {
+          return `replica ${node.internal.host} has its master link down`;
+        }
+      } catch (error) {
+        return `${node.internal.host}: ${(error as Error).message}`;
+      } finally {
+        client.disconnect();
+      }
+    }
+    return '';
+  }
+
+  async stop(): Promise<void> {
+    await Promise.allSettled(this.nodes.map((n) => n.container.stop({ remove: true, removeVolumes: true, timeout: 1 })));
+    await this.network.stop().catch(() => undefined);
+  }
+}

@@ -1,0 +1,156 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createWriteStream, mkdirSync } from 'node:fs';
+import { createServer } from 'node:net';
+import path from 'node:path';
+import { randomBytes } from 'node:crypto';
+import type { EnvironmentInfo } from './test-environment.ts';
+
+const ROOT = path.resolve(import.meta.dirname, '..', '..');
+
+export type ServiceName = 'core' | 'queue-1' | 'queue-2' | 'payment-gateway';
+
+export type ServiceProcess = {
+  name: ServiceName;
+  url: string;
+  port: number;
+  child: ChildProcess;
+  env: Record<string, string>;
+};
+
+export type Endpoints = {
+  coreUrl: string;
+  queueUrls: string[];
+  gatewayUrl: string;
+  adminToken: string;
+};
+
+export type StartedReferenceSystem = {
+  endpoints: Endpoints;
+  services: ServiceProcess[];
+  /** Starts a stopped or killed service again, same port and settings. */
+  restart(name: ServiceName): Promise<void>;
+  stop(): Promise<void>;
+};
+
+type Options = {
+  environment: EnvironmentInfo;
+  logDir: string;
+  /** Extra env for every service (e.g. short promoter interval for scenarios). */
+  extraEnv?: Record<string, string>;
+};
+
+/**
+ * Starts the reference system as child processes against a running environment: the payment
+ * gateway stub, the core service and two queue instances sharing the cluster. Ready means every
+ * /health/ready answers 200.
+ */
+export async function startReferenceSystem(options: Options): Promise<StartedReferenceSystem> {
+  mkdirSync(options.logDir, { recursive: true });
+  const adminToken = process.env.E2E_ADMIN_TOKEN || randomBytes(24).toString('base64url');
+  const common: Record<string, string> = {
+    REDIS_CLUSTER_NODES: options.environment.redisNodes,
+    REDIS_NAT_MAP: options.environment.redisNatMap,
+    QUEUE_TOKEN_SECRET: randomBytes(32).toString('base64url'),
+    ADMIN_TOKEN: adminToken,
+    ...options.extraEnv,
+  };
+  const ports = await Promise.all([freePort(), freePort(), freePort(), freePort()]);
+  const gatewayUrl = `http://127.0.0.1:${ports[0]}`;
+  const specs: { name: ServiceName; entry: string; port: number; env: Record<string, string> }[] = [
+    { name: 'payment-gateway', entry: 'payment-gateway/main.ts', port: ports[0], env: {} },
+    {
+      name: 'core',
+      entry: 'core/main.ts',
+      port: ports[1],
+      env: { ...common, DATABASE_URL: options.environment.databaseUrl, PAYMENT_GATEWAY_URL: gatewayUrl },
+    },
+    { name: 'queue-1', entry: 'queue/main.ts', port: ports[2], env: common },
+    { name: 'queue-2', entry: 'queue/main.ts', port: ports[3], env: common },
+  ];
+
+  const services: ServiceProcess[] = [];
+  const launch = async (spec: (typeof specs)[number]) => {
+    const env = { ...spec.env, PORT: String(spec.port), SERVICE_NAME: spec.name };
+    const child = spawnService(spec.entry, env, path.join(options.logDir, `${spec.name}.log`));
+    const service: ServiceProcess = { name: spec.name, url: `http://127.0.0.1:${spec.port}`, port: spec.port, child, env };
+    await waitUntilReady(service, 30_000);
+    return service;
+  };
+
+  try {
+    for (const spec of specs) services.push(await launch(spec));
+  } catch (error) {
+    await Promise.all(services.map(stopService));
+    throw error;
+  }
+
+  const byName = (name: ServiceName) => services.find((s) => s.name === name)!;
+  return {
+    endpoints: {
+      coreUrl: byName('core').url,
+      queueUrls: [byName('queue-1').url, byName('queue-2').url],
+      gatewayUrl,
+      adminToken,
+    },
+    services,
+    async restart(name) {
+      const index = services.findIndex((s) => s.name === name);
+      await stopService(services[index]);
+      services[index] = await launch(specs.find((s) => s.name === name)!);
+    },
+    async stop() {
+      await Promise.all(services.map(stopService));
+    },
+  };
+}
+
+function spawnService(entry: string, env: Record<string, string>, logFile: string): ChildProcess {
+  const log = createWriteStream(logFile, { flags: 'a' });
+  const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'reference-system', entry)], {
+    cwd: ROOT,
+    env: { PATH: process.env.PATH ?? '', NODE_ENV: 'production', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  child.stdout!.pipe(log);
+  child.stderr!.pipe(log);
+  return child;
+}
+
+async function waitUntilReady(service: ServiceProcess, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (service.child.exitCode !== null) {
+      throw new Error(`${service.name} exited with code ${service.child.exitCode} while starting; see its log in reports/logs/`);
+    }
+    try {
+      const res = await fetch(`${service.url}/health/ready`, { signal: AbortSignal.timeout(1000) });
+      if (res.status === 200) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`${service.name} not ready within ${timeoutMs} ms; see its log in reports/logs/`);
+}
+
+export async function stopService(service: ServiceProcess): Promise<void> {
+  const child = service.child;
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  child.kill('SIGTERM');
+  const timer = setTimeout(() => child.kill('SIGKILL'), 5_000);
+  await exited;
+  clearTimeout(timer);
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.unref();
+    server.on('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const port = (server.address() as { port: number }).port;
+      server.close(() => resolve(port));
+    });
+  });
+}

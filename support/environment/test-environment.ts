@@ -1,0 +1,104 @@
+import { getContainerRuntimeClient } from 'testcontainers';
+import { images, OWNER_PID_LABEL, RUN_LABEL } from './images.ts';
+import { startPostgres, type StartedPostgreSqlContainer } from './postgres.ts';
+import { RedisClusterContainer, type StartedRedisCluster } from './redis-cluster.ts';
+import { removeOrphansOfDeadRuns, removeSessionResources } from './cleanup.ts';
+
+export type EnvironmentInfo = {
+  redisImage: string;
+  postgresImage: string;
+  postgresVersion: string;
+  cluster: { masters: number; replicas: number; nodes: number };
+  redisNodes: string;
+  redisNatMap: string;
+  databaseUrl: string;
+};
+
+export type TestEnvironment = {
+  redis: StartedRedisCluster;
+  postgres: StartedPostgreSqlContainer;
+  info: EnvironmentInfo;
+  stop(): Promise<void>;
+};
+
+/**
+ * On a machine where Docker is local, containers are reached on 127.0.0.1 (Testcontainers
+ * would otherwise pick the docker0 gateway). Call before anything talks to Docker.
+ */
+export function applyTestcontainersDefaults(): void {
+  const dockerHost = process.env.DOCKER_HOST;
+  if (!process.env.TESTCONTAINERS_HOST_OVERRIDE && (!dockerHost || dockerHost.startsWith('unix://'))) {
+    process.env.TESTCONTAINERS_HOST_OVERRIDE = '127.0.0.1';
+  }
+}
+
+/** Fails within seconds, with what to do, when no container runtime answers. */
+export async function assertContainerRuntime(timeoutMs = 15_000): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    await Promise.race([
+      getContainerRuntimeClient(),
+      new Promise((_, reject) => {
+        timer = setTimeout(() => reject(new Error(`no answer within ${timeoutMs / 1000} s`)), timeoutMs);
+      }),
+    ]);
+  } catch (error) {
+    throw new Error(
+      `No container runtime answers (${(error as Error).message}).\n` +
+        '  Start Docker, or on a Debian/Ubuntu machine without registry access run as root:\n' +
+        '    eval "$(bash scripts/offline-images.sh)"\n' +
+        '  which installs and starts Docker, builds local Redis/PostgreSQL images and prints the env vars to use.',
+    );
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** Redis Cluster (3 masters + 3 replicas) and PostgreSQL 15, started in parallel. */
+export async function startTestEnvironment(log: (line: string) => void = () => undefined): Promise<TestEnvironment> {
+  const labels = { [RUN_LABEL]: 'e2e', [OWNER_PID_LABEL]: String(process.pid) };
+  const orphans = await removeOrphansOfDeadRuns();
+  if (orphans) log(`removed ${orphans} container(s) left behind by an earlier, killed run`);
+
+  const started = Date.now();
+  const [redis, postgres] = await Promise.allSettled([
+    new RedisClusterContainer(images.redis).withMasters(3).withNodeTimeout(2000).withLabels(labels).start(),
+    startPostgres(images.postgres, labels),
+  ]);
+  if (redis.status === 'rejected' || postgres.status === 'rejected') {
+    await removeSessionResources();
+    throw redis.status === 'rejected' ? redis.reason : (postgres as PromiseRejectedResult).reason;
+  }
+  const cluster = redis.value;
+  const pg = postgres.value;
+  const version = await pg.exec(['psql', '-U', 'tickets', '-d', 'tickets', '-Atc', 'SHOW server_version']);
+  const info: EnvironmentInfo = {
+    redisImage: images.redis,
+    postgresImage: images.postgres,
+    postgresVersion: version.output.trim(),
+    cluster: await cluster.layout(),
+    redisNodes: cluster.getSeedNodes().map((n) => `${n.host}:${n.port}`).join(','),
+    redisNatMap: JSON.stringify(
+      Object.fromEntries(Object.entries(cluster.getNatMap()).map(([from, to]) => [from, `${to.host}:${to.port}`])),
+    ),
+    databaseUrl: pg.getConnectionUri(),
+  };
+  log(
+    `environment up in ${((Date.now() - started) / 1000).toFixed(1)} s: Redis Cluster ` +
+      `${info.cluster.masters} masters + ${info.cluster.replicas} replicas, PostgreSQL ${info.postgresVersion}`,
+  );
+
+  let stopped = false;
+  return {
+    redis: cluster,
+    postgres: pg,
+    info,
+    async stop() {
+      if (stopped) return;
+      stopped = true;
+      await Promise.allSettled([cluster.stop(), pg.stop({ remove: true, removeVolumes: true, timeout: 1 })]);
+      // Whatever the graceful stop missed (a container a fault test restarted, a network).
+      await removeSessionResources();
+    },
+  };
+}

@@ -1,0 +1,13 @@
+import type { ApiClient } from './http/api-client.ts';
+
+const tokenHeader = (token?: string): Record<string, string> => (token === undefined ? {} : { 'x-queue-token': token });
+
+/** Queue service calls, against one chosen instance. */
+export const queueApi = {
+  enter(api: ApiClient, baseUrl: string, body: unknown) {
+    return api.send('POST', `${baseUrl}/api/v1/queue/enter`, { body });
+  },
+  status(api: ApiClient, baseUrl: string, token?: string) {
+    return api.send('GET', `${baseUrl}/api/v1/queue/status`, { headers: tokenHeader(token) });
+  },
+};
