@@ -4,6 +4,7 @@ Feature: Entering the waiting room
 
   Background:
     Given a concert with 100 seats is on sale
+    And admission to the concert is paused
 
   @smoke
   Scenario: A fan who enters is told their place in the queue

@@ -12,3 +12,8 @@ Given('a concert with {int} seats is on sale', async function (this: TicketWorld
   });
   assert.equal(res.status, 201, `creating the concert answered ${res.status}: ${JSON.stringify(res.body)}`);
 });
+
+Given('admission to the concert is paused', async function (this: TicketWorld) {
+  const res = await adminApi.pauseAdmission(this.api, this.queueUrl(), this.concertId());
+  assert.equal(res.status, 204, `pausing answered ${res.status}: ${JSON.stringify(res.body)}`);
+});

@@ -1,5 +1,6 @@
 import { env, envInt, redisSettings, secretEnv } from '../shared/config.ts';
 import { createLogger } from '../shared/logger.ts';
+import { defaultQueuePolicy } from '../shared/queue-policy.ts';
 import { createTokenCodec } from '../shared/queue-token.ts';
 import { connectCluster } from '../shared/redis.ts';
 import { serve } from '../shared/serve.ts';
@@ -7,6 +8,20 @@ import { createQueueApp } from './queue-app.ts';
 
 const logger = createLogger(env('SERVICE_NAME', 'queue'));
 const redis = connectCluster(redisSettings());
-const { app } = createQueueApp({ redis, tokens: createTokenCodec(secretEnv('QUEUE_TOKEN_SECRET')), logger });
+const { app, promoter } = createQueueApp({
+  redis,
+  tokens: createTokenCodec(secretEnv('QUEUE_TOKEN_SECRET')),
+  logger,
+  adminToken: secretEnv('ADMIN_TOKEN', 16),
+  defaultPolicy: defaultQueuePolicy(),
+  promoter: { intervalMs: envInt('PROMOTER_INTERVAL_MS', 1000), batch: envInt('PROMOTER_BATCH', 500) },
+});
 
-serve(app, { port: envInt('PORT', 8081), logger, onClose: () => redis.quit() });
+serve(app, {
+  port: envInt('PORT', 8081),
+  logger,
+  onClose: async () => {
+    promoter?.stop();
+    await redis.quit();
+  },
+});

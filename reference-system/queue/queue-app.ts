@@ -5,11 +5,21 @@ import type { Logger } from '../shared/logger.ts';
 import { createMetrics } from '../shared/metrics.ts';
 import type { TokenCodec } from '../shared/queue-token.ts';
 import { isRedisUnavailable } from '../shared/redis.ts';
-import { loadScripts } from './lua-scripts.ts';
+import { loadScripts } from '../shared/queue-scripts.ts';
+import { startPromoter, type PromoterOptions } from './promoter.ts';
+import { registerQueueAdminRoutes } from './queue-admin-routes.ts';
 import { registerQueueRoutes } from './queue-routes.ts';
+import type { QueuePolicy } from '../shared/queue-policy.ts';
 import { createQueueService } from './queue-service.ts';
 
-export type QueueAppDeps = { redis: Cluster; tokens: TokenCodec; logger: Logger };
+export type QueueAppDeps = {
+  redis: Cluster;
+  tokens: TokenCodec;
+  logger: Logger;
+  adminToken: string;
+  defaultPolicy: QueuePolicy;
+  promoter?: PromoterOptions;
+};
 
 /** The queue service as a Koa app; it listens only from main.ts (or a test). */
 export function createQueueApp(deps: QueueAppDeps) {
@@ -25,5 +35,7 @@ export function createQueueApp(deps: QueueAppDeps) {
     translateError: (e) => (isRedisUnavailable(e) ? unavailable('the waiting room is briefly unavailable, retry shortly') : undefined),
   });
   registerQueueRoutes(router, { service, tokens });
-  return { app: finish(), service, metrics };
+  registerQueueAdminRoutes(router, { redis, adminToken: deps.adminToken, defaultPolicy: deps.defaultPolicy });
+  const promoter = deps.promoter ? startPromoter({ redis, scripts, logger }, deps.promoter) : undefined;
+  return { app: finish(), service, metrics, promoter };
 }

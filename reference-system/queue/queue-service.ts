@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { ApiError, notFound } from '../shared/errors.ts';
+import { tokenExpired } from '../shared/queue-access.ts';
 import type { TokenClaims, TokenCodec } from '../shared/queue-token.ts';
-import type { QueueScripts, ScriptReply } from './lua-scripts.ts';
+import type { QueueScripts, ScriptReply } from '../shared/queue-scripts.ts';
 
 export type EntryState = 'WAITING' | 'READY' | 'ACTIVE';
 
@@ -41,12 +42,23 @@ export function createQueueService(deps: { scripts: QueueScripts; tokens: TokenC
       if (state === 'GONE') throw tokenExpired();
       return view(state, position, totalWaiting, deadline, rate);
     },
+
+    async activate(claims: TokenClaims): Promise<{ status: 'ACTIVE'; expiresAt: string }> {
+      const [outcome, deadline] = await scripts.run('activate', claims.concertId, claims.entryId, claims.userId);
+      if (outcome === 'GONE') throw tokenExpired();
+      if (outcome === 'NOT_READY') throw new ApiError(409, 'NOT_READY', 'still waiting: activate once the status is READY');
+      return { status: 'ACTIVE', expiresAt: new Date(Number(deadline)).toISOString() };
+    },
+
+    async exit(claims: TokenClaims): Promise<void> {
+      const [outcome] = await scripts.run('finish', claims.concertId, claims.entryId, claims.userId, 'exited');
+      if (outcome === 'GONE') throw tokenExpired();
+    },
   };
 }
 
 export type QueueService = ReturnType<typeof createQueueService>;
 
-export const tokenExpired = () => new ApiError(410, 'TOKEN_EXPIRED', 'this queue token has expired or was ended');
 
 function view(...[state, position, totalWaiting, deadline, rate]: ScriptReply): EntryView {
   const pos = position === null ? null : Number(position);

@@ -2,7 +2,7 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 import type { Cluster } from 'ioredis';
-import { queueKeys } from '../shared/queue-keys.ts';
+import { queueKeys } from './queue-keys.ts';
 
 const LUA_DIR = fileURLToPath(new URL('../../lua/', import.meta.url));
 

@@ -1,0 +1,13 @@
+-- Turn an admitted (READY) entry into an ACTIVE one; idempotent for an ACTIVE entry.
+-- ARGV[1] entryId, ARGV[2] userId the token was issued to
+-- Returns {'ACTIVE', deadline} | {'NOT_READY'} | {'GONE'}
+local entry_id, user_id = ARGV[1], ARGV[2]
+if redis.call('HGET', K_ENTRIES, entry_id) ~= user_id then return {'GONE'} end
+local now = now_ms()
+local state = entry_state(entry_id, now)
+if not state then return {'GONE'} end
+if state == 'WAITING' then return {'NOT_READY'} end
+local deadline = now + tonumber(redis.call('HGET', K_POLICY, 'activeIdleSeconds')) * 1000
+if state == 'READY' then redis.call('ZREM', K_READY, entry_id) end
+redis.call('ZADD', K_ACTIVE, deadline, entry_id)
+return {'ACTIVE', deadline}

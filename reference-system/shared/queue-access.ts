@@ -1,0 +1,44 @@
+import type { Context } from 'koa';
+import { ApiError } from './errors.ts';
+import type { QueueScripts } from './queue-scripts.ts';
+import type { TokenClaims, TokenCodec } from './queue-token.ts';
+
+export const TOKEN_HEADER = 'x-queue-token';
+
+/** The claims of the request's queue token, or 401 TOKEN_MISSING / TOKEN_INVALID. */
+export function requireToken(ctx: Context, tokens: TokenCodec): TokenClaims {
+  const raw = ctx.get(TOKEN_HEADER);
+  if (!raw) throw new ApiError(401, 'TOKEN_MISSING', 'X-Queue-Token header is required');
+  const claims = tokens.verify(raw);
+  if (!claims) throw new ApiError(401, 'TOKEN_INVALID', 'X-Queue-Token is not a valid queue token');
+  return claims;
+}
+
+export const tokenExpired = () => new ApiError(410, 'TOKEN_EXPIRED', 'this queue token has expired or was ended');
+
+/**
+ * How the core service checks a queue token: the signature locally, the ACTIVE state in Redis
+ * (which also slides the idle deadline), and the concert the call is about.
+ */
+export function createQueueAccess(deps: { scripts: QueueScripts; tokens: TokenCodec }) {
+  const { scripts, tokens } = deps;
+  return {
+    async requireActive(ctx: Context, concertId?: string): Promise<TokenClaims> {
+      const claims = requireToken(ctx, tokens);
+      if (concertId !== undefined && claims.concertId !== concertId) {
+        throw new ApiError(403, 'TOKEN_WRONG_CONCERT', 'this queue token is for another concert');
+      }
+      const [state] = await scripts.run('touch', claims.concertId, claims.entryId, claims.userId);
+      if (state === 'GONE') throw tokenExpired();
+      if (state !== 'ACTIVE') throw new ApiError(403, 'TOKEN_NOT_ACTIVE', `the queue entry is ${state}, not ACTIVE`);
+      return claims;
+    },
+
+    /** Ends the entry after a completed booking, freeing its slot at once. */
+    async complete(claims: TokenClaims): Promise<void> {
+      await scripts.run('finish', claims.concertId, claims.entryId, claims.userId, 'completed');
+    },
+  };
+}
+
+export type QueueAccess = ReturnType<typeof createQueueAccess>;
