@@ -1,5 +1,6 @@
-import { Then, When } from '@cucumber/cucumber';
+import { Given, Then, When } from '@cucumber/cucumber';
 import assert from 'node:assert/strict';
+import { becomeActive } from '../support/journeys.ts';
 import { queueApi } from '../support/queue-api.ts';
 import type { TicketWorld } from '../support/world.ts';
 
@@ -37,4 +38,8 @@ Then('{word} is {word} at position {int}', async function (this: TicketWorld, na
 Then('{word} keeps the same token', function (this: TicketWorld, name: string) {
   const fan = this.fan(name);
   assert.equal((this.last?.body as EntryBody).token, fan.token);
+});
+
+Given('{word} has been let in and is active', async function (this: TicketWorld, name: string) {
+  await becomeActive(this, name);
 });

@@ -10,4 +10,10 @@ export const queueApi = {
   status(api: ApiClient, baseUrl: string, token?: string) {
     return api.send('GET', `${baseUrl}/api/v1/queue/status`, { headers: tokenHeader(token) });
   },
+  activate(api: ApiClient, baseUrl: string, token?: string) {
+    return api.send('POST', `${baseUrl}/api/v1/queue/activate`, { headers: tokenHeader(token) });
+  },
+  exit(api: ApiClient, baseUrl: string, token?: string) {
+    return api.send('DELETE', `${baseUrl}/api/v1/queue/token`, { headers: tokenHeader(token) });
+  },
 };
