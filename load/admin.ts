@@ -1,0 +1,57 @@
+import type { LoadHttp } from './engine/http.ts';
+import type { LoadTarget } from './target.ts';
+
+/**
+ * Admin calls that set the stage for a scenario. They throw: a scenario cannot run on a
+ * stage it failed to set.
+ */
+export function adminClient(http: LoadHttp, target: LoadTarget) {
+  const auth = { authorization: `Bearer ${target.adminToken}` };
+  const must = async (what: string, reply: Promise<{ status: number; body: unknown }>) => {
+    const r = await reply;
+    if (r.status < 200 || r.status >= 300) throw new Error(`${what} failed: ${r.status} ${JSON.stringify(r.body)}`);
+    return r.body;
+  };
+  const queue = target.queueUrls[0];
+  return {
+    createConcert(concertId: string, seatCount: number, price = 5000) {
+      return must(
+        `creating concert ${concertId}`,
+        http.call('admin', target.coreUrl, {
+          method: 'POST',
+          path: '/admin/concerts',
+          headers: auth,
+          body: { concertId, name: `load test ${concertId}`, seatCount, price },
+          expect: [201],
+          json: true,
+        }),
+      );
+    },
+    setPolicy(concertId: string, policy: Record<string, number>) {
+      return must(
+        `setting the queue policy of ${concertId}`,
+        http.call('admin', queue, { method: 'PUT', path: `/admin/concerts/${concertId}/queue-policy`, headers: auth, body: policy, expect: [200], json: true }),
+      );
+    },
+    pause(concertId: string) {
+      return must(`pausing ${concertId}`, http.call('admin', queue, { method: 'POST', path: `/admin/concerts/${concertId}/queue/pause`, headers: auth, expect: [204] }));
+    },
+    resume(concertId: string) {
+      return must(`resuming ${concertId}`, http.call('admin', queue, { method: 'POST', path: `/admin/concerts/${concertId}/queue/resume`, headers: auth, expect: [204] }));
+    },
+    async stats(concertId: string): Promise<QueueStats> {
+      return (await must(
+        `reading queue stats of ${concertId}`,
+        http.call('admin', queue, { method: 'GET', path: `/admin/concerts/${concertId}/queue`, headers: auth, expect: [200], json: true }),
+      )) as QueueStats;
+    },
+    gatewayBehavior(mode: 'approve' | 'decline' | 'timeout' | 'error', delayMs = 0) {
+      return must(
+        'steering the payment gateway',
+        http.call('admin', target.gatewayUrl, { method: 'PUT', path: '/__control/behavior', body: { mode, delayMs }, expect: [200, 204] }),
+      );
+    },
+  };
+}
+
+export type QueueStats = { waiting: number; ready: number; active: number; entered: number; exited: number; expired: number; completed: number };

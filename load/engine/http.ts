@@ -1,0 +1,100 @@
+import { Pool } from 'undici';
+import type { Recorder } from '../metrics/recorder.ts';
+
+export type HttpOptions = {
+  /** Sockets per origin: enough that requests rarely wait for a free one in the client. */
+  connections: number;
+  /** Requests in flight per socket; 1 = no pipelining (no head-of-line blocking in latency). */
+  pipelining: number;
+  /** Bounds every request, so a stuck server cannot keep a run alive. */
+  timeoutMs: number;
+};
+
+export type Reply = { status: number; body: any; latencyMs: number };
+
+type Call = {
+  method: 'GET' | 'POST' | 'PUT' | 'DELETE';
+  path: string;
+  headers?: Record<string, string>;
+  body?: unknown;
+  /** Statuses that are a normal outcome of this step; anything else is counted as an error. */
+  expect: readonly number[];
+  /** Parse the JSON body of an expected reply (error bodies are always read for their code). */
+  json?: boolean;
+};
+
+const JSON_HEADERS = { 'content-type': 'application/json' };
+
+/**
+ * The generator's HTTP client: one undici Pool per origin, keep-alive, every call timed into
+ * the recorder under a step name. Never throws for HTTP or transport failures: the reply has
+ * status 0 for a transport error, and the recorder has counted it.
+ */
+export class LoadHttp {
+  private readonly pools = new Map<string, Pool>();
+
+  constructor(
+    private readonly recorder: Recorder,
+    private readonly options: HttpOptions,
+  ) {}
+
+  private pool(origin: string): Pool {
+    let pool = this.pools.get(origin);
+    if (!pool) {
+      pool = new Pool(origin, {
+        connections: this.options.connections,
+        pipelining: this.options.pipelining,
+        keepAliveTimeout: 30_000,
+        headersTimeout: this.options.timeoutMs,
+        bodyTimeout: this.options.timeoutMs,
+        connectTimeout: Math.min(this.options.timeoutMs, 5_000),
+      });
+      this.pools.set(origin, pool);
+    }
+    return pool;
+  }
+
+  async call(step: string, origin: string, call: Call): Promise<Reply> {
+    const headers = call.body === undefined ? call.headers : { ...JSON_HEADERS, ...call.headers };
+    const started = performance.now();
+    try {
+      const res = await this.pool(origin).request({
+        method: call.method,
+        path: call.path,
+        headers,
+        body: call.body === undefined ? undefined : JSON.stringify(call.body),
+      });
+      const ok = call.expect.includes(res.statusCode);
+      let body: any;
+      if (ok && call.json) body = await res.body.json();
+      else if (ok) await res.body.dump();
+      else body = await res.body.text().then(parseOrText);
+      const latencyMs = performance.now() - started;
+      this.recorder.request(step, latencyMs, ok ? undefined : `${res.statusCode} ${errorCode(body)}`);
+      return { status: res.statusCode, body, latencyMs };
+    } catch (error) {
+      const code = (error as { code?: string }).code ?? (error as Error).name ?? 'ERROR';
+      this.recorder.request(step, undefined, code);
+      return { status: 0, body: undefined, latencyMs: performance.now() - started };
+    }
+  }
+
+  async close(): Promise<void> {
+    await Promise.allSettled([...this.pools.values()].map((p) => p.close()));
+    this.pools.clear();
+  }
+}
+
+function parseOrText(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
+}
+
+/** The contract's `{"error": {"code"}}`, or a marker for a body that is not one. */
+function errorCode(body: unknown): string {
+  const code = (body as { error?: { code?: unknown } } | undefined)?.error?.code;
+  return typeof code === 'string' ? code : 'NO_ERROR_CODE';
+}

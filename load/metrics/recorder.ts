@@ -1,0 +1,174 @@
+import { latencyHistogram, summarize, type Histogram, type LatencySummary } from './latency.ts';
+
+/** One second of one step, for the latency-over-time and rate charts. */
+export type StepSecond = { t: number; count: number; errors: number; p50: number; p95: number; p99: number };
+
+type Step = {
+  requests: number;
+  total: Histogram;
+  /** Reset every second; its percentiles go into `series`. */
+  second: Histogram;
+  secondErrors: number;
+  errors: number;
+  series: StepSecond[];
+};
+
+/**
+ * Everything a run measures: per-step latency (whole run and per second), errors by code,
+ * counters and value distributions for scenario figures (e.g. activation wait).
+ * All timing is `performance.now()` milliseconds since the recorder was made.
+ */
+export class Recorder {
+  readonly startedAt = performance.now();
+  private readonly steps = new Map<string, Step>();
+  private readonly errorCodes = new Map<string, number>();
+  private readonly counters = new Map<string, number>();
+  private readonly distributions = new Map<string, Histogram>();
+  private readonly probes = new Map<string, { read: () => number; values: number[] }>();
+  private readonly seconds: number[] = [];
+
+  elapsedMs(): number {
+    return performance.now() - this.startedAt;
+  }
+
+  private step(name: string): Step {
+    let s = this.steps.get(name);
+    if (!s) {
+      s = { requests: 0, total: latencyHistogram(), second: latencyHistogram(), secondErrors: 0, errors: 0, series: [] };
+      this.steps.set(name, s);
+    }
+    return s;
+  }
+
+  /**
+   * One request. `latencyMs` (send to last body byte) is there whenever a response came back,
+   * whatever its status; `errorCode` when the outcome was unexpected: a status and code such as
+   * `409 NOT_READY`, or a transport error such as `ECONNRESET` (then there is no latency).
+   */
+  request(step: string, latencyMs: number | undefined, errorCode?: string): void {
+    const s = this.step(step);
+    s.requests++;
+    if (latencyMs !== undefined) {
+      const us = Math.max(1, Math.round(latencyMs * 1000));
+      s.total.recordValue(us);
+      s.second.recordValue(us);
+    }
+    if (errorCode !== undefined) this.error(s, step, errorCode);
+  }
+
+  private error(s: Step, step: string, code: string): void {
+    s.errors++;
+    s.secondErrors++;
+    const key = `${step} ${code}`;
+    this.errorCodes.set(key, (this.errorCodes.get(key) ?? 0) + 1);
+  }
+
+  count(name: string, by = 1): void {
+    this.counters.set(name, (this.counters.get(name) ?? 0) + by);
+  }
+
+  counter(name: string): number {
+    return this.counters.get(name) ?? 0;
+  }
+
+  /** A value (ms) whose distribution is a scenario figure, e.g. how long a user waited to be active. */
+  observe(name: string, ms: number): void {
+    let h = this.distributions.get(name);
+    if (!h) this.distributions.set(name, (h = latencyHistogram()));
+    h.recordValue(Math.max(1, Math.round(ms * 1000)));
+  }
+
+  distributionNames(): string[] {
+    return [...this.distributions.keys()];
+  }
+
+  distribution(name: string): LatencySummary | undefined {
+    const h = this.distributions.get(name);
+    return h ? summarize(h) : undefined;
+  }
+
+  /** A value read once a second into a chart series (rates, in-flight, CPU). */
+  probe(name: string, read: () => number): void {
+    const existing = this.probes.get(name);
+    if (existing) existing.read = read; // a later phase takes over the same series
+    // NaN for the seconds before the probe existed, so every series lines up with `seconds`.
+    else this.probes.set(name, { read, values: this.seconds.map(() => Number.NaN) });
+  }
+
+  /** The value a probe read at the last flush. */
+  lastProbe(name: string): number {
+    return this.probes.get(name)?.values.at(-1) ?? Number.NaN;
+  }
+
+  /** Seconds (since start) at which series points were taken, and each probe's values. */
+  probeSeries(): { t: number[]; series: Record<string, number[]> } {
+    return {
+      t: [...this.seconds],
+      series: Object.fromEntries([...this.probes].map(([name, p]) => [name, p.values])),
+    };
+  }
+
+  /** Closes the current second of every step and reads every probe; the ticker calls it once a second. */
+  flushSecond(): void {
+    const t = Math.round(this.elapsedMs() / 100) / 10;
+    this.seconds.push(t);
+    for (const p of this.probes.values()) p.values.push(p.read());
+    const ms = (us: number) => Math.round(us) / 1000;
+    for (const s of this.steps.values()) {
+      const h = s.second;
+      s.series.push({
+        t,
+        count: h.totalCount,
+        errors: s.secondErrors,
+        p50: ms(h.getValueAtPercentile(50)),
+        p95: ms(h.getValueAtPercentile(95)),
+        p99: ms(h.getValueAtPercentile(99)),
+      });
+      h.reset();
+      s.secondErrors = 0;
+    }
+  }
+
+  stepNames(): string[] {
+    return [...this.steps.keys()];
+  }
+
+  stepSummary(name: string): LatencySummary & { requests: number; errors: number } {
+    const s = this.step(name);
+    return { ...summarize(s.total), requests: s.requests, errors: s.errors };
+  }
+
+  stepRequests(name: string): number {
+    return this.steps.get(name)?.requests ?? 0;
+  }
+
+  /** P95 so far for the progress line, in ms. */
+  p95SoFar(name: string): number {
+    const s = this.steps.get(name);
+    return s && s.total.totalCount ? s.total.getValueAtPercentile(95) / 1000 : 0;
+  }
+
+  stepSeries(name: string): StepSecond[] {
+    return this.step(name).series;
+  }
+
+  totalRequests(): number {
+    let n = 0;
+    for (const s of this.steps.values()) n += s.requests;
+    return n;
+  }
+
+  totalErrors(): number {
+    let n = 0;
+    for (const s of this.steps.values()) n += s.errors;
+    return n;
+  }
+
+  errorsByCode(): Record<string, number> {
+    return Object.fromEntries([...this.errorCodes.entries()].sort((a, b) => b[1] - a[1]));
+  }
+
+  counterValues(): Record<string, number> {
+    return Object.fromEntries(this.counters);
+  }
+}

@@ -1,0 +1,85 @@
+import { startReferenceSystem } from '../support/environment/reference-system.ts';
+import { applyTestcontainersDefaults, assertContainerRuntime, startTestEnvironment } from '../support/environment/test-environment.ts';
+
+/** Where a load run sends its traffic, and what it may read directly to check the outcome. */
+export type LoadTarget = {
+  kind: 'managed' | 'external';
+  coreUrl: string;
+  queueUrls: string[];
+  gatewayUrl: string;
+  adminToken: string;
+  /** Read-only SQL for the seat invariants; empty when not given. */
+  databaseUrl: string;
+  /** Redis Cluster seeds "host:port,…" and the announced→reachable address map (JSON). */
+  redisNodes: string;
+  redisNatMap: string;
+  /** Local processes of the system under test (managed only), for their CPU use. */
+  processes: { name: string; pid: number }[];
+  /** Settings the managed queue instances were started with beyond the defaults. */
+  serviceEnv: Record<string, string>;
+  stop(): Promise<void>;
+};
+
+/**
+ * The same environment `npm run e2e` uses (scripts/managed-target.ts composes these same two
+ * calls): Redis Cluster 3+3 and PostgreSQL in containers, the reference system as child
+ * processes. `serviceEnv` reaches every service, e.g. the promoter's batch size.
+ */
+export async function startManagedLoadTarget(
+  log: (line: string) => void,
+  logDir: string,
+  serviceEnv: Record<string, string>,
+): Promise<LoadTarget> {
+  applyTestcontainersDefaults();
+  await assertContainerRuntime();
+  log('starting Redis Cluster (3 masters + 3 replicas) and PostgreSQL in containers');
+  const environment = await startTestEnvironment(log);
+  try {
+    log(`starting the reference system ${Object.keys(serviceEnv).length ? `with ${formatEnv(serviceEnv)}` : ''}`);
+    const system = await startReferenceSystem({ environment: environment.info, logDir, extraEnv: serviceEnv });
+    const { endpoints } = system;
+    return {
+      kind: 'managed',
+      coreUrl: endpoints.coreUrl,
+      queueUrls: endpoints.queueUrls,
+      gatewayUrl: endpoints.gatewayUrl,
+      adminToken: endpoints.adminToken,
+      databaseUrl: environment.info.databaseUrl,
+      redisNodes: environment.info.redisNodes,
+      redisNatMap: environment.info.redisNatMap,
+      processes: system.services.map((s) => ({ name: s.name, pid: s.child.pid ?? 0 })),
+      serviceEnv,
+      async stop() {
+        await system.stop();
+        await environment.stop();
+      },
+    };
+  } catch (error) {
+    await environment.stop();
+    throw error;
+  }
+}
+
+/** A running deployment given by the same E2E_* variables the suite reads (E2E_TARGET=external). */
+export function externalLoadTarget(env: NodeJS.ProcessEnv = process.env): LoadTarget {
+  const need = (name: string) => {
+    const value = env[name];
+    if (!value) throw new Error(`${name} is not set: an external target needs E2E_CORE_URL, E2E_QUEUE_URLS, E2E_ADMIN_TOKEN (see docs/load.md)`);
+    return value;
+  };
+  return {
+    kind: 'external',
+    coreUrl: need('E2E_CORE_URL'),
+    queueUrls: need('E2E_QUEUE_URLS').split(',').filter(Boolean),
+    gatewayUrl: env.E2E_GATEWAY_URL ?? '',
+    adminToken: need('E2E_ADMIN_TOKEN'),
+    databaseUrl: env.E2E_DATABASE_URL ?? '',
+    redisNodes: env.E2E_REDIS_NODES ?? '',
+    redisNatMap: env.E2E_REDIS_NAT_MAP ?? '',
+    processes: [],
+    serviceEnv: {},
+    stop: async () => undefined,
+  };
+}
+
+const formatEnv = (env: Record<string, string>) => Object.entries(env).map(([k, v]) => `${k}=${v}`).join(' ');

@@ -1,0 +1,105 @@
+/**
+ * `npm run load -- <scenario>[:smoke] … [options]`: load scenarios against the reference system.
+ * Starts the same environment as `npm run e2e` (containers + services) and tears it down after,
+ * or, with E2E_TARGET=external, runs against the E2E_* URLs given. Exit code 0 only when every
+ * gated threshold of every scenario passed. docs/load.md has the scenarios and options.
+ */
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { runScenario } from '../load/run.ts';
+import { findScenario, scenarios } from '../load/scenarios/index.ts';
+import { externalLoadTarget, startManagedLoadTarget, type LoadTarget } from '../load/target.ts';
+
+const ROOT = path.resolve(import.meta.dirname, '..');
+const log = (line: string) => console.log(`[load ${new Date().toISOString().slice(11, 19)}] ${line}`);
+
+const usage = `usage: npm run load -- <scenario>[:smoke] [<scenario>…] [options]
+scenarios: ${scenarios.map((s) => s.name).join(', ')}
+options:
+  --smoke                short variant of every scenario named
+  --gate=seed|targets    thresholds that decide the exit code (default: seed)
+  --scale=<x>            multiply arrival rates (default 1)
+  --connections=<n>      sockets per queue/core instance (default 128)
+  --pipelining=<n>       requests per socket in flight (default 1)
+  --timeout-ms=<n>       per-request timeout (default 10000)
+  --service-env K=V      extra environment for the managed services (repeatable)`;
+
+const { values, positionals } = parseArgs({
+  allowPositionals: true,
+  options: {
+    smoke: { type: 'boolean', default: false },
+    gate: { type: 'string', default: 'seed' },
+    scale: { type: 'string', default: '1' },
+    connections: { type: 'string', default: '128' },
+    pipelining: { type: 'string', default: '1' },
+    'timeout-ms': { type: 'string', default: '10000' },
+    'service-env': { type: 'string', multiple: true, default: [] },
+    help: { type: 'boolean', default: false },
+  },
+});
+
+const runs = positionals.map((arg) => {
+  const [name, variant] = arg.split(':');
+  const scenario = findScenario(name);
+  if (!scenario || (variant !== undefined && variant !== 'smoke')) {
+    console.error(`unknown scenario "${arg}"\n${usage}`);
+    process.exit(2);
+  }
+  return { scenario, smoke: values.smoke || variant === 'smoke' };
+});
+if (values.help || runs.length === 0) {
+  console.log(usage);
+  process.exit(values.help ? 0 : 2);
+}
+if (values.gate !== 'seed' && values.gate !== 'targets') {
+  console.error(`--gate must be seed or targets\n${usage}`);
+  process.exit(2);
+}
+
+const serviceEnv: Record<string, string> = Object.assign({}, ...runs.map((r) => r.scenario.serviceEnv ?? {}));
+for (const kv of values['service-env']) {
+  const at = kv.indexOf('=');
+  serviceEnv[kv.slice(0, at)] = kv.slice(at + 1);
+}
+
+let target: LoadTarget | undefined;
+let stopping: Promise<void> | undefined;
+const teardown = () => (stopping ??= (async () => {
+  if (target?.kind === 'managed') log('tearing down the reference system and containers');
+  await target?.stop();
+})());
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.on(signal, async () => {
+    log(`${signal} received, stopping`);
+    await teardown();
+    process.exit(signal === 'SIGINT' ? 130 : 143);
+  });
+}
+
+let exitCode = 1;
+try {
+  target =
+    process.env.E2E_TARGET === 'external'
+      ? externalLoadTarget()
+      : await startManagedLoadTarget(log, path.join(ROOT, 'reports', 'load', 'logs'), serviceEnv);
+  let passed = true;
+  for (const run of runs) {
+    log(`running ${run.scenario.name}${run.smoke ? ' (smoke)' : ''} against ${target.queueUrls.length} queue instance(s)`);
+    const report = await runScenario(run.scenario, target, {
+      smoke: run.smoke,
+      scale: Number(values.scale),
+      gate: values.gate,
+      http: { connections: Number(values.connections), pipelining: Number(values.pipelining), timeoutMs: Number(values['timeout-ms']) },
+      reportDir: path.join(ROOT, 'reports', 'load'),
+      log,
+    });
+    passed &&= report.passed;
+  }
+  exitCode = passed ? 0 : 1;
+} catch (error) {
+  console.error(`\n[load] ${(error as Error).stack ?? error}\n`);
+} finally {
+  await teardown();
+}
+log(`exit code ${exitCode}`);
+process.exit(exitCode);
