@@ -1,0 +1,44 @@
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { test } from 'node:test';
+import type { LoadReport } from '../../load/report/load-report.ts';
+
+const ROOT = path.resolve(import.meta.dirname, '..', '..');
+const report = (name: string) => JSON.parse(readFileSync(path.join(ROOT, 'reports', 'load', `${name}.json`), 'utf8')) as LoadReport;
+
+/**
+ * Keeps the load tool working: the smoke variants of entry-scale and circulation against the
+ * managed environment (containers + services, started and torn down by the tool). Latency
+ * thresholds are not asserted here (the machine is shared); correctness figures are.
+ */
+test('npm run load -- entry-scale:smoke circulation:smoke', { timeout: 60_000 }, () => {
+  const run = spawnSync(process.execPath, ['--import', 'tsx', 'scripts/load.ts', 'entry-scale:smoke', 'circulation:smoke'], {
+    cwd: ROOT,
+    encoding: 'utf8',
+    env: { ...process.env, E2E_TARGET: '' },
+    timeout: 55_000,
+  });
+  const output = `${run.stdout}\n${run.stderr}`;
+  assert.ok(run.status === 0 || run.status === 1, `load exited with ${run.status} ${run.signal ?? ''}\n${output}`);
+
+  const entry = report('entry-scale-smoke');
+  const circ = report('circulation-smoke');
+  assert.equal(run.status, entry.passed && circ.passed ? 0 : 1, 'exit code follows the gated thresholds');
+  for (const r of [entry, circ]) {
+    assert.equal(r.error, undefined, `${r.scenario} stopped early: ${r.error}`);
+    assert.equal(r.variant, 'smoke');
+    assert.ok(existsSync(path.join(ROOT, 'reports', 'load', `${r.scenario}-smoke.html`)), 'HTML report written');
+    assert.deepEqual(r.errorsByCode, {}, `${r.scenario} had errors`);
+    assert.ok(r.series.t.length >= 3, 'a point per second for the charts');
+    assert.ok(r.cpu[0].name === 'generator' && r.cpu[0].cpuMs > 0, 'generator CPU reported');
+  }
+  assert.equal(entry.figures['users lost (201 but not in the queue)'] ?? entry.figures['lost (201 but not in the queue)'], 0);
+  assert.equal(entry.figures['FIFO violations'], 0);
+  assert.equal(entry.figures['queue size (Redis)'], entry.figures['users entered (201)']);
+  assert.equal(entry.steps.enter.requests, 1200);
+  assert.equal(circ.figures['circulation % (exits ÷ admissions, after the last user left)'], 100);
+  assert.equal(circ.figures['FIFO violations'], 0);
+  assert.ok(circ.distributions['activation wait'].count === 300, 'every user became active');
+});
