@@ -17,6 +17,7 @@ import type { LoadTarget } from './target.ts';
 export type RunOptions = {
   smoke: boolean;
   scale: number;
+  timeScale: number;
   gate: 'seed' | 'targets';
   http: HttpOptions;
   reportDir: string;
@@ -74,6 +75,7 @@ export async function runScenario(scenario: Scenario, target: LoadTarget, option
       smoke: options.smoke,
       runId: `${Date.now().toString(36)}${randomBytes(3).toString('hex')}`,
       scale: options.scale,
+      timeScale: options.timeScale,
       showSteps: (...steps) => (shown = steps),
     });
   } catch (caught) {
@@ -101,7 +103,10 @@ export async function runScenario(scenario: Scenario, target: LoadTarget, option
       platform: `${os.platform()} ${os.release()}`,
     },
     target: { kind: target.kind, queueInstances: target.queueUrls.length, serviceEnv: target.serviceEnv },
-    cpu: meters.map((m) => ({ name: m.name, ...m.meter.total() })),
+    cpu: meters.map((m) => {
+      const total = m.meter.total();
+      return { name: m.name, ...total, microsPerRequest: Math.round((total.cpuMs * 1000) / Math.max(1, recorder.totalRequests())) };
+    }),
     phases: outcome.phases,
     steps: Object.fromEntries(recorder.stepNames().map((s) => [s, recorder.stepSummary(s)])),
     errorsByCode: recorder.errorsByCode(),

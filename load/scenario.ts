@@ -56,6 +56,8 @@ export type ScenarioContext = {
   runId: string;
   /** --scale: multiplies rates (not durations), e.g. 0.5 for a weaker machine. */
   scale: number;
+  /** --time-scale: multiplies phase durations, e.g. 0.25 for a quick look at full rate. */
+  timeScale: number;
   /** The steps whose P95 the live progress line shows. */
   showSteps(...steps: string[]): void;
 };

@@ -1,3 +1,5 @@
+import { execFileSync } from 'node:child_process';
+import path from 'node:path';
 import { startReferenceSystem } from '../support/environment/reference-system.ts';
 import { applyTestcontainersDefaults, assertContainerRuntime, startTestEnvironment } from '../support/environment/test-environment.ts';
 
@@ -17,6 +19,11 @@ export type LoadTarget = {
   processes: { name: string; pid: number }[];
   /** Settings the managed queue instances were started with beyond the defaults. */
   serviceEnv: Record<string, string>;
+  /**
+   * A second set of services on the same containers with other settings, for a before/after
+   * comparison inside one run (--ab-service-env); enter-capacity alternates between the two.
+   */
+  variantB?: { serviceEnv: Record<string, string>; queueUrls: string[]; processes: { name: string; pid: number }[] };
   stop(): Promise<void>;
 };
 
@@ -29,6 +36,7 @@ export async function startManagedLoadTarget(
   log: (line: string) => void,
   logDir: string,
   serviceEnv: Record<string, string>,
+  abServiceEnv?: Record<string, string>,
 ): Promise<LoadTarget> {
   applyTestcontainersDefaults();
   await assertContainerRuntime();
@@ -37,7 +45,22 @@ export async function startManagedLoadTarget(
   try {
     log(`starting the reference system ${Object.keys(serviceEnv).length ? `with ${formatEnv(serviceEnv)}` : ''}`);
     const system = await startReferenceSystem({ environment: environment.info, logDir, extraEnv: serviceEnv });
+    const bEnv = abServiceEnv ? { ...serviceEnv, ...abServiceEnv } : undefined;
+    let systemB: Awaited<ReturnType<typeof startReferenceSystem>> | undefined;
+    if (bEnv) {
+      log(`starting variant B of the reference system with ${formatEnv(bEnv)}`);
+      systemB = await startReferenceSystem({ environment: environment.info, logDir: path.join(logDir, 'variant-b'), extraEnv: bEnv }).catch(
+        async (error) => {
+          await system.stop();
+          throw error;
+        },
+      );
+    }
     const { endpoints } = system;
+    const redisProcesses = environment.redis.nodes.map((n) => ({
+      name: `redis ${n.internal.host}`,
+      pid: containerPid(n.container.getId()),
+    }));
     return {
       kind: 'managed',
       coreUrl: endpoints.coreUrl,
@@ -47,9 +70,18 @@ export async function startManagedLoadTarget(
       databaseUrl: environment.info.databaseUrl,
       redisNodes: environment.info.redisNodes,
       redisNatMap: environment.info.redisNatMap,
-      processes: system.services.map((s) => ({ name: s.name, pid: s.child.pid ?? 0 })),
+      processes: [...system.services.map((s) => ({ name: s.name, pid: s.child.pid ?? 0 })), ...redisProcesses],
       serviceEnv,
+      variantB:
+        systemB && bEnv
+          ? {
+              serviceEnv: bEnv,
+              queueUrls: systemB.endpoints.queueUrls,
+              processes: systemB.services.map((s) => ({ name: `B ${s.name}`, pid: s.child.pid ?? 0 })),
+            }
+          : undefined,
       async stop() {
+        await systemB?.stop();
         await system.stop();
         await environment.stop();
       },
@@ -80,6 +112,15 @@ export function externalLoadTarget(env: NodeJS.ProcessEnv = process.env): LoadTa
     serviceEnv: {},
     stop: async () => undefined,
   };
+}
+
+/** The host pid of a container's main process (redis-server), to read its CPU time from /proc. */
+function containerPid(id: string): number {
+  try {
+    return Number(execFileSync('docker', ['inspect', '-f', '{{.State.Pid}}', id], { encoding: 'utf8' }).trim());
+  } catch {
+    return 0;
+  }
 }
 
 const formatEnv = (env: Record<string, string>) => Object.entries(env).map(([k, v]) => `${k}=${v}`).join(' ');

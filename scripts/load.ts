@@ -19,10 +19,13 @@ options:
   --smoke                short variant of every scenario named
   --gate=seed|targets    thresholds that decide the exit code (default: seed)
   --scale=<x>            multiply arrival rates (default 1)
+  --time-scale=<x>       multiply phase durations (default 1; 0.25 = a quick look at full rate)
   --connections=<n>      sockets per queue/core instance (default 128)
   --pipelining=<n>       requests per socket in flight (default 1)
   --timeout-ms=<n>       per-request timeout (default 10000)
-  --service-env K=V      extra environment for the managed services (repeatable)`;
+  --service-env K=V      extra environment for the managed services (repeatable)
+  --ab-service-env K=V   also start a variant B of the services with this on top (repeatable);
+                         enter-capacity then alternates bare, A and B: a before/after in one run`;
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
@@ -30,10 +33,12 @@ const { values, positionals } = parseArgs({
     smoke: { type: 'boolean', default: false },
     gate: { type: 'string', default: 'seed' },
     scale: { type: 'string', default: '1' },
+    'time-scale': { type: 'string', default: '1' },
     connections: { type: 'string', default: '128' },
     pipelining: { type: 'string', default: '1' },
     'timeout-ms': { type: 'string', default: '10000' },
     'service-env': { type: 'string', multiple: true, default: [] },
+    'ab-service-env': { type: 'string', multiple: true, default: [] },
     help: { type: 'boolean', default: false },
   },
 });
@@ -56,11 +61,9 @@ if (values.gate !== 'seed' && values.gate !== 'targets') {
   process.exit(2);
 }
 
-const serviceEnv: Record<string, string> = Object.assign({}, ...runs.map((r) => r.scenario.serviceEnv ?? {}));
-for (const kv of values['service-env']) {
-  const at = kv.indexOf('=');
-  serviceEnv[kv.slice(0, at)] = kv.slice(at + 1);
-}
+const envPairs = (pairs: string[]) => Object.fromEntries(pairs.map((kv) => [kv.slice(0, kv.indexOf('=')), kv.slice(kv.indexOf('=') + 1)]));
+const serviceEnv: Record<string, string> = Object.assign({}, ...runs.map((r) => r.scenario.serviceEnv ?? {}), envPairs(values['service-env']));
+const abServiceEnv = values['ab-service-env'].length ? envPairs(values['ab-service-env']) : undefined;
 
 let target: LoadTarget | undefined;
 let stopping: Promise<void> | undefined;
@@ -81,13 +84,14 @@ try {
   target =
     process.env.E2E_TARGET === 'external'
       ? externalLoadTarget()
-      : await startManagedLoadTarget(log, path.join(ROOT, 'reports', 'load', 'logs'), serviceEnv);
+      : await startManagedLoadTarget(log, path.join(ROOT, 'reports', 'load', 'logs'), serviceEnv, abServiceEnv);
   let passed = true;
   for (const run of runs) {
     log(`running ${run.scenario.name}${run.smoke ? ' (smoke)' : ''} against ${target.queueUrls.length} queue instance(s)`);
     const report = await runScenario(run.scenario, target, {
       smoke: run.smoke,
       scale: Number(values.scale),
+      timeScale: Number(values['time-scale']),
       gate: values.gate,
       http: { connections: Number(values.connections), pipelining: Number(values.pipelining), timeoutMs: Number(values['timeout-ms']) },
       reportDir: path.join(ROOT, 'reports', 'load'),

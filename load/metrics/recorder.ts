@@ -87,6 +87,16 @@ export class Recorder {
     return h ? summarize(h) : undefined;
   }
 
+  /** Forgets latencies and errors so far (after a warm-up); series and probes stay. */
+  reset(): void {
+    for (const s of this.steps.values()) {
+      s.total.reset();
+      s.requests = 0;
+      s.errors = 0;
+    }
+    this.errorCodes.clear();
+  }
+
   /** A value read once a second into a chart series (rates, in-flight, CPU). */
   probe(name: string, read: () => number): void {
     const existing = this.probes.get(name);

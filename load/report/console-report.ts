@@ -39,7 +39,7 @@ export function printReport(report: LoadReport, out: (line: string) => void = co
   out('');
   table(out, ['figure', 'value'], Object.entries(report.figures).map(([k, v]) => [k, v === null ? '—' : String(v)]));
   out('');
-  table(out, ['cpu', 'ms', '% of one core'], report.cpu.map((c) => [c.name, c.cpuMs, c.percentOfOneCore]));
+  table(out, ['cpu', 'ms', '% of one core', 'µs per request'], report.cpu.map((c) => [c.name, c.cpuMs, c.percentOfOneCore, c.microsPerRequest]));
   out('');
   table(
     out,

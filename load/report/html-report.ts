@@ -95,7 +95,7 @@ ${tableHtml(
 ${Object.keys(report.distributions).length ? `<h2>Distributions</h2>${tableHtml(['name', 'count', 'p50 ms', 'p95 ms', 'p99 ms', 'max ms'], Object.entries(report.distributions).map(([n, d]) => [n, d.count, d.p50, d.p95, d.p99, d.max]))}` : ''}
 <h2>Figures</h2>${tableHtml(['figure', 'value'], Object.entries(report.figures))}
 <h2>Errors by step and code</h2>${Object.keys(report.errorsByCode).length ? tableHtml(['step and code', 'count'], Object.entries(report.errorsByCode)) : '<p>none</p>'}
-<h2>CPU</h2>${tableHtml(['process', 'CPU ms', '% of one core'], report.cpu.map((c) => [c.name, c.cpuMs, c.percentOfOneCore]))}
+<h2>CPU</h2>${tableHtml(['process', 'CPU ms', '% of one core', 'CPU µs per request'], report.cpu.map((c) => [c.name, c.cpuMs, c.percentOfOneCore, c.microsPerRequest]))}
 ${report.notes.map((n) => `<p class="note">${esc(n)}</p>`).join('')}
 <h2>Charts</h2><div class="charts" id="charts"></div>
 <script>${js}</script>

@@ -14,7 +14,8 @@ export type LoadReport = {
   machine: { cpus: number; cpuModel: string; memoryGiB: number; node: string; platform: string };
   target: { kind: string; queueInstances: number; serviceEnv: Record<string, string> };
   /** CPU of the generator (this process) and, when managed, of each service process. */
-  cpu: { name: string; cpuMs: number; percentOfOneCore: number }[];
+  /** `microsPerRequest`: CPU µs per request the generator made, a contention-robust cost figure. */
+  cpu: { name: string; cpuMs: number; percentOfOneCore: number; microsPerRequest: number }[];
   phases: Record<string, ArrivalResult>;
   steps: Record<string, LatencySummary & { requests: number; errors: number }>;
   errorsByCode: Record<string, number>;

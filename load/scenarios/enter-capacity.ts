@@ -1,9 +1,10 @@
+import os from 'node:os';
 import { startBareEnter } from '../baseline/bare-enter.ts';
 import { runClosedLoop, type ClosedLoopResult } from '../engine/closed-loop.ts';
 import type { ArrivalResult } from '../engine/open-model.ts';
-import { cpuMeter, processCpuMs } from '../metrics/cpu.ts';
+import { generatorCpuMs, processCpuMs } from '../metrics/cpu.ts';
 import { threshold, type Scenario, type ScenarioOutcome } from '../scenario.ts';
-import { instanceFor, queueCalls } from './queue-calls.ts';
+import { instanceFor } from './queue-calls.ts';
 
 /**
  * Closed-loop capacity of enter, against a bare Koa + one-Redis-call endpoint on the same
@@ -17,79 +18,84 @@ export const enterCapacity: Scenario = {
     const { http, admin, target, smoke, runId } = ctx;
     if (!target.redisNodes) throw new Error('enter-capacity needs E2E_REDIS_NODES for its bare baseline');
     const rounds = smoke ? 1 : 3;
-    const roundMs = smoke ? 2_000 : 10_000;
+    const roundMs = (smoke ? 2_000 : 10_000) * ctx.timeScale;
     const perInstance = 32; // requests outstanding per server instance: enough to keep each busy
     const concertId = `load-cap-${runId}`;
     await admin.createConcert(concertId, 10);
     await admin.pause(concertId);
-    const queue = queueCalls(http);
     const bare = await startBareEnter(target.queueUrls.length, target.redisNodes, target.redisNatMap);
     ctx.showSteps('enter (bare)', 'enter (queue)');
     const concurrency = perInstance * target.queueUrls.length;
-    const totals = { bare: { n: 0, s: 0 }, queue: { n: 0, s: 0 } };
-    const cpu = { bare: 0, queue: 0 };
+    // The sides compared, in the order every round runs them.
+    const sides = [
+      { name: 'bare', step: 'enter (bare)', urls: bare.urls, path: '/enter', pids: bare.pids },
+      { name: 'queue', step: 'enter', urls: target.queueUrls, path: '/api/v1/queue/enter', pids: pidsOf(target.processes) },
+      ...(target.variantB
+        ? [{ name: 'queue B', step: 'enter (queue B)', urls: target.variantB.queueUrls, path: '/api/v1/queue/enter', pids: pidsOf(target.variantB.processes) }]
+        : []),
+    ];
+    // CPU each side cost: CPU per request is robust to other load on the machine, the rate is not.
+    const redisPids = target.processes.filter((p) => p.name.startsWith('redis')).map((p) => p.pid);
+    const cpuOf = (pids: number[]) => pids.reduce((sum, pid) => sum + (processCpuMs(pid) || 0), 0);
+    const totals = new Map(sides.map((s) => [s.name, { n: 0, s: 0, generator: 0, server: 0, redis: 0 }]));
     const phases: Record<string, ArrivalResult> = {};
-    const bareCpu = bare.pids.map((pid) => cpuMeter(() => processCpuMs(pid)));
-    const queueCpu = target.processes.filter((p) => p.name.startsWith('queue')).map((p) => cpuMeter(() => processCpuMs(p.pid)));
     let user = 0;
+    const enter = (side: (typeof sides)[number]) => async () => {
+      const i = user++;
+      // Bodies are not parsed on any side, so the generator's cost per request stays alike.
+      await http.call(side.step, instanceFor(side.urls, i), { method: 'POST', path: side.path, body: { concertId, userId: `${runId}-${i}` }, expect: [201] });
+    };
     try {
+      // Warm-up, not counted: JIT, sockets and script caches of every side get ready.
+      for (const side of sides) await runClosedLoop({ concurrency, durationMs: Math.min(2_000, roundMs), iteration: enter(side) });
+      ctx.recorder.reset();
       for (let round = 1; round <= rounds; round++) {
-        const b = await measure(() => runClosedLoop({
-          concurrency,
-          durationMs: roundMs,
-          iteration: async () => {
-            const i = user++;
-            await http.call('enter (bare)', instanceFor(bare.urls, i), { method: 'POST', path: '/enter', body: { concertId, userId: `${runId}-b${i}` }, expect: [201] });
-          },
-        }), bareCpu);
-        const q = await measure(() => runClosedLoop({
-          concurrency,
-          durationMs: roundMs,
-          iteration: async () => {
-            const i = user++;
-            const r = await queue.enter(instanceFor(target.queueUrls, i), concertId, `${runId}-q${i}`);
-            void r;
-          },
-        }), queueCpu);
-        for (const [name, res] of [['bare', b], ['queue', q]] as const) {
-          totals[name].n += res.result.iterations;
-          totals[name].s += res.result.seconds;
-          cpu[name] += res.cpuPercent;
-          phases[`round ${round} ${name}`] = asPhase(res.result);
+        const rates: string[] = [];
+        for (const side of sides) {
+          const before = { generator: generatorCpuMs(), server: cpuOf(side.pids), redis: cpuOf(redisPids) };
+          const result = await runClosedLoop({ concurrency, durationMs: roundMs, iteration: enter(side) });
+          const t = totals.get(side.name)!;
+          t.generator += generatorCpuMs() - before.generator;
+          t.server += cpuOf(side.pids) - before.server;
+          t.redis += cpuOf(redisPids) - before.redis;
+          t.n += result.iterations;
+          t.s += result.seconds;
+          phases[`round ${round} ${side.name}`] = asPhase(result);
+          rates.push(`${side.name} ${Math.round(result.rate)}/s`);
         }
-        ctx.log(`round ${round}: bare ${Math.round(b.result.rate)}/s, queue ${Math.round(q.result.rate)}/s (ratio ${(q.result.rate / b.result.rate).toFixed(2)})`);
+        ctx.log(`round ${round}: ${rates.join(', ')}`);
       }
     } finally {
       await bare.stop();
     }
-    const bareRate = totals.bare.n / totals.bare.s;
-    const queueRate = totals.queue.n / totals.queue.s;
+    const rate = (name: string) => totals.get(name)!.n / totals.get(name)!.s;
+    const bareRate = rate('bare');
+    const queueRate = rate('queue');
     const ratio = queueRate / bareRate;
+    const figures: ScenarioOutcome['figures'] = { 'closed-loop concurrency': concurrency };
+    for (const side of sides) {
+      const t = totals.get(side.name)!;
+      const us = (ms: number) => Math.round((ms * 1000) / Math.max(1, t.n));
+      figures[`${side.name}: enter /s`] = Math.round(rate(side.name));
+      if (side.name !== 'bare') figures[`${side.name} ÷ bare`] = Math.round((rate(side.name) / bareRate) * 1000) / 1000;
+      figures[`${side.name}: CPU µs per enter (generator / server / redis)`] = `${us(t.generator)} / ${us(t.server)} / ${us(t.redis)}`;
+      // What the cores could do if the run had them to itself: a contention-free estimate.
+      figures[`${side.name}: CPU-bound estimate /s`] = Math.round((os.cpus().length * 1_000_000) / Math.max(1, us(t.generator) + us(t.server) + us(t.redis)));
+    }
+    if (target.variantB) figures['variant B settings'] = Object.entries(target.variantB.serviceEnv).map(([k, v]) => `${k}=${v}`).join(' ');
     return {
       phases,
-      figures: {
-        'closed-loop concurrency': concurrency,
-        'bare enter /s': Math.round(bareRate),
-        'queue enter /s': Math.round(queueRate),
-        'queue ÷ bare': Math.round(ratio * 1000) / 1000,
-        'bare servers CPU % of one core (mean of rounds, all instances)': Math.round(cpu.bare / rounds),
-        'queue instances CPU % of one core (mean of rounds, all instances)': Math.round(cpu.queue / rounds),
-      },
+      figures,
       thresholds: [
-        threshold('queue enter errors', 'seed', ctx.recorder.stepSummary('enter').errors, '==', 0),
+        threshold('enter errors (all sides)', 'seed', ctx.recorder.totalErrors(), '==', 0),
         threshold('queue ÷ bare closed-loop enter rate', 'target', Math.round(ratio * 1000) / 10, '>=', 50, '%'),
       ],
-      notes: [`${rounds} alternating round(s) of ${roundMs / 1000} s each with ${concurrency} requests outstanding; ${target.queueUrls.length} bare server(s) matching the queue instances, each one Koa process doing one INCR on the same Redis Cluster.`],
+      notes: [`${rounds} alternating round(s) of ${roundMs / 1000} s each with ${concurrency} requests outstanding; ${target.queueUrls.length} bare server(s) matching the queue instances (started after a warm-up of every side), each one Koa process doing one INCR on the same Redis Cluster.`],
     };
   },
 };
 
-async function measure(run: () => Promise<ClosedLoopResult>, meters: ReturnType<typeof cpuMeter>[]) {
-  for (const m of meters) m.sincePrevious();
-  const result = await run();
-  const cpuPercent = meters.reduce((sum, m) => sum + m.sincePrevious(), 0);
-  return { result, cpuPercent };
-}
+const pidsOf = (processes: { name: string; pid: number }[]) => processes.filter((p) => /queue/.test(p.name)).map((p) => p.pid);
 
 function asPhase(r: ClosedLoopResult): ArrivalResult {
   return { scheduled: r.iterations, started: r.iterations, dropped: 0, unfinished: 0, arrivalSeconds: r.seconds, targetRate: Number.NaN, achievedRate: r.rate };

@@ -14,11 +14,14 @@ export const entryScale: Scenario = {
   name: 'entry-scale',
   summary: 'warm-up 1,000 entries/s 10 s, then 5,000/s 60 s; then 5,000 polls/s 20 s; final queue and FIFO check',
   async run(ctx): Promise<ScenarioOutcome> {
-    const { http, admin, recorder, target, smoke, scale, runId } = ctx;
+    const { http, admin, recorder, target, smoke, scale, timeScale, runId } = ctx;
     const warmup: Stage = smoke ? { rate: 200, durationS: 1 } : { rate: 1000, durationS: 10 };
     const main: Stage = smoke ? { rate: 500, durationS: 2 } : { rate: 5000, durationS: 60 };
     const poll: Stage = smoke ? { rate: 500, durationS: 2 } : { rate: 5000, durationS: 20 };
-    for (const s of [warmup, main, poll]) s.rate *= scale;
+    for (const s of [warmup, main, poll]) {
+      s.rate *= scale;
+      s.durationS *= timeScale;
+    }
 
     const concertId = `load-entry-${runId}`;
     await admin.createConcert(concertId, 10);

@@ -8,6 +8,10 @@ import type { RedisSettings } from './config.ts';
 export function connectCluster(settings: RedisSettings): Cluster {
   return new Cluster(settings.nodes, {
     natMap: settings.natMap,
+    // Commands issued in the same event-loop turn go to a node as one write (and come back as
+    // one read): fewer syscalls in Node and in Redis under load. It must be set here, on the
+    // Cluster: in redisOptions it never reaches the cluster's command path.
+    enableAutoPipelining: process.env.REDIS_AUTO_PIPELINING !== 'false',
     scaleReads: 'master',
     enableOfflineQueue: true,
     clusterRetryStrategy: (times) => Math.min(100 * times, 1000),
@@ -19,7 +23,6 @@ export function connectCluster(settings: RedisSettings): Cluster {
       connectTimeout: 1000,
       commandTimeout: 1500,
       maxRetriesPerRequest: 2,
-      enableAutoPipelining: true,
     },
   });
 }

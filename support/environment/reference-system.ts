@@ -106,7 +106,9 @@ export async function startReferenceSystem(options: Options): Promise<StartedRef
 
 function spawnService(entry: string, env: Record<string, string>, logFile: string): ChildProcess {
   const log = createWriteStream(logFile, { flags: 'a' });
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'reference-system', entry)], {
+  // SERVICE_NODE_ARGS: flags node refuses in NODE_OPTIONS, e.g. --cpu-prof for profiling a load run.
+  const nodeArgs = (env.SERVICE_NODE_ARGS ?? '').split(' ').filter(Boolean);
+  const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', path.join(ROOT, 'reference-system', entry)], {
     cwd: ROOT,
     env: { PATH: process.env.PATH ?? '', NODE_ENV: 'production', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
