@@ -1,6 +1,7 @@
 import { runArrivals, type Stage } from '../engine/open-model.ts';
 import { causalOrderViolations } from '../checks/fifo.ts';
 import { connectRedis, readWaiting } from '../checks/queue-snapshot.ts';
+import { microsPerCall, readCommandStats, resetCommandStats } from '../checks/redis-command-stats.ts';
 import { threshold, type Scenario, type ScenarioOutcome } from '../scenario.ts';
 import { instanceFor, queueCalls, type EntryReply, type StatusReply } from './queue-calls.ts';
 
@@ -48,10 +49,20 @@ export const entryScale: Scenario = {
       }
     };
     const maxInFlight = 2000;
+    // Redis's own time per script, per phase (managed or when E2E_REDIS_NODES is given).
+    const redis = target.redisNodes ? connectRedis(target.redisNodes, target.redisNatMap) : undefined;
+    const scriptMicros = async (reset: boolean) => {
+      if (!redis) return null;
+      const us = microsPerCall(await readCommandStats(redis), 'evalsha');
+      if (reset) await resetCommandStats(redis);
+      return us;
+    };
+    await scriptMicros(true);
     ctx.log(`enter: ${warmup.rate}/s for ${warmup.durationS} s, then ${main.rate}/s for ${main.durationS} s (${n} users)`);
     const warm = await runArrivals({ stages: [warmup], maxInFlight, drainMs: 15_000, recorder, iteration: enter(0) });
     const full = await runArrivals({ stages: [main], maxInFlight, drainMs: 15_000, recorder, iteration: enter(warm.scheduled) });
     const enterLatency = recorder.stepSummary('enter');
+    const enterScriptMicros = await scriptMicros(true);
 
     // Poll phase: every poll of a paused queue must show WAITING at the position told at entry.
     const entered = [...toldPosition.keys()].filter((i) => toldPosition[i] > 0);
@@ -71,6 +82,8 @@ export const entryScale: Scenario = {
       },
     });
 
+    const statusScriptMicros = await scriptMicros(false);
+
     // End state, read from Redis: who is in the waiting set, in which order.
     const stats = await admin.stats(concertId);
     const figures: ScenarioOutcome['figures'] = {
@@ -79,11 +92,12 @@ export const entryScale: Scenario = {
       'queue size (admin stats)': stats.waiting,
       'entered (admin stats)': stats.entered,
       'polls showing another position': positionChanged,
+      'Redis µs per enter script (INFO commandstats)': enterScriptMicros,
+      'Redis µs per status script (INFO commandstats)': statusScriptMicros,
     };
     let lost: number | null = null;
     let fifoViolations: number | null = null;
-    if (target.redisNodes) {
-      const redis = connectRedis(target.redisNodes, target.redisNatMap);
+    if (redis) {
       try {
         const snap = await readWaiting(redis, concertId);
         const rank: (number | undefined)[] = new Array(n);
