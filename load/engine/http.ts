@@ -6,7 +6,7 @@ export type HttpOptions = {
   connections: number;
   /** Requests in flight per socket; 1 = no pipelining (no head-of-line blocking in latency). */
   pipelining: number;
-  /** Bounds every request, so a stuck server cannot keep a run alive. */
+  /** Bounds every request, socket wait included, so a stuck server cannot keep a run alive. */
   timeoutMs: number;
 };
 
@@ -76,23 +76,42 @@ export class LoadHttp {
   /**
    * One request through undici's dispatch API: callbacks instead of the stream objects
    * `request()` builds per response, so the generator spends less CPU per request (it shares
-   * the cores with the system it measures).
+   * the cores with the system it measures). The deadline covers the whole request, including
+   * waiting for a free socket in the pool: under overload a request fails after `timeoutMs`
+   * instead of queueing in the client for minutes; one still queued is never sent.
    */
   private send(origin: string, method: Call['method'], path: string, headers: Record<string, string> | undefined, body: string | undefined) {
     return new Promise<{ status: number; text: () => string }>((resolve, reject) => {
       let status = 0;
+      let controller: { abort(reason: Error): void } | undefined;
+      let expired: Error | undefined;
       const chunks: Buffer[] = [];
+      const timer = setTimeout(() => {
+        expired = Object.assign(new Error(`no response within ${this.options.timeoutMs} ms`), { code: 'REQUEST_TIMEOUT' });
+        controller?.abort(expired);
+        reject(expired);
+      }, this.options.timeoutMs);
       this.pool(origin).dispatch(
         { method, path, headers, body },
         {
-          onResponseStart: (_controller, statusCode) => {
+          onRequestStart: (c) => {
+            controller = c;
+            if (expired) c.abort(expired);
+          },
+          onResponseStart: (_c, statusCode) => {
             status = statusCode;
           },
-          onResponseData: (_controller, chunk) => {
+          onResponseData: (_c, chunk) => {
             chunks.push(chunk);
           },
-          onResponseEnd: () => resolve({ status, text: () => Buffer.concat(chunks).toString('utf8') }),
-          onResponseError: (_controller, error) => reject(error),
+          onResponseEnd: () => {
+            clearTimeout(timer);
+            resolve({ status, text: () => Buffer.concat(chunks).toString('utf8') });
+          },
+          onResponseError: (_c, error) => {
+            clearTimeout(timer);
+            reject(error);
+          },
         },
       );
     });
