@@ -87,7 +87,7 @@ export class Recorder {
     return h ? summarize(h) : undefined;
   }
 
-  /** Forgets latencies and errors so far (after a warm-up); series and probes stay. */
+  /** Forgets what was measured so far (after a warm-up); the per-second series and probes stay. */
   reset(): void {
     for (const s of this.steps.values()) {
       s.total.reset();
@@ -95,6 +95,8 @@ export class Recorder {
       s.errors = 0;
     }
     this.errorCodes.clear();
+    this.counters.clear();
+    this.distributions.clear();
   }
 
   /** A value read once a second into a chart series (rates, in-flight, CPU). */
