@@ -1,3 +1,4 @@
+import { once } from 'node:events';
 import type { Cluster } from 'ioredis';
 
 export type CommandStats = Record<string, { calls: number; usec: number }>;
@@ -8,10 +9,12 @@ export type CommandStats = Record<string, { calls: number; usec: number }>;
  * script calls are counted too, and their time is part of the script's.
  */
 export async function resetCommandStats(redis: Cluster): Promise<void> {
+  await ready(redis);
   await Promise.all(redis.nodes('master').map((node) => node.config('RESETSTAT')));
 }
 
 export async function readCommandStats(redis: Cluster): Promise<CommandStats> {
+  await ready(redis);
   const stats: CommandStats = {};
   for (const node of redis.nodes('master')) {
     const info = await node.info('commandstats');
@@ -28,4 +31,9 @@ export async function readCommandStats(redis: Cluster): Promise<CommandStats> {
 export function microsPerCall(stats: CommandStats, command: string): number | null {
   const s = stats[command];
   return s && s.calls ? Math.round((s.usec / s.calls) * 100) / 100 : null;
+}
+
+/** The cluster's node list is only complete once it is ready (slots known). */
+async function ready(redis: Cluster): Promise<void> {
+  if (redis.status !== 'ready') await once(redis, 'ready');
 }

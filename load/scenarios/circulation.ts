@@ -18,7 +18,7 @@ export const circulation: Scenario = {
   async run(ctx): Promise<ScenarioOutcome> {
     const { http, admin, recorder, target, smoke, scale, timeScale, runId } = ctx;
     const rate = (smoke ? 100 : 2000) * scale;
-    const durationS = (smoke ? 3 : 180) * timeScale;
+    const durationS = (smoke ? 2 : 180) * timeScale;
     const [stayMin, stayMax] = smoke ? [500, 1_000] : [5_000, 30_000];
     const pollMs = 1_000;
     const maxWaitMs = smoke ? 20_000 : 60_000;
