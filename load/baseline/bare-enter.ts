@@ -4,8 +4,11 @@ import path from 'node:path';
 
 export type BareEnter = { urls: string[]; pids: number[]; stop(): Promise<void> };
 
-/** Starts `instances` bare baseline servers (as many as queue instances, for a fair match). */
-export async function startBareEnter(instances: number, redisNodes: string, redisNatMap: string): Promise<BareEnter> {
+/**
+ * Starts `instances` bare baseline servers (as many as queue instances, for a fair match), with
+ * the same extra node flags as the services (SERVICE_NODE_ARGS, e.g. --cpu-prof).
+ */
+export async function startBareEnter(instances: number, redisNodes: string, redisNatMap: string, nodeArgs: string[] = []): Promise<BareEnter> {
   const children: ChildProcess[] = [];
   const urls: string[] = [];
   const stop = async () => {
@@ -24,7 +27,7 @@ export async function startBareEnter(instances: number, redisNodes: string, redi
   try {
     for (let i = 0; i < instances; i++) {
       const port = await freePort();
-      const child = spawn(process.execPath, ['--import', 'tsx', path.join(import.meta.dirname, 'bare-enter-server.ts')], {
+      const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', path.join(import.meta.dirname, 'bare-enter-server.ts')], {
         env: { PATH: process.env.PATH ?? '', NODE_ENV: 'production', PORT: String(port), REDIS_CLUSTER_NODES: redisNodes, REDIS_NAT_MAP: redisNatMap },
         stdio: ['ignore', 'ignore', 'inherit'],
       });

@@ -23,7 +23,8 @@ export const enterCapacity: Scenario = {
     const concertId = `load-cap-${runId}`;
     await admin.createConcert(concertId, 10);
     await admin.pause(concertId);
-    const bare = await startBareEnter(target.queueUrls.length, target.redisNodes, target.redisNatMap);
+    const nodeArgs = (target.serviceEnv.SERVICE_NODE_ARGS ?? '').split(' ').filter(Boolean);
+    const bare = await startBareEnter(target.queueUrls.length, target.redisNodes, target.redisNatMap, nodeArgs);
     ctx.showSteps('enter (bare)', 'enter (queue)');
     const concurrency = perInstance * target.queueUrls.length;
     // The sides compared, in the order every round runs them.
