@@ -11,6 +11,7 @@ import path from 'node:path';
 import { renderHtmlReport } from './report/html-report.ts';
 import { gitInfo, type RunMetadata } from './report/run-metadata.ts';
 import { startManagedTarget, type ManagedTarget } from './managed-target.ts';
+import { runTeardowns } from '../support/environment/teardown.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 const REPORTS = path.join(ROOT, 'reports');
@@ -27,18 +28,17 @@ for (const file of ['messages.ndjson', 'junit.xml', 'run.json']) rmSync(path.joi
 mkdirSync(path.join(REPORTS, 'json'), { recursive: true });
 
 let managed: ManagedTarget | undefined;
-let tearingDown: Promise<void> | undefined;
-const teardown = () =>
-  (tearingDown ??= (async () => {
-    if (!managed) return;
-    log('tearing down the reference system and containers');
-    await managed.stop();
-  })());
+const teardown = async () => {
+  log('tearing down the reference system and containers');
+  await runTeardowns();
+};
 
+let interrupted = false;
 let cucumberChild: ReturnType<typeof spawn> | undefined;
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.on(signal, async () => {
-    log(`${signal} received, stopping`);
+    if (!interrupted) log(`${signal} received, stopping`);
+    interrupted = true;
     cucumberChild?.kill(signal);
     await teardown();
     process.exit(signal === 'SIGINT' ? 130 : 143);
