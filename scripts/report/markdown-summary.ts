@@ -164,7 +164,7 @@ export function renderSummary(results: RunResults, meta: RunMetadata | undefined
     ...skippedSection(results),
     ...baselineSection(baseline),
     ...slowestSection(results),
-    'Full report: `reports/html/index.html` (in the `e2e-reports` artifact on CI); JUnit: `reports/junit.xml`.',
+    'Full report: `reports/html/index.html` (on CI: in the `e2e-reports-node*` artifacts); JUnit: `reports/junit.xml`.',
     '',
   ].join('\n');
 }

@@ -11,7 +11,8 @@ const FIXTURE_RUN = path.join(ROOT, 'test/fixtures/report-run');
 /** Rendered under reports/ so it can be opened by hand after `npm test`; reports/ is git-ignored. */
 const RENDERED = path.join(ROOT, 'reports/fixture-report');
 const SCREENSHOT = path.join(ROOT, 'reports/report-screenshot.png');
-const CHROMIUM = '/usr/bin/chromium';
+/** Debian's chromium by default; CI points CHROMIUM_PATH at the runner's Google Chrome. */
+const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
 
 /**
  * Renders the HTML report from a committed fixture run (a real cucumber run of
@@ -28,7 +29,7 @@ describe('the HTML report renders offline in Chromium', () => {
   before(async () => {
     assert.ok(
       existsSync(CHROMIUM),
-      `${CHROMIUM} not found: install Debian's chromium package (apt-get install -y chromium) to run this test`,
+      `${CHROMIUM} not found: install Debian's chromium package (apt-get install -y chromium), or set CHROMIUM_PATH to a Chromium or Chrome binary`,
     );
     rmSync(RENDERED, { recursive: true, force: true });
     mkdirSync(RENDERED, { recursive: true });
