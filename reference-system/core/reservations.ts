@@ -57,7 +57,7 @@ const EXPIRE_BY_ID = `
   WHERE status = 'HELD' AND reservation_id IN (
     SELECT reservation_id FROM reservations
     WHERE reservation_id = ANY($1::uuid[]) AND status = 'HELD' AND expires_at <= now()
-    FOR UPDATE SKIP LOCKED)
+    FOR NO KEY UPDATE SKIP LOCKED)
   RETURNING reservation_id`;
 
 const EXPIRE_OLDEST = `
@@ -66,7 +66,7 @@ const EXPIRE_OLDEST = `
     SELECT reservation_id FROM reservations
     WHERE status = 'HELD' AND expires_at <= now()
     ORDER BY expires_at LIMIT $1
-    FOR UPDATE SKIP LOCKED)
+    FOR NO KEY UPDATE SKIP LOCKED)
   RETURNING reservation_id`;
 
 // A seat's status is derived from its live reservation, so it is right even before the
