@@ -60,6 +60,16 @@ async function pay(claims: TokenClaims, reservationId: string, idempotencyKey = 
   return (await service.replay(request)) ?? (await service.pay(request));
 }
 
+/** Waits until a payment holds the reservation's lock, i.e. is settling with the gateway. */
+const untilSettling = (reservationId: string) =>
+  eventually(
+    () =>
+      pool.query(`SELECT 1 FROM reservations WHERE reservation_id = $1 FOR SHARE NOWAIT`, [reservationId]).then(
+        () => 'free',
+        () => 'locked',
+      ),
+    (state) => state === 'locked',
+  );
 const reservationStatus = async (id: string) =>
   (await pool.query(`SELECT status FROM reservations WHERE reservation_id = $1`, [id])).rows[0].status;
 const paymentsOf = async (id: string) =>
@@ -142,7 +152,7 @@ describe('idempotency', () => {
     const { concertId, claims, reservationId } = await heldSeat();
     setBehaviour('approve', 200);
     const first = pay(claims, reservationId);
-    await eventually(async () => chargesOf(concertId).length + (await paymentsOf(reservationId)).length, (n) => n >= 1);
+    await untilSettling(reservationId);
     const second = await pay(claims, reservationId);
     assert.equal((second.body.error as { code: string }).code, 'PAYMENT_IN_PROGRESS');
     assert.equal((await first).status, 201);
@@ -258,15 +268,7 @@ describe('reconciliation of abandoned payments', () => {
     const { concertId, claims, reservationId } = await heldSeat();
     setBehaviour('approve', 200);
     const inFlight = pay(claims, reservationId);
-    // Wait until the request holds its payment row, i.e. is settling with the gateway.
-    await eventually(
-      () =>
-        pool.query(`SELECT 1 FROM payments WHERE reservation_id = $1 FOR SHARE NOWAIT`, [reservationId]).then(
-          (r) => (r.rowCount ? 'unlocked' : 'absent'),
-          () => 'locked',
-        ),
-      (state) => state === 'locked',
-    );
+    await untilSettling(reservationId);
     // Even with "abandoned" meaning "older than 0 ms", the row lock protects the live payment.
     await reconcilePayments({ pool, gateway: client(), logger: quietLogger, settings: { abandonAfterMs: 0, reconcileWindowMs: 10_000 } });
     assert.equal((await inFlight).status, 201);
