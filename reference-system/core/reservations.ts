@@ -29,26 +29,38 @@ export const reservationView = (r: Reservation) => ({
 
 const COLUMNS = 'reservation_id, concert_id, seat_id, user_id, status, amount, expires_at';
 
-// One statement takes the hold. The partial unique indexes decide the race: of any number of
-// concurrent inserts for a seat exactly one succeeds, the others wait only for that single-row
-// autocommit (microseconds) and then do nothing. The amount is the seat's price.
-const INSERT_HOLD = `
-  INSERT INTO reservations (reservation_id, concert_id, seat_id, user_id, status, amount, expires_at)
-  SELECT $1, s.concert_id, s.seat_id, $4, 'HELD', s.price, now() + $5::int * interval '1 second'
-  FROM seats s WHERE s.concert_id = $2 AND s.seat_id = $3
-  ON CONFLICT DO NOTHING
-  RETURNING ${COLUMNS}`;
+// The hot statements (a rush sends thousands) are named, so each connection plans them once.
 
-// Why an insert did nothing: no such seat, a live reservation of the seat, or the user's hold on
-// another seat. `lapsed` marks holds past their deadline that nobody has expired yet.
-const BLOCKERS = `
-  SELECT s.seat_id IS NOT NULL AS seat_exists,
-         r.reservation_id, r.concert_id, r.seat_id, r.user_id, r.status, r.amount, r.expires_at,
-         (r.status = 'HELD' AND r.expires_at <= now()) AS lapsed
+// One statement takes the hold, and when it cannot, says why. The partial unique indexes decide
+// the race: of any number of concurrent inserts for a seat exactly one succeeds, the others wait
+// only for that single-row autocommit (microseconds) and then do nothing. The amount is the
+// seat's price. When nothing was inserted, the second branch returns what blocked it: whether
+// the seat exists, its live reservation, the user's hold on another seat; `lapsed` marks holds
+// past their deadline that nobody has expired yet. That branch reads the statement's snapshot,
+// so a blocker committed while we waited on it may be missing: the caller then simply retries.
+const HOLD = `
+  WITH inserted AS (
+    INSERT INTO reservations (reservation_id, concert_id, seat_id, user_id, status, amount, expires_at)
+    SELECT $1, s.concert_id, s.seat_id, $4, 'HELD', s.price, now() + $5::int * interval '1 second'
+    FROM seats s WHERE s.concert_id = $2 AND s.seat_id = $3
+    ON CONFLICT DO NOTHING
+    RETURNING ${COLUMNS}
+  )
+  SELECT true AS created, true AS seat_exists, i.*, false AS lapsed FROM inserted i
+  UNION ALL
+  SELECT false, s.seat_id IS NOT NULL, b.*, (b.status = 'HELD' AND b.expires_at <= now())
   FROM (VALUES (1)) AS one (x)
-  LEFT JOIN seats s ON s.concert_id = $1 AND s.seat_id = $2
-  LEFT JOIN reservations r ON r.concert_id = $1
-    AND ((r.seat_id = $2 AND r.status IN ('HELD', 'CONFIRMED')) OR (r.user_id = $3 AND r.status = 'HELD'))`;
+  LEFT JOIN seats s ON s.concert_id = $2 AND s.seat_id = $3
+  -- Each branch is a full-key lookup in one partial unique index: at most one row each, however
+  -- many reservations the concert has and whatever the planner's statistics say.
+  LEFT JOIN LATERAL (
+    SELECT ${COLUMNS} FROM reservations
+    WHERE concert_id = $2 AND seat_id = $3 AND status IN ('HELD', 'CONFIRMED')
+    UNION ALL
+    SELECT ${COLUMNS} FROM reservations
+    WHERE concert_id = $2 AND user_id = $4 AND status = 'HELD' AND seat_id <> $3
+  ) AS b ON true
+  WHERE NOT EXISTS (SELECT 1 FROM inserted)`;
 
 // Expires lapsed holds. SKIP LOCKED: a hold whose payment is in flight is the payment's to
 // decide (it checks the deadline under its lock), and nobody ever waits here.
@@ -70,15 +82,16 @@ const EXPIRE_OLDEST = `
   RETURNING reservation_id`;
 
 // A seat's status is derived from its live reservation, so it is right even before the
-// sweeper has caught up with a lapsed hold.
+// sweeper has caught up with a lapsed hold. One index probe per seat (the partial unique index,
+// full key) keeps this linear in the seat count even where a fresh concert has no statistics.
 const LIST_SEATS = `
   SELECT s.seat_id, s.label, s.price,
-         CASE WHEN r.status = 'CONFIRMED' THEN 'SOLD'
-              WHEN r.status = 'HELD' AND r.expires_at > now() THEN 'HELD'
-              ELSE 'AVAILABLE' END AS status
+         coalesce((
+           SELECT CASE WHEN r.status = 'CONFIRMED' THEN 'SOLD' WHEN r.expires_at > now() THEN 'HELD' END
+           FROM reservations r
+           WHERE r.concert_id = s.concert_id AND r.seat_id = s.seat_id AND r.status IN ('HELD', 'CONFIRMED')
+         ), 'AVAILABLE') AS status
   FROM seats s
-  LEFT JOIN reservations r
-    ON r.concert_id = s.concert_id AND r.seat_id = s.seat_id AND r.status IN ('HELD', 'CONFIRMED')
   WHERE s.concert_id = $1
   ORDER BY s.position`;
 
@@ -115,7 +128,7 @@ export function createReservations(deps: { pool: Pool; metrics?: CoreMetrics }) 
   return {
     /** The concert's seats in label order, or undefined when there is no such concert. */
     async listSeats(concertId: string): Promise<Seat[] | undefined> {
-      const { rows } = await pool.query(LIST_SEATS, [concertId]);
+      const { rows } = await pool.query({ name: 'list_seats', text: LIST_SEATS, values: [concertId] });
       if (rows.length === 0) return undefined; // every concert has at least one seat
       return rows.map((r) => ({ seatId: r.seat_id, label: r.label, price: r.price, status: r.status }));
     },
@@ -129,13 +142,11 @@ export function createReservations(deps: { pool: Pool; metrics?: CoreMetrics }) 
       // A few rounds at most: a round only repeats after it expired a lapsed hold or saw its
       // blocker end, both of which make progress.
       for (let round = 1; round <= 3; round++) {
-        const inserted = await pool.query(INSERT_HOLD, [randomUUID(), concertId, seatId, userId, holdSeconds]);
-        if (inserted.rowCount) {
+        const { rows } = await pool.query({ name: 'hold_seat', text: HOLD, values: [randomUUID(), concertId, seatId, userId, holdSeconds] });
+        if (rows[0].created) {
           count('created');
-          return { created: true, reservation: toReservation(inserted.rows[0]) };
+          return { created: true, reservation: toReservation(rows[0]) };
         }
-
-        const { rows } = await pool.query(BLOCKERS, [concertId, seatId, userId]);
         if (!rows[0].seat_exists) {
           count('seat_not_found');
           throw notFound('SEAT_NOT_FOUND', `concert ${concertId} has no seat ${seatId}`);
