@@ -1,3 +1,4 @@
+@database
 Feature: Who may book
   Only a fan whose turn it is may look at seats and book, only for the concert they queued for,
   and only one seat at a time.

@@ -1,3 +1,4 @@
+@database @gateway-control
 Feature: Booking a seat
   A fan who has been let in picks a seat, holds it while paying, and the seat is theirs. Their
   turn then ends and the next fan in the queue is let in.

@@ -1,3 +1,4 @@
+@database
 Feature: Malformed booking requests
   A request the box office cannot understand is refused with a clear reason and changes nothing.
 

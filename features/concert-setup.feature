@@ -1,3 +1,4 @@
+@database
 Feature: Putting a concert on sale
   An operator creates a concert with its seats and price; its waiting room opens with it.
 

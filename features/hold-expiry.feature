@@ -1,3 +1,4 @@
+@database @gateway-control
 Feature: Holds run out
   A seat is held for a limited time. A hold that is not paid for in time runs out, and the seat
   goes back on sale, whether or not anybody is looking.

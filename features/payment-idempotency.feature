@@ -1,3 +1,4 @@
+@database @gateway-control
 Feature: Paying exactly once
   A fan's app sends each payment with its own key. Sending it again, even twice at once, gives
   the first answer and never charges twice.

@@ -1,3 +1,4 @@
+@database @gateway-control
 Feature: Payments that fail are rolled back
   A payment that is declined, fails or gets no answer in time leaves no trace: no money taken,
   the reservation cancelled and the seat back on sale. A charge the provider makes after we gave

@@ -1,3 +1,4 @@
+@database
 Feature: Racing for seats
   When many fans want the same seats at the same moment, every seat goes to exactly one fan and
   everyone else is told at once that it is taken.

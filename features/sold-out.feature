@@ -1,3 +1,4 @@
+@database
 Feature: Sold out
   Once every seat is sold, nobody can reserve one, and everybody sees the concert sold out.
 
