@@ -6,7 +6,7 @@ Feature: Malformed booking requests
     Given a concert with 10 seats is on sale
     And Alice has been let in and is active
 
-  Scenario Outline: A malformed reservation request is refused and reserves nothing
+  Scenario Outline: A reservation request <problem> is refused and reserves nothing
     When Alice sends a reservation request <problem>
     Then the request is refused with 400 VALIDATION_FAILED
     And no seat of the concert is reserved

@@ -14,7 +14,7 @@ Feature: Putting a concert on sale
     Then the request is refused with 409 CONCERT_EXISTS
     And the concert still has 25 seats
 
-  Scenario Outline: Invalid concert details are refused and create nothing
+  Scenario Outline: A concert with <problem> is refused and nothing is created
     When the operator puts a concert on sale with <problem>
     Then the request is refused with 400 VALIDATION_FAILED
     And the concert does not exist
