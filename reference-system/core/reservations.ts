@@ -29,8 +29,6 @@ export const reservationView = (r: Reservation) => ({
 
 const COLUMNS = 'reservation_id, concert_id, seat_id, user_id, status, amount, expires_at';
 
-// The hot statements (a rush sends thousands) are named, so each connection plans them once.
-
 // One statement takes the hold, and when it cannot, says why. The partial unique indexes decide
 // the race: of any number of concurrent inserts for a seat exactly one succeeds, the others wait
 // only for that single-row autocommit (microseconds) and then do nothing. The amount is the
@@ -142,6 +140,7 @@ export function createReservations(deps: { pool: Pool; metrics?: CoreMetrics }) 
       // A few rounds at most: a round only repeats after it expired a lapsed hold or saw its
       // blocker end, both of which make progress.
       for (let round = 1; round <= 3; round++) {
+        // Named, like the seat list: a rush sends thousands, and each connection plans it once.
         const { rows } = await pool.query({ name: 'hold_seat', text: HOLD, values: [randomUUID(), concertId, seatId, userId, holdSeconds] });
         if (rows[0].created) {
           count('created');
