@@ -9,6 +9,7 @@ import { parseArgs } from 'node:util';
 import { runScenario } from '../load/run.ts';
 import { findScenario, scenarios } from '../load/scenarios/index.ts';
 import { externalLoadTarget, startManagedLoadTarget, type LoadTarget } from '../load/target.ts';
+import { runTeardowns } from '../support/environment/teardown.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 const log = (line: string) => console.log(`[load ${new Date().toISOString().slice(11, 19)}] ${line}`);
@@ -66,11 +67,12 @@ const serviceEnv: Record<string, string> = Object.assign({}, ...runs.map((r) => 
 const abServiceEnv = values['ab-service-env'].length ? envPairs(values['ab-service-env']) : undefined;
 
 let target: LoadTarget | undefined;
-let stopping: Promise<void> | undefined;
-const teardown = () => (stopping ??= (async () => {
-  if (target?.kind === 'managed') log('tearing down the reference system and containers');
-  await target?.stop();
-})());
+// Everything started (containers, services, bare baselines) registered its own teardown the
+// moment it existed, so a signal in the middle of start-up still cleans up.
+const teardown = async () => {
+  if (target?.kind !== 'external') log('tearing down the reference system and containers');
+  await runTeardowns();
+};
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.on(signal, async () => {
     log(`${signal} received, stopping`);

@@ -6,7 +6,7 @@
  */
 import Koa from 'koa';
 import { bodyParser } from '@koa/bodyparser';
-import { connectRedis } from '../checks/queue-snapshot.ts';
+import { connectRedis } from '../redis-client.ts';
 
 const redis = connectRedis(process.env.REDIS_CLUSTER_NODES ?? '', process.env.REDIS_NAT_MAP ?? '');
 const app = new Koa();

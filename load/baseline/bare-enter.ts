@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
 import path from 'node:path';
+import { registerTeardown } from '../../support/environment/teardown.ts';
 
 export type BareEnter = { urls: string[]; pids: number[]; stop(): Promise<void> };
 
@@ -24,6 +25,7 @@ export async function startBareEnter(instances: number, redisNodes: string, redi
       ),
     );
   };
+  const unregister = registerTeardown('bare enter baseline', stop);
   try {
     for (let i = 0; i < instances; i++) {
       const port = await freePort();
@@ -37,9 +39,17 @@ export async function startBareEnter(instances: number, redisNodes: string, redi
     await Promise.all(urls.map((u) => waitHealthy(u, 20_000)));
   } catch (error) {
     await stop();
+    unregister();
     throw error;
   }
-  return { urls, pids: children.map((c) => c.pid ?? 0), stop };
+  return {
+    urls,
+    pids: children.map((c) => c.pid ?? 0),
+    async stop() {
+      await stop();
+      unregister();
+    },
+  };
 }
 
 async function waitHealthy(url: string, timeoutMs: number): Promise<void> {

@@ -1,15 +1,4 @@
-import { Cluster } from 'ioredis';
-
-/**
- * Reads a concert's waiting room straight from Redis Cluster, after a run, to check what the
- * HTTP answers claimed. Key names as documented in lua/README.md (the load tool talks to the
- * system over HTTP and reads its stores, it never imports its code).
- */
-export function connectRedis(nodes: string, natMap: string): Cluster {
-  const seeds = nodes.split(',').filter(Boolean).map(hostPort);
-  const nat = natMap ? Object.fromEntries(Object.entries(JSON.parse(natMap) as Record<string, string>).map(([k, v]) => [k, hostPort(v)])) : {};
-  return new Cluster(seeds, { natMap: nat, scaleReads: 'master', redisOptions: { connectTimeout: 2000, commandTimeout: 30_000 } });
-}
+import type { Cluster } from 'ioredis';
 
 export type WaitingSnapshot = {
   /** userId of each waiting entry, in queue order (front first). */
@@ -21,6 +10,11 @@ export type WaitingSnapshot = {
 
 const CHUNK = 10_000;
 
+/**
+ * Reads a concert's waiting room straight from Redis Cluster, after a run, to check what the
+ * HTTP answers claimed. Key names as documented in lua/README.md (the load tool talks to the
+ * system over HTTP and reads its stores, it never imports its code).
+ */
 export async function readWaiting(redis: Cluster, concertId: string): Promise<WaitingSnapshot> {
   const p = `queue:{${concertId}}`;
   const size = await redis.zcard(`${p}:waiting`);
@@ -39,9 +33,4 @@ export async function readWaiting(redis: Cluster, concertId: string): Promise<Wa
   const rawStats = await redis.hgetall(`${p}:stats`);
   const stats = Object.fromEntries(Object.entries(rawStats).map(([k, v]) => [k, Number(v)]));
   return { usersInOrder, orphans, stats };
-}
-
-function hostPort(value: string) {
-  const at = value.lastIndexOf(':');
-  return { host: value.slice(0, at), port: Number(value.slice(at + 1)) };
 }

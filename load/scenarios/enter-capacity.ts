@@ -25,7 +25,7 @@ export const enterCapacity: Scenario = {
     await admin.pause(concertId);
     const nodeArgs = (target.serviceEnv.SERVICE_NODE_ARGS ?? '').split(' ').filter(Boolean);
     const bare = await startBareEnter(target.queueUrls.length, target.redisNodes, target.redisNatMap, nodeArgs);
-    ctx.showSteps('enter (bare)', 'enter (queue)');
+    ctx.showSteps('enter (bare)', 'enter', 'enter (queue B)');
     const concurrency = perInstance * target.queueUrls.length;
     // The sides compared, in the order every round runs them.
     const sides = [

@@ -1,6 +1,7 @@
 import { runArrivals, type Stage } from '../engine/open-model.ts';
 import { causalOrderViolations } from '../checks/fifo.ts';
-import { connectRedis, readWaiting } from '../checks/queue-snapshot.ts';
+import { readWaiting } from '../checks/queue-snapshot.ts';
+import { connectRedis } from '../redis-client.ts';
 import { microsPerCall, readCommandStats, resetCommandStats } from '../checks/redis-command-stats.ts';
 import { threshold, type Scenario, type ScenarioOutcome } from '../scenario.ts';
 import { instanceFor, queueCalls, type EntryReply, type StatusReply } from './queue-calls.ts';
