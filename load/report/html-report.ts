@@ -10,7 +10,8 @@ function uplotAssets(): { js: string; css: string } {
   return { js: dist('uPlot.iife.min.js'), css: dist('uPlot.min.css') };
 }
 
-type Chart = { title: string; unit: string; series: { label: string; values: (number | null)[] }[] };
+/** `log`: a logarithmic y axis, so milliseconds and seconds of latency both stay readable. */
+type Chart = { title: string; unit: string; log?: boolean; series: { label: string; values: (number | null)[] }[] };
 
 /** The charts of a report, every series aligned on the report's one-second clock. */
 export function chartsOf(report: LoadReport): Chart[] {
@@ -27,6 +28,7 @@ export function chartsOf(report: LoadReport): Chart[] {
     charts.push({
       title: `${step}: latency over time`,
       unit: 'ms',
+      log: true,
       series: [
         { label: 'p50', values: with_((s) => s.p50) },
         { label: 'p95', values: with_((s) => s.p95) },
@@ -107,7 +109,7 @@ for (const chart of DATA.charts) {
   document.getElementById('charts').appendChild(div);
   new uPlot({
     title: chart.title, width: 560, height: 260,
-    scales: { x: { time: false } },
+    scales: { x: { time: false }, ...(chart.log ? { y: { distr: 3 } } : {}) },
     axes: [{ label: 'seconds' }, { label: chart.unit }],
     series: [{ label: 's' }, ...chart.series.map((s, i) => ({ label: s.label, stroke: COLORS[i % COLORS.length], width: 1.5, spanGaps: false }))],
   }, [DATA.t, ...chart.series.map((s) => s.values)], div);
