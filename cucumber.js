@@ -12,11 +12,16 @@ const common = {
     'junit:reports/junit.xml',
   ],
   formatOptions: { snippetInterface: 'async-await', junit: { suiteName: 'ticket-rush e2e' } },
+  // Scenarios run in parallel; @serial ones run alone (support/hooks/run-serial-scenarios-alone.ts).
   parallel: workers,
   strict: true,
+  // Only scenarios tagged @flaky get a second (and third) chance. Every attempt stays in
+  // reports/messages.ndjson, and the summary lists a scenario that needed one as flaky.
+  retry: 2,
+  retryTagFilter: '@flaky',
 };
 
 export default common;
 
-/** `npm run e2e -- --profile smoke`: the fast subset. */
+/** `npm run e2e -- --profile smoke`: the fast subset (same as `npm run e2e -- --tags @smoke`). */
 export const smoke = { ...common, tags: '@smoke' };

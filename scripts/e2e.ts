@@ -8,9 +8,10 @@
 import { spawn } from 'node:child_process';
 import { mkdirSync, rmSync, writeFileSync, existsSync } from 'node:fs';
 import path from 'node:path';
-import { renderHtmlReport } from './report/html-report.ts';
+import { renderReports } from './report/render-reports.ts';
 import { gitInfo, type RunMetadata } from './report/run-metadata.ts';
 import { startManagedTarget, type ManagedTarget } from './managed-target.ts';
+import { runTeardowns } from '../support/environment/teardown.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 const REPORTS = path.join(ROOT, 'reports');
@@ -23,22 +24,23 @@ const started = Date.now();
 
 // Fresh output each run; README and the committed baseline stay.
 for (const dir of ['json', 'html', 'logs']) rmSync(path.join(REPORTS, dir), { recursive: true, force: true });
-for (const file of ['messages.ndjson', 'junit.xml', 'run.json']) rmSync(path.join(REPORTS, file), { force: true });
+for (const file of ['messages.ndjson', 'junit.xml', 'run.json', 'results.json', 'summary.md']) {
+  rmSync(path.join(REPORTS, file), { force: true });
+}
 mkdirSync(path.join(REPORTS, 'json'), { recursive: true });
 
 let managed: ManagedTarget | undefined;
-let tearingDown: Promise<void> | undefined;
-const teardown = () =>
-  (tearingDown ??= (async () => {
-    if (!managed) return;
-    log('tearing down the reference system and containers');
-    await managed.stop();
-  })());
+const teardown = async () => {
+  log('tearing down the reference system and containers');
+  await runTeardowns();
+};
 
+let interrupted = false;
 let cucumberChild: ReturnType<typeof spawn> | undefined;
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.on(signal, async () => {
-    log(`${signal} received, stopping`);
+    if (!interrupted) log(`${signal} received, stopping`);
+    interrupted = true;
     cucumberChild?.kill(signal);
     await teardown();
     process.exit(signal === 'SIGINT' ? 130 : 143);
@@ -53,13 +55,23 @@ try {
     target: external ? 'external' : 'containers',
     queueInstances: 0,
     workers,
+    cucumberArgs,
     startedAt: new Date(started).toISOString(),
   };
   let endpointEnv: Record<string, string>;
   if (external) {
-    log(`running against an external target: core ${process.env.E2E_CORE_URL}, queue ${process.env.E2E_QUEUE_URLS}`);
+    assertExternalTargetConfigured();
+    log(`running against an external target: core ${process.env.E2E_CORE_URL}, queue ${process.env.E2E_QUEUE_URLS}; starting no containers`);
+    for (const [name, what] of [
+      ['E2E_GATEWAY_URL', '@gateway-control'],
+      ['E2E_DATABASE_URL', '@database'],
+    ]) {
+      if (!process.env[name]) log(`${name} is not set: ${what} scenarios will skip themselves`);
+    }
+    log('@infra scenarios will skip themselves: the suite does not steer an external target');
     endpointEnv = {};
     meta.queueInstances = (process.env.E2E_QUEUE_URLS ?? '').split(',').filter(Boolean).length;
+    meta.coreUrl = withoutCredentials(process.env.E2E_CORE_URL!);
   } else {
     managed = await startManagedTarget(log, path.join(REPORTS, 'logs'));
     endpointEnv = managed.env;
@@ -73,6 +85,7 @@ try {
   }
 
   log(`running cucumber with ${workers} worker(s) ${cucumberArgs.join(' ')}`);
+  const cucumberStarted = Date.now();
   exitCode = await new Promise<number>((resolve) => {
     cucumberChild = spawn(
       process.execPath,
@@ -85,17 +98,23 @@ try {
     );
     cucumberChild.on('exit', (code, signal) => resolve(code ?? (signal ? 1 : 0)));
   });
-  log(`cucumber finished with exit code ${exitCode}`);
+  log(`cucumber finished with exit code ${exitCode} in ${((Date.now() - cucumberStarted) / 1000).toFixed(1)} s`);
 
   await teardown();
   meta.wallTimeMs = Date.now() - started;
   meta.exitCode = exitCode;
   writeFileSync(path.join(REPORTS, 'run.json'), JSON.stringify(meta, null, 2));
-  if (existsSync(path.join(REPORTS, 'json', 'cucumber.json'))) {
-    const html = renderHtmlReport(REPORTS, meta);
-    log(`HTML report: ${path.relative(ROOT, html)}`);
+  if (existsSync(path.join(REPORTS, 'messages.ndjson'))) {
+    try {
+      const rendered = renderReports(REPORTS);
+      log(`summary: ${path.relative(ROOT, rendered.summaryPath)}; HTML report: ${rendered.htmlPath ? path.relative(ROOT, rendered.htmlPath) : 'none'}`);
+    } catch (error) {
+      // A gate whose report is broken must not look green.
+      log(`rendering the reports failed: ${(error as Error).stack}`);
+      exitCode ||= 1;
+    }
   } else {
-    log('cucumber wrote no results; no HTML report');
+    log('cucumber wrote no results; no reports');
     exitCode ||= 1;
   }
 } catch (error) {
@@ -103,5 +122,27 @@ try {
   exitCode = exitCode || 1;
   await teardown();
 }
+/** The URLs and admin token an external target (staging) needs; fails with what is missing. */
+function assertExternalTargetConfigured(): void {
+  const missing = ['E2E_CORE_URL', 'E2E_QUEUE_URLS', 'E2E_ADMIN_TOKEN'].filter((name) => !process.env[name]);
+  if (missing.length) {
+    throw new Error(
+      `E2E_TARGET=external needs ${missing.join(', ')} (and optionally E2E_GATEWAY_URL, E2E_DATABASE_URL); see docs/report.md`,
+    );
+  }
+}
+
+/** run.json and the report are shared; a URL with user:password in it must not leak there. */
+function withoutCredentials(url: string): string {
+  try {
+    const parsed = new URL(url);
+    parsed.username = '';
+    parsed.password = '';
+    return parsed.toString();
+  } catch {
+    return url;
+  }
+}
+
 log(`done in ${((Date.now() - started) / 1000).toFixed(1)} s, exit code ${exitCode}`);
 process.exit(exitCode);

@@ -1,4 +1,5 @@
 import { execFileSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
 
 /** What the report header shows about a run; written to reports/run.json by the e2e runner. */
 export type RunMetadata = {
@@ -11,11 +12,21 @@ export type RunMetadata = {
   postgresVersion?: string;
   cluster?: { masters: number; replicas: number; nodes: number };
   queueInstances: number;
+  /** Where the suite ran against, for an external target (no secrets: URLs only). */
+  coreUrl?: string;
   workers: number;
+  /** Extra cucumber arguments (`npm run e2e -- --tags @smoke`). */
+  cucumberArgs?: string[];
   startedAt: string;
   wallTimeMs?: number;
   exitCode?: number;
 };
+
+/** The metadata of the last run (reports/run.json), if it wrote one. */
+export function readRunMetadata(file: string): RunMetadata | undefined {
+  if (!existsSync(file)) return undefined;
+  return JSON.parse(readFileSync(file, 'utf8')) as RunMetadata;
+}
 
 export function gitInfo(): { commit: string; branch: string } {
   const git = (...args: string[]) => {
@@ -26,7 +37,8 @@ export function gitInfo(): { commit: string; branch: string } {
     }
   };
   return {
-    commit: process.env.GITHUB_SHA || git('rev-parse', '--short=12', 'HEAD'),
+    // On a pull request GITHUB_SHA is GitHub's merge commit; the workflow passes the head commit.
+    commit: process.env.E2E_COMMIT || process.env.GITHUB_SHA || git('rev-parse', '--short=12', 'HEAD'),
     branch: process.env.GITHUB_HEAD_REF || process.env.GITHUB_REF_NAME || git('rev-parse', '--abbrev-ref', 'HEAD'),
   };
 }

@@ -1,14 +1,23 @@
-import { getContainerRuntimeClient, getReaper, LABEL_TESTCONTAINERS_SESSION_ID } from 'testcontainers';
-import { OWNER_PID_LABEL } from './images.ts';
+import { getContainerRuntimeClient } from 'testcontainers';
+import { OWNER_PID_LABEL, RUN_ID, RUN_LABEL } from './images.ts';
+
+/** Networks this run created; containers know theirs too, but a network may have none yet. */
+const runNetworks = new Set<string>();
+
+export function trackNetwork(id: string): void {
+  runNetworks.add(id);
+}
 
 /**
  * Cleanup without Ryuk (its image cannot be pulled where no registry is reachable): removes
- * every container and network of this process's Testcontainers session. Safe to call twice.
+ * every container and network of this run. Safe to call more than once.
  */
-export async function removeSessionResources(): Promise<number> {
-  const client = await getContainerRuntimeClient();
-  const sessionId = (await getReaper(client)).sessionId;
-  return removeBySession(sessionId);
+export async function removeRunResources(): Promise<number> {
+  const removed = await removeRun(RUN_ID);
+  const docker = (await getContainerRuntimeClient()).container.dockerode;
+  await Promise.allSettled([...runNetworks].map((id) => docker.getNetwork(id).remove()));
+  runNetworks.clear();
+  return removed;
 }
 
 /**
@@ -16,27 +25,28 @@ export async function removeSessionResources(): Promise<number> {
  * loss): containers whose owner process on this host no longer exists, and their networks.
  */
 export async function removeOrphansOfDeadRuns(): Promise<number> {
-  const client = await getContainerRuntimeClient();
-  const docker = client.container.dockerode;
+  const docker = (await getContainerRuntimeClient()).container.dockerode;
   const containers = await docker.listContainers({ all: true, filters: { label: [OWNER_PID_LABEL] } });
-  const deadSessions = new Set<string>();
+  const deadRuns = new Set<string>();
   for (const info of containers) {
-    const pid = Number(info.Labels[OWNER_PID_LABEL]);
-    if (!isAlive(pid)) deadSessions.add(info.Labels[LABEL_TESTCONTAINERS_SESSION_ID]);
+    if (!isAlive(Number(info.Labels[OWNER_PID_LABEL]))) deadRuns.add(info.Labels[RUN_LABEL]);
   }
   let removed = 0;
-  for (const session of deadSessions) removed += await removeBySession(session);
+  for (const run of deadRuns) removed += await removeRun(run);
   return removed;
 }
 
-async function removeBySession(sessionId: string): Promise<number> {
-  const client = await getContainerRuntimeClient();
-  const docker = client.container.dockerode;
-  const label = `${LABEL_TESTCONTAINERS_SESSION_ID}=${sessionId}`;
-  const containers = await docker.listContainers({ all: true, filters: { label: [label] } });
+async function removeRun(runId: string): Promise<number> {
+  const docker = (await getContainerRuntimeClient()).container.dockerode;
+  const containers = await docker.listContainers({ all: true, filters: { label: [`${RUN_LABEL}=${runId}`] } });
+  const networks = new Set<string>();
+  for (const info of containers) {
+    for (const [name, net] of Object.entries(info.NetworkSettings?.Networks ?? {})) {
+      if (!['bridge', 'host', 'none'].includes(name)) networks.add(net.NetworkID);
+    }
+  }
   await Promise.allSettled(containers.map((c) => docker.getContainer(c.Id).remove({ force: true, v: true })));
-  const networks = await docker.listNetworks({ filters: { label: [label] } });
-  await Promise.allSettled(networks.map((n) => docker.getNetwork(n.Id).remove()));
+  await Promise.allSettled([...networks].map((id) => docker.getNetwork(id).remove()));
   return containers.length;
 }
 

@@ -1,5 +1,6 @@
 import { GenericContainer, Network, Wait, type StartedNetwork, type StartedTestContainer } from 'testcontainers';
 import { Cluster, Redis } from 'ioredis';
+import { trackNetwork } from './cleanup.ts';
 
 const REDIS_PORT = 6379;
 
@@ -42,10 +43,12 @@ export class RedisClusterContainer {
 
   async start(): Promise<StartedRedisCluster> {
     const network = await new Network().start();
+    trackNetwork(network.getId());
     const started: StartedTestContainer[] = [];
     try {
       const total = this.masters * 2;
-      const containers = await Promise.all(
+      // allSettled, not all: on a failure, every container that did start is known and removed.
+      const results = await Promise.allSettled(
         Array.from({ length: total }, (_, i) =>
           new GenericContainer(this.image)
             .withNetwork(network)
@@ -66,13 +69,13 @@ export class RedisClusterContainer {
               '--maxmemory-policy', 'noeviction',
             ])
             .withWaitStrategy(Wait.forLogMessage(/Ready to accept connections/))
-            .start()
-            .then((c) => {
-              started.push(c);
-              return c;
-            }),
+            .start(),
         ),
       );
+      for (const r of results) if (r.status === 'fulfilled') started.push(r.value);
+      const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+      if (failed) throw failed.reason;
+      const containers = started;
       const nodes: RedisNode[] = containers.map((container) => ({
         container,
         internal: { host: container.getIpAddress(network.getName()), port: REDIS_PORT },

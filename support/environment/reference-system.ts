@@ -3,6 +3,7 @@ import { createWriteStream, mkdirSync } from 'node:fs';
 import { createServer } from 'node:net';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
+import { registerTeardown } from './teardown.ts';
 import type { EnvironmentInfo } from './test-environment.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '..', '..');
@@ -73,6 +74,8 @@ export async function startReferenceSystem(options: Options): Promise<StartedRef
     const env = { ...spec.env, PORT: String(spec.port), SERVICE_NAME: spec.name };
     const child = spawnService(spec.entry, env, path.join(options.logDir, `${spec.name}.log`));
     const service: ServiceProcess = { name: spec.name, url: `http://127.0.0.1:${spec.port}`, port: spec.port, child, env };
+    const unregister = registerTeardown(spec.name, () => stopService(service));
+    child.once('exit', unregister);
     await waitUntilReady(service, 30_000);
     return service;
   };

@@ -1,8 +1,9 @@
-import { getContainerRuntimeClient } from 'testcontainers';
-import { images, OWNER_PID_LABEL, RUN_LABEL } from './images.ts';
+import { getContainerRuntimeClient, getReaper } from 'testcontainers';
+import { images, runLabels } from './images.ts';
 import { startPostgres, type StartedPostgreSqlContainer } from './postgres.ts';
 import { RedisClusterContainer, type StartedRedisCluster } from './redis-cluster.ts';
-import { removeOrphansOfDeadRuns, removeSessionResources } from './cleanup.ts';
+import { removeOrphansOfDeadRuns, removeRunResources } from './cleanup.ts';
+import { registerTeardown } from './teardown.ts';
 
 export type EnvironmentInfo = {
   redisImage: string;
@@ -56,18 +57,30 @@ export async function assertContainerRuntime(timeoutMs = 15_000): Promise<void> 
 
 /** Redis Cluster (3 masters + 3 replicas) and PostgreSQL 15, started in parallel. */
 export async function startTestEnvironment(log: (line: string) => void = () => undefined): Promise<TestEnvironment> {
-  const labels = { [RUN_LABEL]: 'e2e', [OWNER_PID_LABEL]: String(process.pid) };
+  const labels = runLabels();
+  // Testcontainers creates its reaper (and session id) lazily and races when containers start
+  // in parallel: make it once, up front.
+  await getReaper(await getContainerRuntimeClient()).catch((error) => {
+    throw withPullHint(error);
+  });
   const orphans = await removeOrphansOfDeadRuns();
   if (orphans) log(`removed ${orphans} container(s) left behind by an earlier, killed run`);
 
   const started = Date.now();
-  const [redis, postgres] = await Promise.allSettled([
+  const startup = Promise.allSettled([
     new RedisClusterContainer(images.redis).withMasters(3).withNodeTimeout(2000).withLabels(labels).start(),
     startPostgres(images.postgres, labels),
   ]);
+  // Registered before anything is up: a signal during start-up waits for the containers being
+  // created (they would be missed by a sweep made now), then removes them.
+  const unregister = registerTeardown('containers', async () => {
+    await Promise.race([startup, new Promise((r) => setTimeout(r, 60_000))]);
+    await removeRunResources();
+  });
+  const [redis, postgres] = await startup;
   if (redis.status === 'rejected' || postgres.status === 'rejected') {
-    await removeSessionResources();
-    throw redis.status === 'rejected' ? redis.reason : (postgres as PromiseRejectedResult).reason;
+    await removeRunResources();
+    throw withPullHint(redis.status === 'rejected' ? redis.reason : (postgres as PromiseRejectedResult).reason);
   }
   const cluster = redis.value;
   const pg = postgres.value;
@@ -98,7 +111,21 @@ export async function startTestEnvironment(log: (line: string) => void = () => u
       stopped = true;
       await Promise.allSettled([cluster.stop(), pg.stop({ remove: true, removeVolumes: true, timeout: 1 })]);
       // Whatever the graceful stop missed (a container a fault test restarted, a network).
-      await removeSessionResources();
+      await removeRunResources();
+      unregister();
     },
   };
+}
+
+/** An image that cannot be pulled usually means "no registry here": say what to do about it. */
+function withPullHint(error: unknown): Error {
+  const e = error instanceof Error ? error : new Error(String(error));
+  if (/registry|pull|manifest|no such host|repository does not exist/i.test(e.message)) {
+    e.message +=
+      `\n  An image could not be pulled (${images.redis}, ${images.postgres} or Testcontainers' Ryuk).` +
+      '\n  Without registry access, build local images and take the settings it prints:' +
+      '\n    eval "$(bash scripts/offline-images.sh)"' +
+      '\n  (E2E_REDIS_IMAGE, E2E_POSTGRES_IMAGE, TESTCONTAINERS_RYUK_DISABLED=true), or point those at images you have.';
+  }
+  return e;
 }

@@ -1,0 +1,170 @@
+import type { RegressionDiff } from './regression-diff.ts';
+import { isFailing } from './regression-diff.ts';
+import type { RunMetadata } from './run-metadata.ts';
+import type { RunResults, ScenarioResult } from './scenario-results.ts';
+
+export type BaselineInfo =
+  | { found: true; source: string; commit: string; branch: string; createdAt: string; diff: RegressionDiff }
+  | { found: false; source: string };
+
+const SLOWEST = 10;
+
+/** A table cell: no pipes or line breaks may leak into the Markdown table. */
+function cell(text: string): string {
+  return text.replace(/\\/g, '\\\\').replace(/\|/g, '\\|').replace(/\r?\n/g, ' ').replace(/`/g, "'");
+}
+
+export function seconds(ms: number | undefined): string {
+  if (ms === undefined) return 'n/a';
+  return ms < 1000 ? `${Math.round(ms)} ms` : `${(ms / 1000).toFixed(1)} s`;
+}
+
+const where = (s: ScenarioResult) => `\`${s.uri}${s.line ? `:${s.line}` : ''}\``;
+
+function headline(results: RunResults): string {
+  const count = (pick: (s: ScenarioResult) => boolean) => results.scenarios.filter(pick).length;
+  const failed = count((s) => isFailing(s.status));
+  const passed = count((s) => s.status === 'passed');
+  const flaky = count((s) => s.flaky);
+  const skipped = count((s) => s.status === 'skipped');
+  const icon = failed > 0 || results.scenarios.length === 0 ? '❌' : flaky > 0 ? '⚠️' : '✅';
+  const parts = [
+    `${failed} failed`,
+    `${passed} passed${flaky ? ` (${flaky} flaky)` : ''}`,
+    ...(skipped ? [`${skipped} skipped`] : []),
+  ];
+  return `## ${icon} End-to-end: ${parts.join(', ')} of ${results.scenarios.length} scenarios`;
+}
+
+function environmentLine(meta: RunMetadata | undefined, results: RunResults): string {
+  if (!meta) return `Cucumber run time ${seconds(results.durationMs)} (no reports/run.json: run metadata unknown).`;
+  const target =
+    meta.target === 'external'
+      ? `external target ${meta.coreUrl ?? ''}`.trim()
+      : `containers: Redis Cluster ${meta.cluster ? `${meta.cluster.masters} masters + ${meta.cluster.replicas} replicas` : 'n/a'} ` +
+        `(\`${meta.redisImage ?? 'n/a'}\`), PostgreSQL ${meta.postgresVersion ?? 'n/a'} (\`${meta.postgresImage ?? 'n/a'}\`)`;
+  return [
+    `\`${meta.commit.slice(0, 12)}\` on \`${meta.branch}\``,
+    `Node ${meta.node}`,
+    target,
+    `${meta.workers} worker(s)`,
+    `wall time ${seconds(meta.wallTimeMs)} (cucumber ${seconds(results.durationMs)})`,
+    ...(meta.cucumberArgs?.length ? [`args \`${meta.cucumberArgs.join(' ')}\``] : []),
+  ].join(' · ');
+}
+
+function countsTable(results: RunResults): string[] {
+  const by = (pick: (s: ScenarioResult) => boolean) => results.scenarios.filter(pick).length;
+  return [
+    '| Passed | Failed | Flaky | Skipped | Not run (filtered) | Total run |',
+    '|---:|---:|---:|---:|---:|---:|',
+    `| ${by((s) => s.status === 'passed')} | ${by((s) => isFailing(s.status))} | ${by((s) => s.flaky)} | ` +
+      `${by((s) => s.status === 'skipped')} | ${results.notRun.length} | ${results.scenarios.length} |`,
+  ];
+}
+
+function failedSection(results: RunResults): string[] {
+  const failed = results.scenarios.filter((s) => isFailing(s.status));
+  if (failed.length === 0) return [];
+  return [
+    `### Failed scenarios (${failed.length})`,
+    '',
+    '| Scenario | Where | First error line |',
+    '|---|---|---|',
+    ...failed.map(
+      (s) =>
+        `| ${cell(s.name)}${s.attempts > 1 ? ` (after ${s.attempts} attempts)` : ''} | ${where(s)} | ${cell(s.error ?? s.status)} |`,
+    ),
+    '',
+  ];
+}
+
+function flakySection(results: RunResults): string[] {
+  const flaky = results.scenarios.filter((s) => s.flaky);
+  if (flaky.length === 0) return [];
+  return [
+    `### Flaky scenarios: passed only after a retry (${flaky.length})`,
+    '',
+    '| Scenario | Where | Attempts | Error of the failed attempt(s) |',
+    '|---|---|---:|---|',
+    ...flaky.map((s) => `| ${cell(s.name)} | ${where(s)} | ${s.attempts} | ${cell(s.retriedErrors.join(' / '))} |`),
+    '',
+  ];
+}
+
+function skippedSection(results: RunResults): string[] {
+  const skipped = results.scenarios.filter((s) => s.status === 'skipped');
+  if (skipped.length === 0) return [];
+  return [
+    `### Skipped scenarios (${skipped.length})`,
+    '',
+    '| Scenario | Where | Why |',
+    '|---|---|---|',
+    ...skipped.map((s) => `| ${cell(s.name)} | ${where(s)} | ${cell(s.skipReason ?? 'skipped by a step or hook without a reason')} |`),
+    '',
+  ];
+}
+
+function list(title: string, items: string[]): string[] {
+  if (items.length === 0) return [`- ${title}: none`];
+  return [`- **${title} (${items.length})**`, ...items.map((item) => `  - ${item}`)];
+}
+
+function baselineSection(baseline: BaselineInfo | undefined): string[] {
+  if (!baseline) return [];
+  if (!baseline.found) {
+    return ['### Compared with the baseline', '', `No baseline at \`${baseline.source}\`: nothing to compare with.`, ''];
+  }
+  const { diff } = baseline;
+  return [
+    '### Compared with the baseline',
+    '',
+    `Baseline \`${baseline.source}\`: commit \`${baseline.commit.slice(0, 12)}\` on \`${baseline.branch}\`, ${baseline.createdAt}.`,
+    '',
+    ...list(
+      'Newly failing',
+      diff.newlyFailing.map((c) => `\`${cell(c.key)}\` (was ${c.was})${c.error ? `: ${cell(c.error)}` : ''}`),
+    ),
+    ...list('Newly passing', diff.newlyPassing.map((c) => `\`${cell(c.key)}\` (was ${c.was})`)),
+    ...list('Added', diff.added.map((key) => `\`${cell(key)}\``)),
+    ...list('Removed', diff.removed.map((key) => `\`${cell(key)}\``)),
+    ...list(
+      'Slower (more than 2× and more than 1 s)',
+      diff.slower.map((s) => `\`${cell(s.key)}\`: ${seconds(s.baselineMs)} → ${seconds(s.currentMs)}`),
+    ),
+    ...(diff.notRun.length ? [`- Not run this time (filtered out): ${diff.notRun.length}`] : []),
+    '',
+  ];
+}
+
+function slowestSection(results: RunResults): string[] {
+  const slowest = [...results.scenarios].sort((a, b) => b.durationMs - a.durationMs).slice(0, SLOWEST);
+  if (slowest.length === 0) return [];
+  return [
+    `### Slowest ${slowest.length}`,
+    '',
+    '| # | Scenario | Where | Duration | Status |',
+    '|---:|---|---|---:|---|',
+    ...slowest.map((s, i) => `| ${i + 1} | ${cell(s.name)} | ${where(s)} | ${seconds(s.durationMs)} | ${s.flaky ? 'flaky' : s.status} |`),
+    '',
+  ];
+}
+
+/** reports/summary.md: what a reviewer needs from a run, in the order they need it. */
+export function renderSummary(results: RunResults, meta: RunMetadata | undefined, baseline?: BaselineInfo): string {
+  return [
+    headline(results),
+    '',
+    environmentLine(meta, results),
+    '',
+    ...countsTable(results),
+    '',
+    ...failedSection(results),
+    ...flakySection(results),
+    ...skippedSection(results),
+    ...baselineSection(baseline),
+    ...slowestSection(results),
+    'Full report: `reports/html/index.html` (on CI: in the `e2e-reports-node*` artifacts); JUnit: `reports/junit.xml`.',
+    '',
+  ].join('\n');
+}

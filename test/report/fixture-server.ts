@@ -1,0 +1,76 @@
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { randomBytes } from 'node:crypto';
+import type { AddressInfo } from 'node:net';
+
+/** How long /rendezvous holds a lone caller before answering that nobody came. */
+const RENDEZVOUS_DEADLINE_MS = 500;
+
+export type FixtureServer = {
+  url: string;
+  /** Every queue token handed out: none of them may appear unmasked in any report. */
+  issuedTokens: string[];
+  close(): Promise<void>;
+};
+
+function send(res: ServerResponse, status: number, body: unknown): void {
+  res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
+}
+
+/**
+ * A small real HTTP server for the reporting fixture suite: it answers like the queue service
+ * where the fixture needs it, fails on purpose where a scenario must fail, and lets scenarios
+ * meet each other (/rendezvous) so parallel and @serial scheduling is observable.
+ */
+export async function startFixtureServer(): Promise<FixtureServer> {
+  const issuedTokens: string[] = [];
+  let waiting: { release: (met: boolean) => void } | undefined;
+
+  const handle = (req: IncomingMessage, res: ServerResponse) => {
+    const path = new URL(req.url ?? '/', 'http://fixture').pathname;
+    if (req.method === 'POST' && path === '/admin/concerts') return send(res, 201, { concertId: 'fixture' });
+    if (req.method === 'POST' && path === '/api/v1/queue/enter') {
+      const token = randomBytes(32).toString('base64url');
+      issuedTokens.push(token);
+      return send(res, 201, { status: 'WAITING', token, position: 1, totalWaiting: 1 });
+    }
+    if (req.method === 'GET' && path === '/api/v1/queue/status') {
+      // Echoes the token in free text on purpose: masking must catch it there too.
+      const token = String(req.headers['x-queue-token'] ?? '');
+      return send(res, 500, { error: { code: 'INTERNAL', message: `status lookup for ${token} failed` } });
+    }
+    if (req.method === 'POST' && path === '/rendezvous') {
+      if (waiting) {
+        waiting.release(true);
+        waiting = undefined;
+        return send(res, 200, { met: true });
+      }
+      const me = {
+        release: (met: boolean) => {
+          clearTimeout(timer);
+          if (waiting === me) waiting = undefined;
+          send(res, 200, { met });
+        },
+      };
+      const timer = setTimeout(() => me.release(false), RENDEZVOUS_DEADLINE_MS);
+      waiting = me;
+      return;
+    }
+    send(res, 404, { error: { code: 'NOT_FOUND', message: `${req.method} ${path}` } });
+  };
+
+  const server = createServer((req, res) => {
+    req.resume();
+    req.on('end', () => handle(req, res));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    issuedTokens,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}

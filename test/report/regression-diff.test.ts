@@ -1,0 +1,67 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import type { ResultsFile } from '../../scripts/report/baseline.ts';
+import { diffAgainstBaseline } from '../../scripts/report/regression-diff.ts';
+import type { RunResults, ScenarioResult, ScenarioStatus } from '../../scripts/report/scenario-results.ts';
+
+function baseline(scenarios: Record<string, [ScenarioStatus, number]>): ResultsFile {
+  return {
+    schema: 1,
+    commit: 'abc',
+    branch: 'main',
+    createdAt: '2026-01-01T00:00:00Z',
+    partial: false,
+    scenarios: Object.fromEntries(Object.entries(scenarios).map(([key, [status, durationMs]]) => [key, { status, durationMs, flaky: false }])),
+  };
+}
+
+function run(scenarios: Record<string, [ScenarioStatus, number]>, notRun: string[] = []): RunResults {
+  return {
+    scenarios: Object.entries(scenarios).map(
+      ([key, [status, durationMs]]): ScenarioResult => ({
+        key,
+        uri: 'features/x.feature',
+        feature: 'X',
+        name: key,
+        tags: [],
+        status,
+        attempts: 1,
+        flaky: false,
+        durationMs,
+        startedAtMs: 0,
+        finishedAtMs: durationMs,
+        retriedErrors: [],
+      }),
+    ),
+    notRun,
+    durationMs: 0,
+    success: true,
+  };
+}
+
+describe('diffAgainstBaseline', () => {
+  it('finds newly failing, newly passing, added and removed scenarios', () => {
+    const diff = diffAgainstBaseline(
+      baseline({ broke: ['passed', 100], fixed: ['failed', 100], stillFailing: ['failed', 100], gone: ['passed', 100], skippedBefore: ['skipped', 1] }),
+      run({ broke: ['failed', 100], fixed: ['passed', 100], stillFailing: ['failed', 100], fresh: ['passed', 100], skippedBefore: ['undefined', 1] }),
+    );
+    assert.deepEqual(diff.newlyFailing.map((c) => c.key), ['broke', 'skippedBefore']);
+    assert.deepEqual(diff.newlyPassing.map((c) => c.key), ['fixed']);
+    assert.deepEqual(diff.added, ['fresh']);
+    assert.deepEqual(diff.removed, ['gone']);
+  });
+
+  it('counts a scenario filtered out of this run as not run, not as removed', () => {
+    const diff = diffAgainstBaseline(baseline({ smoke: ['passed', 10], slow: ['passed', 10] }), run({ smoke: ['passed', 10] }, ['slow']));
+    assert.deepEqual(diff.removed, []);
+    assert.deepEqual(diff.notRun, ['slow']);
+  });
+
+  it('flags a slowdown only when it is more than 2x and more than 1 s', () => {
+    const diff = diffAgainstBaseline(
+      baseline({ doubledButSmall: ['passed', 400], grewButNotDoubled: ['passed', 3_000], both: ['passed', 900], exactlyDouble: ['passed', 1_200] }),
+      run({ doubledButSmall: ['passed', 1_300], grewButNotDoubled: ['passed', 5_500], both: ['passed', 2_100], exactlyDouble: ['passed', 2_400] }),
+    );
+    assert.deepEqual(diff.slower, [{ key: 'both', baselineMs: 900, currentMs: 2_100 }]);
+  });
+});
