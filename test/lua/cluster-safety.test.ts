@@ -5,7 +5,7 @@ import { randomBytes } from 'node:crypto';
 import { Cluster } from 'ioredis';
 import { loadScripts, scriptKeys, scriptSource } from '../../reference-system/shared/queue-scripts.ts';
 import { openWaitingRoom } from '../../reference-system/shared/waiting-room.ts';
-import { startLuaHarness, TEST_POLICY, type LuaHarness } from './harness.ts';
+import { startLuaHarness, TEST_POLICY, type LuaHarness, stopLuaHarness } from './harness.ts';
 
 /**
  * On Redis Cluster a script may only touch keys of the slot its declared keys hash to. These
@@ -22,7 +22,7 @@ describe('cluster safety of the queue scripts', () => {
     concertsByMaster = await concertsOnEveryMaster(h, 2);
   });
   after(async () => {
-    await h?.stop();
+    await stopLuaHarness(h);
   });
 
   it('finds concerts on all three masters', () => {

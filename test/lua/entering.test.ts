@@ -1,6 +1,6 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { startLuaHarness, type LuaHarness } from './harness.ts';
+import { startLuaHarness, type LuaHarness, stopLuaHarness } from './harness.ts';
 
 describe('enter.lua and status.lua: arrival order and positions', () => {
   let h: LuaHarness;
@@ -8,7 +8,7 @@ describe('enter.lua and status.lua: arrival order and positions', () => {
     h = await startLuaHarness();
   });
   after(async () => {
-    await h?.stop();
+    await stopLuaHarness(h);
   });
 
   it('answers NO_CONCERT for a concert without a waiting room, and creates nothing', async () => {

@@ -1,7 +1,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { eventually } from '../../support/polling.ts';
-import { startLuaHarness, type LuaHarness } from './harness.ts';
+import { startLuaHarness, type LuaHarness, stopLuaHarness } from './harness.ts';
 
 /** Deadlines are enforced on read too: these tests run no promoter after admission. */
 describe('expiry on read: status, activate, touch and enter', () => {
@@ -10,7 +10,7 @@ describe('expiry on read: status, activate, touch and enter', () => {
     h = await startLuaHarness();
   });
   after(async () => {
-    await h?.stop();
+    await stopLuaHarness(h);
   });
 
   const admitted = async (policy: Record<string, number>) => {

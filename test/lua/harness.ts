@@ -4,8 +4,8 @@ import { loadScripts, type QueueScripts, type ScriptReply } from '../../referenc
 import type { QueuePolicy } from '../../reference-system/shared/queue-policy.ts';
 import { openWaitingRoom } from '../../reference-system/shared/waiting-room.ts';
 import { queueKeys } from '../../reference-system/shared/queue-keys.ts';
-import { removeSessionResources } from '../../support/environment/cleanup.ts';
-import { images, OWNER_PID_LABEL, RUN_LABEL } from '../../support/environment/images.ts';
+import { removeRunResources } from '../../support/environment/cleanup.ts';
+import { images, runLabels } from '../../support/environment/images.ts';
 import { RedisClusterContainer, type StartedRedisCluster } from '../../support/environment/redis-cluster.ts';
 import { applyTestcontainersDefaults } from '../../support/environment/test-environment.ts';
 
@@ -29,11 +29,16 @@ export async function startLuaHarness() {
   applyTestcontainersDefaults();
   const cluster = await new RedisClusterContainer(images.redis)
     .withMasters(3)
-    .withLabels({ [RUN_LABEL]: `lua-test-${process.pid}`, [OWNER_PID_LABEL]: String(process.pid) })
+    .withLabels(runLabels())
     .start();
   const redis = cluster.createClient();
-  const scripts = loadScripts(redis);
-  return new LuaHarness(cluster, redis, scripts);
+  return new LuaHarness(cluster, redis, loadScripts(redis));
+}
+
+/** For after(): stops the harness, and removes this run's containers even if before() failed. */
+export async function stopLuaHarness(h: LuaHarness | undefined): Promise<void> {
+  if (h) await h.stop();
+  else await removeRunResources();
 }
 
 export class LuaHarness {
@@ -108,6 +113,6 @@ export class LuaHarness {
   async stop() {
     this.redis.disconnect();
     await this.cluster.stop();
-    await removeSessionResources();
+    await removeRunResources();
   }
 }

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import type { Redis } from 'ioredis';
 import { scriptKeys } from '../../reference-system/shared/queue-scripts.ts';
 import { eventually } from '../../support/polling.ts';
-import { startLuaHarness, type LuaHarness } from './harness.ts';
+import { startLuaHarness, type LuaHarness, stopLuaHarness } from './harness.ts';
 
 const WAITING = 300_000;
 const BATCH = Number(process.env.PERF_BATCH ?? 200); // the promoter's default PROMOTER_BATCH
@@ -30,7 +30,7 @@ describe(`script run times with ${WAITING.toLocaleString('en')} waiting`, () => 
   });
   after(async () => {
     master?.disconnect();
-    await h?.stop();
+    await stopLuaHarness(h);
   });
 
   /**

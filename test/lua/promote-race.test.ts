@@ -1,7 +1,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { loadScripts, type QueueScripts } from '../../reference-system/shared/queue-scripts.ts';
-import { startLuaHarness, type LuaHarness } from './harness.ts';
+import { startLuaHarness, type LuaHarness, stopLuaHarness } from './harness.ts';
 
 /**
  * Ten promoters on ten connections race each other while thousands enter and admitted users
@@ -14,7 +14,7 @@ describe('promote.lua with concurrent promoters', () => {
     h = await startLuaHarness();
   });
   after(async () => {
-    await h?.stop();
+    await stopLuaHarness(h);
   });
 
   it('never over-admits, never admits anyone twice, and keeps arrival order', async () => {

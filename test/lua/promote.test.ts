@@ -1,7 +1,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { eventually } from '../../support/polling.ts';
-import { startLuaHarness, type LuaHarness } from './harness.ts';
+import { startLuaHarness, type LuaHarness, stopLuaHarness } from './harness.ts';
 
 describe('promote.lua: admission under capacity and rate, expiry, measured rate', () => {
   let h: LuaHarness;
@@ -9,7 +9,7 @@ describe('promote.lua: admission under capacity and rate, expiry, measured rate'
     h = await startLuaHarness();
   });
   after(async () => {
-    await h?.stop();
+    await stopLuaHarness(h);
   });
 
   const fill = async (c: string, count: number, prefix = 'u') => {

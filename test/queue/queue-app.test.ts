@@ -7,7 +7,7 @@ import type { Logger } from '../../reference-system/shared/logger.ts';
 import { redact } from '../../reference-system/shared/logger.ts';
 import { createTokenCodec } from '../../reference-system/shared/queue-token.ts';
 import { eventually } from '../../support/polling.ts';
-import { startLuaHarness, TEST_POLICY, type LuaHarness } from '../lua/harness.ts';
+import { startLuaHarness, TEST_POLICY, type LuaHarness, stopLuaHarness } from '../lua/harness.ts';
 
 const SECRET = 'queue-app-test-secret-0123456789abcdef';
 const ADMIN = 'queue-app-test-admin-token';
@@ -43,7 +43,7 @@ describe('queue service app', () => {
   after(async () => {
     await stopPromoter?.();
     server?.close();
-    await h?.stop();
+    await stopLuaHarness(h);
   });
 
   const call = async (method: string, path: string, options: { token?: string; admin?: string; body?: unknown } = {}) => {
