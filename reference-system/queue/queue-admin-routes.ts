@@ -71,6 +71,7 @@ export function registerQueueAdminRoutes(
       admitted: room.admitted,
       paused: room.paused,
       measuredAdmitPerSecond: room.measuredAdmitPerSecond,
+      policy: parsePolicy(room.policy, deps.defaultPolicy),
     };
   });
 }

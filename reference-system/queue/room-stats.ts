@@ -15,6 +15,8 @@ export type RoomStats = {
   admitPerSecond: number;
   /** Admissions per second the promoters measured; null until a first window was measured. */
   measuredAdmitPerSecond: number | null;
+  /** The policy hash as stored (see parsePolicy). */
+  policy: Record<string, string>;
 };
 
 /** The room's stats, or undefined when the concert has no waiting room. */
@@ -37,6 +39,7 @@ export async function readRoomStats(scripts: QueueScripts, concertId: string): P
     activeLimit: Number(policy.activeLimit),
     admitPerSecond: Number(policy.admitPerSecond),
     measuredAdmitPerSecond: policy.measuredRate === undefined ? null : Number(policy.measuredRate),
+    policy,
   };
 }
 
