@@ -1,15 +1,32 @@
 import type { Cluster } from 'ioredis';
 import type { Pool } from 'pg';
 import { requireAdmin } from '../shared/admin-auth.ts';
-import { unavailable } from '../shared/errors.ts';
+import { ApiError, unavailable } from '../shared/errors.ts';
 import { createHttpApp } from '../shared/http-app.ts';
 import type { Logger } from '../shared/logger.ts';
 import { createMetrics } from '../shared/metrics.ts';
+import { createQueueAccess, type QueueAccess } from '../shared/queue-access.ts';
 import type { QueuePolicy } from '../shared/queue-policy.ts';
+import { loadScripts } from '../shared/queue-scripts.ts';
+import type { TokenCodec } from '../shared/queue-token.ts';
 import { isRedisUnavailable } from '../shared/redis.ts';
 import { requireId, requireInt, requireObject, requireString } from '../shared/validation.ts';
 import { openWaitingRoom } from '../shared/waiting-room.ts';
 import { createConcert } from './concerts.ts';
+import { createCoreMetrics } from './core-metrics.ts';
+import { registerCoreRoutes } from './core-routes.ts';
+import { isPostgresUnavailable } from './database.ts';
+import { createHoldPolicy, type HoldPolicy } from './hold-policy.ts';
+import { startHoldSweeper } from './hold-sweeper.ts';
+import { instrumentGateway, type PaymentGateway } from './payment-gateway-client.ts';
+import { startPaymentReconciler } from './payment-reconciler.ts';
+import { createPayments, type PaymentSettings } from './payments.ts';
+import { createReservations } from './reservations.ts';
+
+export type CoreSettings = PaymentSettings & {
+  /** Background work; a test leaves it out and drives sweeps and reconciliation itself. */
+  background?: { holdSweepIntervalMs: number; reconcileIntervalMs: number };
+};
 
 export type CoreAppDeps = {
   redis: Cluster;
@@ -17,12 +34,32 @@ export type CoreAppDeps = {
   logger: Logger;
   adminToken: string;
   defaultPolicy: QueuePolicy;
+  tokens: TokenCodec;
+  gateway: PaymentGateway;
+  settings: CoreSettings;
+  /** Seams for tests; by default both talk to the queue's Redis. */
+  queueAccess?: QueueAccess;
+  holdPolicy?: HoldPolicy;
 };
 
 /** The core booking service as a Koa app; it listens only from main.ts (or a test). */
 export function createCoreApp(deps: CoreAppDeps) {
-  const { redis, pool, logger } = deps;
+  const { redis, pool, logger, tokens, settings } = deps;
   const metrics = createMetrics('core');
+  const core = createCoreMetrics(metrics, pool);
+  const gateway = instrumentGateway(deps.gateway, core);
+  const queueAccess = deps.queueAccess ?? createQueueAccess({ scripts: loadScripts(redis), tokens });
+  const holdPolicy = deps.holdPolicy ?? createHoldPolicy(redis, deps.defaultPolicy.holdSeconds);
+  const reservations = createReservations({ pool, metrics: core });
+  const payments = createPayments({
+    pool,
+    gateway,
+    logger,
+    metrics: core,
+    endQueueEntry: (claims) => queueAccess.complete(claims),
+    settings,
+  });
+
   const { router, finish } = createHttpApp({
     logger,
     metrics,
@@ -30,7 +67,11 @@ export function createCoreApp(deps: CoreAppDeps) {
       { name: 'redis', check: () => redis.ping() },
       { name: 'postgres', check: () => pool.query('SELECT 1') },
     ],
-    translateError: (e) => (isRedisUnavailable(e) ? unavailable('the waiting room is briefly unavailable, retry shortly') : undefined),
+    translateError: (e) => {
+      if (isRedisUnavailable(e)) return unavailable('the waiting room is briefly unavailable, retry shortly');
+      if (isPostgresUnavailable(e)) return unavailable('bookings are briefly unavailable, retry shortly');
+      return undefined;
+    },
   });
 
   router.post('/admin/concerts', requireAdmin(deps.adminToken), async (ctx) => {
@@ -41,11 +82,40 @@ export function createCoreApp(deps: CoreAppDeps) {
       seatCount: requireInt(body.seatCount, 'seatCount', 1, 10_000),
       price: requireInt(body.price, 'price', 0, 100_000_000),
     };
-    const created = await createConcert(pool, concert);
-    await openWaitingRoom(redis, concert.concertId, deps.defaultPolicy);
-    ctx.status = 201;
-    ctx.body = created;
+    try {
+      const created = await createConcert(pool, concert);
+      await openWaitingRoom(redis, concert.concertId, deps.defaultPolicy);
+      ctx.status = 201;
+      ctx.body = created;
+    } catch (error) {
+      // A create whose waiting room did not open (Redis failed after the commit) is healed by
+      // the retry that gets 409: opening is idempotent and keeps any policy already set.
+      if (error instanceof ApiError && error.code === 'CONCERT_EXISTS') await openWaitingRoom(redis, concert.concertId, deps.defaultPolicy);
+      throw error;
+    }
   });
 
-  return { app: finish(), metrics };
+  registerCoreRoutes(router, { queueAccess, tokens, holdPolicy, reservations, payments });
+
+  const workers = settings.background
+    ? [
+        startHoldSweeper({ pool, logger, metrics: core }, settings.background.holdSweepIntervalMs),
+        startPaymentReconciler(
+          {
+            pool,
+            gateway,
+            logger,
+            metrics: core,
+            settings: {
+              // Far beyond any live request's settle time; the row lock protects those anyway.
+              abandonAfterMs: Math.max(30_000, 3 * settings.paymentTimeoutMs),
+              reconcileWindowMs: settings.reconcileWindowMs,
+            },
+          },
+          settings.background.reconcileIntervalMs,
+        ),
+      ]
+    : [];
+
+  return { app: finish(), metrics, stop: () => workers.forEach((w) => w.stop()) };
 }

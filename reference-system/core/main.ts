@@ -1,26 +1,46 @@
-import pg from 'pg';
 import { env, envInt, redisSettings, secretEnv } from '../shared/config.ts';
 import { createLogger } from '../shared/logger.ts';
 import { defaultQueuePolicy } from '../shared/queue-policy.ts';
+import { createTokenCodec } from '../shared/queue-token.ts';
 import { connectCluster } from '../shared/redis.ts';
 import { serve } from '../shared/serve.ts';
 import { createCoreApp } from './core-app.ts';
+import { createPool } from './database.ts';
 import { migrate } from './migrate.ts';
+import { createPaymentGatewayClient } from './payment-gateway-client.ts';
 
 const logger = createLogger(env('SERVICE_NAME', 'core'));
-const pool = new pg.Pool({ connectionString: env('DATABASE_URL'), max: envInt('DATABASE_POOL_SIZE', 20) });
+const pool = createPool({ connectionString: env('DATABASE_URL'), max: envInt('DATABASE_POOL_SIZE', 20) });
 // An idle client losing its connection (PostgreSQL restart) must not crash the process.
 pool.on('error', (error) => logger.warn('postgres_idle_client_error', { cause: error.message }));
 const applied = await migrate(pool);
 if (applied.length) logger.info('migrations_applied', { applied });
 
+const paymentTimeoutMs = envInt('PAYMENT_TIMEOUT_MS', 2_000);
 const redis = connectCluster(redisSettings());
-const { app } = createCoreApp({
+const { app, stop } = createCoreApp({
   redis,
   pool,
   logger,
   adminToken: secretEnv('ADMIN_TOKEN', 16),
   defaultPolicy: defaultQueuePolicy(),
+  tokens: createTokenCodec(secretEnv('QUEUE_TOKEN_SECRET')),
+  gateway: createPaymentGatewayClient({ baseUrl: env('PAYMENT_GATEWAY_URL'), timeoutMs: paymentTimeoutMs }),
+  settings: {
+    paymentTimeoutMs,
+    reconcileWindowMs: envInt('PAYMENT_RECONCILE_WINDOW_MS', 60_000),
+    background: {
+      holdSweepIntervalMs: envInt('HOLD_SWEEP_INTERVAL_MS', 1_000),
+      reconcileIntervalMs: envInt('PAYMENT_RECONCILE_INTERVAL_MS', 1_000),
+    },
+  },
 });
 
-serve(app, { port: envInt('PORT', 8080), logger, onClose: () => Promise.all([redis.quit(), pool.end()]) });
+serve(app, {
+  port: envInt('PORT', 8080),
+  logger,
+  onClose: async () => {
+    stop();
+    await Promise.all([redis.quit(), pool.end()]);
+  },
+});

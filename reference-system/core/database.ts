@@ -1,0 +1,54 @@
+import pg from 'pg';
+
+export type PoolSettings = { connectionString: string; max: number };
+
+/**
+ * A pool that fails fast instead of queueing forever: while PostgreSQL is down, a request gets
+ * an error within seconds (answered 503) rather than hanging. Lock waits are bounded too, so
+ * contention shows up as a quick answer, never as a pile of blocked requests.
+ */
+export function createPool(settings: PoolSettings): pg.Pool {
+  return new pg.Pool({
+    connectionString: settings.connectionString,
+    max: settings.max,
+    connectionTimeoutMillis: 2_000,
+    statement_timeout: 5_000,
+    lock_timeout: 2_000,
+    // A payment keeps its transaction open while the gateway answers; never much longer.
+    idle_in_transaction_session_timeout: 60_000,
+  });
+}
+
+/** Runs `work` in a transaction on one client: COMMIT on success, ROLLBACK on any error. */
+export async function inTransaction<T>(pool: pg.Pool, work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+  const client = await pool.connect();
+  try {
+    await client.query('BEGIN');
+    const result = await work(client);
+    await client.query('COMMIT');
+    return result;
+  } catch (error) {
+    await client.query('ROLLBACK').catch(() => undefined);
+    throw error;
+  } finally {
+    client.release();
+  }
+}
+
+/** SQLSTATE of a PostgreSQL error, if it is one. */
+export const sqlState = (error: unknown): string | undefined => (error as { code?: unknown })?.code as string | undefined;
+
+// Connection exceptions (08), shutdown/cannot-connect-now (57P01-3), too many connections, and
+// the transient outcomes of our own bounds: lock timeout, statement timeout, deadlock.
+const TRANSIENT_STATES = new Set(['57P01', '57P02', '57P03', '53300', '55P03', '57014', '40P01', '40001']);
+const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH']);
+
+/** True for errors that mean "PostgreSQL cannot serve this right now; retry shortly". */
+export function isPostgresUnavailable(error: unknown): boolean {
+  const code = sqlState(error);
+  if (code && (code.startsWith('08') || TRANSIENT_STATES.has(code) || NETWORK_CODES.has(code))) return true;
+  const message = error instanceof Error ? error.message : String(error);
+  return /Connection terminated|timeout exceeded when trying to connect|connection timeout|Client has encountered a connection error|Connection ended unexpectedly/i.test(
+    message,
+  );
+}

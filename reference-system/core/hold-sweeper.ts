@@ -1,0 +1,39 @@
+import type { Pool } from 'pg';
+import type { Logger } from '../shared/logger.ts';
+import type { CoreMetrics } from './core-metrics.ts';
+import { expireOldestLapsedHolds } from './reservations.ts';
+
+const BATCH = 500;
+
+/**
+ * Expires lapsed holds in batches, so held seats come back even when nobody asks about them.
+ * Several core instances may sweep at once: SKIP LOCKED gives each different rows.
+ */
+export async function sweepLapsedHolds(pool: Pool, metrics?: CoreMetrics): Promise<number> {
+  let total = 0;
+  for (;;) {
+    const expired = await expireOldestLapsedHolds(pool, BATCH);
+    total += expired;
+    if (expired < BATCH) break;
+  }
+  if (total) metrics?.holdsExpired.inc({ by: 'sweeper' }, total);
+  return total;
+}
+
+/** Runs the sweep every `intervalMs`, one run at a time; a failed run is logged and retried next tick. */
+export function startHoldSweeper(deps: { pool: Pool; logger: Logger; metrics?: CoreMetrics }, intervalMs: number) {
+  let running = false;
+  const timer = setInterval(async () => {
+    if (running) return;
+    running = true;
+    try {
+      await sweepLapsedHolds(deps.pool, deps.metrics);
+    } catch (error) {
+      deps.logger.warn('hold_sweep_failed', { cause: (error as Error).message });
+    } finally {
+      running = false;
+    }
+  }, intervalMs);
+  timer.unref();
+  return { stop: () => clearInterval(timer) };
+}

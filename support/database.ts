@@ -1,0 +1,79 @@
+import pg from 'pg';
+import { target } from './target.ts';
+
+/**
+ * Read-only SQL for assertions about money and seats: the suite checks what PostgreSQL recorded,
+ * not only what the API answered. The session is read-only, so an assertion can never change
+ * the system under test.
+ */
+let pool: pg.Pool | undefined;
+function db(): pg.Pool {
+  if (!target.databaseUrl) throw new Error('E2E_DATABASE_URL is not set: money and seat assertions read PostgreSQL (see README)');
+  pool ??= new pg.Pool({
+    connectionString: target.databaseUrl,
+    max: 4,
+    allowExitOnIdle: true,
+    options: '-c default_transaction_read_only=on',
+  });
+  return pool;
+}
+
+export type ReservationRecord = { reservationId: string; seatId: string; userId: string; status: string; amount: number; lapsed: boolean };
+export type PaymentRecord = {
+  paymentId: string;
+  reservationId: string;
+  userId: string;
+  status: string;
+  amount: number;
+  chargeId: string | null;
+  chargeVoided: boolean;
+};
+
+export const records = {
+  async seatPrice(concertId: string, seatId: string): Promise<number> {
+    const { rows } = await db().query('SELECT price FROM seats WHERE concert_id = $1 AND seat_id = $2', [concertId, seatId]);
+    if (rows.length === 0) throw new Error(`no seat ${seatId} recorded for ${concertId}`);
+    return rows[0].price;
+  },
+
+  async seatIds(concertId: string): Promise<string[]> {
+    return (await db().query('SELECT seat_id FROM seats WHERE concert_id = $1 ORDER BY position', [concertId])).rows.map((r) => r.seat_id);
+  },
+
+  async concertExists(concertId: string): Promise<boolean> {
+    return (await db().query('SELECT 1 FROM concerts WHERE concert_id = $1', [concertId])).rowCount === 1;
+  },
+
+  async reservations(concertId: string): Promise<ReservationRecord[]> {
+    const { rows } = await db().query(
+      `SELECT reservation_id, seat_id, user_id, status, amount, (status = 'HELD' AND expires_at <= now()) AS lapsed
+       FROM reservations WHERE concert_id = $1 ORDER BY held_at`,
+      [concertId],
+    );
+    return rows.map((r) => ({ reservationId: r.reservation_id, seatId: r.seat_id, userId: r.user_id, status: r.status, amount: r.amount, lapsed: r.lapsed }));
+  },
+
+  async payments(concertId: string): Promise<PaymentRecord[]> {
+    const { rows } = await db().query(
+      `SELECT payment_id, reservation_id, user_id, status, amount, charge_id, charge_voided_at IS NOT NULL AS voided
+       FROM payments WHERE concert_id = $1 ORDER BY created_at`,
+      [concertId],
+    );
+    return rows.map((r) => ({
+      paymentId: r.payment_id,
+      reservationId: r.reservation_id,
+      userId: r.user_id,
+      status: r.status,
+      amount: r.amount,
+      chargeId: r.charge_id,
+      chargeVoided: r.voided,
+    }));
+  },
+
+  /** A seat's state as the records show it: SOLD (confirmed), HELD (a running hold) or AVAILABLE. */
+  async seatState(concertId: string, seatId: string): Promise<string> {
+    const live = (await records.reservations(concertId)).filter((r) => r.seatId === seatId && (r.status === 'CONFIRMED' || (r.status === 'HELD' && !r.lapsed)));
+    if (live.length > 1) throw new Error(`seat ${seatId} has ${live.length} live reservations`);
+    return live.length === 0 ? 'AVAILABLE' : live[0].status === 'CONFIRMED' ? 'SOLD' : 'HELD';
+  },
+};
