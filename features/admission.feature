@@ -27,7 +27,8 @@ Feature: Being let in
     And Ann is let in
     When Ann takes her turn
     Then Ann is ACTIVE until a time in the future
-    And taking her turn again changes nothing
+    When Ann takes her turn again
+    Then Ann is still ACTIVE
 
   Scenario: A fan who is still waiting cannot take a turn
     Given the waiting room lets at most 1 fan in at a time

@@ -69,9 +69,9 @@ Then('they are refused as not an operator', function (this: TicketWorld) {
   assert.deepEqual([this.last?.status, errorCode(this.last)], [401, 'ADMIN_UNAUTHORIZED']);
 });
 
-Then('the waiting room is still paused with its policy unchanged', async function (this: TicketWorld) {
+Then('the waiting room is still {word} with its policy unchanged', async function (this: TicketWorld, state: 'paused' | 'resumed') {
   const now = await queueStats(this);
-  assert.equal(now.paused, true);
+  assert.equal(now.paused, state === 'paused');
   assert.deepEqual(now.policy, before.get(this)?.policy);
 });
 

@@ -18,13 +18,15 @@ import { readRoomStats, type RoomStats } from './room-stats.ts';
 export function createQueueMetrics(deps: { metrics: Metrics; redis: Cluster; scripts: QueueScripts; logger: Logger }) {
   const { metrics, redis, scripts, logger } = deps;
 
-  // One Redis read per scrape, shared by every room metric's collect().
-  let snapshot: { at: number; rooms: Promise<Map<string, RoomStats>> } | undefined;
+  // One Redis read per scrape, shared by every room metric: a scrape calls each collect() in
+  // the same tick, so the snapshot is dropped on the next one and the next scrape reads afresh.
+  let snapshot: Promise<Map<string, RoomStats>> | undefined;
   const rooms = () => {
-    if (!snapshot || Date.now() - snapshot.at > 500) {
-      snapshot = { at: Date.now(), rooms: readAllRooms() };
+    if (!snapshot) {
+      snapshot = readAllRooms();
+      setImmediate(() => (snapshot = undefined));
     }
-    return snapshot.rooms;
+    return snapshot;
   };
   const readAllRooms = async () => {
     const result = new Map<string, RoomStats>();
