@@ -62,7 +62,7 @@ export type QueueService = ReturnType<typeof createQueueService>;
 /** An entry as the scripts describe it: state, position, totalWaiting, deadline, estimate basis. */
 function view(state: ScriptValue, position: ScriptValue, totalWaiting: ScriptValue, deadline: ScriptValue, basis: ScriptValue): EntryView {
   const pos = position === null ? null : Number(position);
-  const [measuredRate, admitPerSecond, readyTtlSeconds] = basis as ScriptValue[];
+  const [measuredRate, admitPerSecond, readyTtlSeconds] = (basis ?? []) as ScriptValue[];
   return {
     status: state as EntryState,
     position: pos,
