@@ -20,3 +20,33 @@ Feature: Entering the waiting room
     Then the entry is recognised as a re-entry
     And Bob keeps the same token
     And Bob is WAITING at position 2
+
+  Scenario: The answer says how many wait, how long the wait may be and when to ask again
+    Given Ann, Ben and Cat enter the queue in that order
+    Then Cat is told she is at position 3 of 3 waiting
+    And Cat is given a wait estimate and told to check again within a minute
+
+  Scenario: Fans keep the order in which they arrived
+    When Ann, Ben, Cat, Dan and Eve enter the queue in that order
+    Then Ann, Ben, Cat, Dan and Eve are waiting at positions 1 to 5
+
+  Scenario: A concert that is not on sale has no waiting room
+    When Alice tries to enter the queue for a concert that is not on sale
+    Then she is turned away because the concert was not found
+
+  Scenario Outline: Entering with <problem> is refused and changes nothing
+    Given Ann enters the queue
+    When someone tries to enter the queue with <problem>
+    Then the request is refused as invalid
+    And the queue statistics still show 1 entered and 1 waiting
+
+    Examples:
+      | problem                                   |
+      | no fan name                               |
+      | no concert                                |
+      | a fan name longer than 64 characters      |
+      | a fan name with spaces in it              |
+      | a fan name that is a number               |
+      | a concert name with forbidden characters  |
+      | details that are a list                   |
+      | text that is not JSON                     |

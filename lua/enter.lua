@@ -1,9 +1,11 @@
 -- Enter a concert's waiting room, or find the live entry the user already has.
--- ARGV[1] userId, ARGV[2] a fresh random entry id (used only when a new entry is made)
--- Returns {outcome, state, entryId, position or false, totalWaiting, deadline or false, admitPerSecond}
---   outcome: 'NO_CONCERT' | 'NEW' | 'EXISTING'
-if redis.call('EXISTS', K_POLICY) == 0 then return {'NO_CONCERT'} end
-local user_id, candidate = ARGV[1], ARGV[2]
+-- ARGV[1] userId, ARGV[2] fresh random bits for the entry id (used only when a new entry is made)
+-- Returns {'NO_CONCERT'} or
+--   {'NEW'|'EXISTING', state, entryId, position or false, totalWaiting, deadline or false,
+--    {measuredRate or false, admitPerSecond, readyTtlSeconds}}
+local basis = estimate_basis()
+if not basis then return {'NO_CONCERT'} end
+local user_id = ARGV[1]
 local now = now_ms()
 
 local existing = redis.call('HGET', K_USERS, user_id)
@@ -11,15 +13,17 @@ if existing then
   local state, deadline = entry_state(existing, now)
   if state then
     return {'EXISTING', state, existing, position_of(existing), redis.call('ZCARD', K_WAITING),
-      deadline or false, admit_rate()}
+      deadline or false, basis}
   end
 end
 
 -- Arrival order is the order this script ran in: a counter, not a clock, so two users who enter
 -- within the same millisecond keep their order.
 local seq = redis.call('INCR', K_SEQ)
-redis.call('ZADD', K_WAITING, seq, candidate)
-redis.call('HSET', K_USERS, user_id, candidate)
-redis.call('HSET', K_ENTRIES, candidate, user_id)
+-- The entry id carries the time it entered (see entered_at), then the random part.
+local entry_id = string.format('%d', now) .. '-' .. ARGV[2]
+redis.call('ZADD', K_WAITING, seq, entry_id)
+redis.call('HSET', K_USERS, user_id, entry_id)
+redis.call('HSET', K_ENTRIES, entry_id, user_id)
 redis.call('HINCRBY', K_STATS, 'entered', 1)
-return {'NEW', 'WAITING', candidate, position_of(candidate), redis.call('ZCARD', K_WAITING), false, admit_rate()}
+return {'NEW', 'WAITING', entry_id, position_of(entry_id), redis.call('ZCARD', K_WAITING), false, basis}

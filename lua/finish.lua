@@ -7,5 +7,5 @@ if redis.call('HGET', K_ENTRIES, entry_id) ~= user_id then return {'GONE'} end
 local state = entry_state(entry_id, now_ms())
 if not state then return {'GONE'} end
 local set = ({WAITING = K_WAITING, READY = K_READY, ACTIVE = K_ACTIVE})[state]
-end_entry(entry_id, set, reason)
+end_entries({entry_id}, set, reason)
 return {'ENDED'}

@@ -2,7 +2,8 @@
 -- operation is still one EVALSHA. Key order is the same for every script:
 --   KEYS[1] policy  KEYS[2] seq  KEYS[3] waiting  KEYS[4] ready  KEYS[5] active
 --   KEYS[6] users   KEYS[7] entries  KEYS[8] stats
--- All of them carry the hash tag {concertId}; no script touches any other key.
+-- All of them carry the hash tag {concertId}; no script touches any other key (the loader's
+-- `#!lua` line makes Redis refuse any key outside the declared slot).
 local K_POLICY, K_SEQ, K_WAITING, K_READY, K_ACTIVE, K_USERS, K_ENTRIES, K_STATS =
   KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5], KEYS[6], KEYS[7], KEYS[8]
 
@@ -12,15 +13,31 @@ local function now_ms()
   return tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 end
 
--- Removes an entry from the set it is in and forgets its owner; counts why under stats.
-local function end_entry(entry_id, set_key, reason)
-  redis.call('ZREM', set_key, entry_id)
-  local user = redis.call('HGET', K_ENTRIES, entry_id)
-  redis.call('HDEL', K_ENTRIES, entry_id)
-  if user and redis.call('HGET', K_USERS, user) == entry_id then
-    redis.call('HDEL', K_USERS, user)
+-- Ends entries that are all in `set_key`: removes them, forgets their owners, counts why under
+-- stats. Batched (one call per key, not per entry) so the promoter's expiry stays cheap.
+local function end_entries(ids, set_key, reason)
+  if #ids == 0 then return end
+  redis.call('ZREM', set_key, unpack(ids))
+  local owners = redis.call('HMGET', K_ENTRIES, unpack(ids))
+  redis.call('HDEL', K_ENTRIES, unpack(ids))
+  local users, entry_of = {}, {}
+  for i = 1, #ids do
+    if owners[i] then
+      users[#users + 1] = owners[i]
+      entry_of[#users] = ids[i]
+    end
   end
-  redis.call('HINCRBY', K_STATS, reason, 1)
+  if #users > 0 then
+    -- A user's live entry only ever points at the entry being ended; checked all the same, so
+    -- a stale entry can never unlink a newer one.
+    local live = redis.call('HMGET', K_USERS, unpack(users))
+    local forget = {}
+    for i = 1, #users do
+      if live[i] == entry_of[i] then forget[#forget + 1] = users[i] end
+    end
+    if #forget > 0 then redis.call('HDEL', K_USERS, unpack(forget)) end
+  end
+  redis.call('HINCRBY', K_STATS, reason, #ids)
 end
 
 -- State of a live entry: 'WAITING', 'READY' or 'ACTIVE' with its deadline (ms), or nil when
@@ -28,19 +45,21 @@ end
 -- expiry holds even between promoter runs.
 local function entry_state(entry_id, now)
   if redis.call('ZSCORE', K_WAITING, entry_id) then return 'WAITING', nil end
-  local deadline = redis.call('ZSCORE', K_READY, entry_id)
-  if deadline then
-    if tonumber(deadline) > now then return 'READY', tonumber(deadline) end
-    end_entry(entry_id, K_READY, 'expired')
-    return nil, nil
-  end
-  deadline = redis.call('ZSCORE', K_ACTIVE, entry_id)
-  if deadline then
-    if tonumber(deadline) > now then return 'ACTIVE', tonumber(deadline) end
-    end_entry(entry_id, K_ACTIVE, 'expired')
-    return nil, nil
+  for _, pair in ipairs({{K_READY, 'READY'}, {K_ACTIVE, 'ACTIVE'}}) do
+    local deadline = redis.call('ZSCORE', pair[1], entry_id)
+    if deadline then
+      if tonumber(deadline) > now then return pair[2], tonumber(deadline) end
+      end_entries({entry_id}, pair[1], 'expired')
+      return nil, nil
+    end
   end
   return nil, nil
+end
+
+-- When an entry entered (server ms): enter.lua puts it at the front of the entry id, so the
+-- enter-to-READY latency costs no extra key or write per entry.
+local function entered_at(entry_id)
+  return tonumber(string.match(entry_id, '^(%d+)-'))
 end
 
 -- 1-based position among waiting users, or false when not waiting.
@@ -50,7 +69,11 @@ local function position_of(entry_id)
   return false
 end
 
--- Admissions per second the policy allows, the basis of the wait estimate.
-local function admit_rate()
-  return tonumber(redis.call('HGET', K_POLICY, 'admitPerSecond') or '1')
+-- What a waiting user's estimate and poll advice are based on, as strings (Redis would
+-- truncate a Lua float): the admission rate promoters measured (false until one was), the
+-- policy's admitPerSecond, and readyTtlSeconds. Returns nil when the concert has no room.
+local function estimate_basis()
+  local p = redis.call('HMGET', K_POLICY, 'measuredRate', 'admitPerSecond', 'readyTtlSeconds')
+  if not p[2] then return nil end
+  return {p[1] or false, p[2], p[3]}
 end

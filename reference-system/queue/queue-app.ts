@@ -3,13 +3,14 @@ import { createHttpApp } from '../shared/http-app.ts';
 import { unavailable } from '../shared/errors.ts';
 import type { Logger } from '../shared/logger.ts';
 import { createMetrics } from '../shared/metrics.ts';
+import type { QueuePolicy } from '../shared/queue-policy.ts';
+import { loadScripts } from '../shared/queue-scripts.ts';
 import type { TokenCodec } from '../shared/queue-token.ts';
 import { isRedisUnavailable } from '../shared/redis.ts';
-import { loadScripts } from '../shared/queue-scripts.ts';
 import { startPromoter, type PromoterOptions } from './promoter.ts';
 import { registerQueueAdminRoutes } from './queue-admin-routes.ts';
+import { createQueueMetrics } from './queue-metrics.ts';
 import { registerQueueRoutes } from './queue-routes.ts';
-import type { QueuePolicy } from '../shared/queue-policy.ts';
 import { createQueueService } from './queue-service.ts';
 
 export type QueueAppDeps = {
@@ -18,6 +19,7 @@ export type QueueAppDeps = {
   logger: Logger;
   adminToken: string;
   defaultPolicy: QueuePolicy;
+  /** Without it the app admits nobody (tests that drive promotion themselves). */
   promoter?: PromoterOptions;
 };
 
@@ -27,15 +29,22 @@ export function createQueueApp(deps: QueueAppDeps) {
   const metrics = createMetrics('queue');
   const scripts = loadScripts(redis);
   const service = createQueueService({ scripts, tokens });
+  const queueMetrics = createQueueMetrics({ metrics, redis, scripts, logger });
 
   const { router, finish } = createHttpApp({
     logger,
     metrics,
-    readiness: [{ name: 'redis', check: () => redis.ping() }],
+    readiness: [{ name: 'redis', check: () => clusterServing(redis) }],
     translateError: (e) => (isRedisUnavailable(e) ? unavailable('the waiting room is briefly unavailable, retry shortly') : undefined),
   });
   registerQueueRoutes(router, { service, tokens });
-  registerQueueAdminRoutes(router, { redis, adminToken: deps.adminToken, defaultPolicy: deps.defaultPolicy });
-  const promoter = deps.promoter ? startPromoter({ redis, scripts, logger }, deps.promoter) : undefined;
-  return { app: finish(), service, metrics, promoter };
+  registerQueueAdminRoutes(router, { redis, scripts, adminToken: deps.adminToken, defaultPolicy: deps.defaultPolicy });
+  const promoter = deps.promoter ? startPromoter({ redis, scripts, logger, metrics: queueMetrics }, deps.promoter) : undefined;
+  return { app: finish(), service, scripts, metrics, promoter };
+}
+
+/** Ready only while the cluster serves every slot: a PING alone succeeds on a broken cluster. */
+async function clusterServing(redis: Cluster): Promise<void> {
+  const info = String(await redis.call('CLUSTER', 'INFO'));
+  if (!info.includes('cluster_state:ok')) throw new Error('Redis Cluster state is not ok');
 }

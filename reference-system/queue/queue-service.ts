@@ -2,7 +2,8 @@ import { randomBytes } from 'node:crypto';
 import { ApiError, notFound } from '../shared/errors.ts';
 import { tokenExpired } from '../shared/queue-access.ts';
 import type { TokenClaims, TokenCodec } from '../shared/queue-token.ts';
-import type { QueueScripts, ScriptReply } from '../shared/queue-scripts.ts';
+import type { QueueScripts, ScriptValue } from '../shared/queue-scripts.ts';
+import { waitAdvice } from './wait-estimate.ts';
 
 export type EntryState = 'WAITING' | 'READY' | 'ACTIVE';
 
@@ -15,32 +16,31 @@ export type EntryView = {
   pollAfterMs: number;
 };
 
-/** The waiting room's operations; HTTP concerns stay in queue-routes.ts. */
+/**
+ * The waiting room's operations, one Lua script (one round trip) each; HTTP concerns stay in
+ * queue-routes.ts. Tokens are signed and verified here, locally.
+ */
 export function createQueueService(deps: { scripts: QueueScripts; tokens: TokenCodec }) {
   const { scripts, tokens } = deps;
 
   return {
     async enter(concertId: string, userId: string): Promise<{ created: boolean; token: string } & EntryView> {
+      // Used only if this is a new entry; 128 random bits make entry ids unguessable.
       const entryId = randomBytes(16).toString('base64url');
       const reply = await scripts.run('enter', concertId, userId, entryId);
       if (reply[0] === 'NO_CONCERT') throw notFound('CONCERT_NOT_FOUND', `concert ${concertId} does not exist`);
-      const [outcome, state, id, position, totalWaiting, deadline, rate] = reply;
+      const [outcome, ...entry] = reply;
       return {
         created: outcome === 'NEW',
-        token: tokens.sign({ concertId, userId, entryId: String(id) }),
-        ...view(state, position, totalWaiting, deadline, rate),
+        token: tokens.sign({ concertId, userId, entryId: String(entry[1]) }),
+        ...view(entry[0], entry[2], entry[3], entry[4], entry[5]),
       };
     },
 
     async status(claims: TokenClaims): Promise<EntryView> {
-      const [state, position, totalWaiting, deadline, rate] = await scripts.run(
-        'status',
-        claims.concertId,
-        claims.entryId,
-        claims.userId,
-      );
-      if (state === 'GONE') throw tokenExpired();
-      return view(state, position, totalWaiting, deadline, rate);
+      const reply = await scripts.run('status', claims.concertId, claims.entryId, claims.userId);
+      if (reply[0] === 'GONE') throw tokenExpired();
+      return view(...(reply as Parameters<typeof view>));
     },
 
     async activate(claims: TokenClaims): Promise<{ status: 'ACTIVE'; expiresAt: string }> {
@@ -59,21 +59,19 @@ export function createQueueService(deps: { scripts: QueueScripts; tokens: TokenC
 
 export type QueueService = ReturnType<typeof createQueueService>;
 
-
-function view(...[state, position, totalWaiting, deadline, rate]: ScriptReply): EntryView {
+/** An entry as the scripts describe it: state, position, totalWaiting, deadline, estimate basis. */
+function view(state: ScriptValue, position: ScriptValue, totalWaiting: ScriptValue, deadline: ScriptValue, basis: ScriptValue): EntryView {
   const pos = position === null ? null : Number(position);
+  const [measuredRate, admitPerSecond, readyTtlSeconds] = (basis ?? []) as ScriptValue[];
   return {
     status: state as EntryState,
     position: pos,
     totalWaiting: Number(totalWaiting),
-    estimatedWaitSeconds: pos === null ? 0 : Math.ceil(pos / Math.max(1, Number(rate))),
     expiresAt: deadline === null ? null : new Date(Number(deadline)).toISOString(),
-    pollAfterMs: pollAfterMs(pos),
+    ...waitAdvice(pos, {
+      measuredRate: measuredRate === null ? null : Number(measuredRate),
+      admitPerSecond: Number(admitPerSecond),
+      readyTtlSeconds: Number(readyTtlSeconds),
+    }),
   };
-}
-
-/** The back of a long queue polls less often: 1 s near the front, up to 30 s far back. */
-export function pollAfterMs(position: number | null): number {
-  if (position === null) return 1000;
-  return Math.min(30_000, 1000 + Math.floor(position / 1000) * 1000);
 }

@@ -12,18 +12,35 @@ export function scriptKeys(concertId: string): string[] {
   return [k.policy, k.seq, k.waiting, k.ready, k.active, k.users, k.entries, k.stats];
 }
 
-export type ScriptReply = (string | number | null)[];
+export type ScriptValue = string | number | null | ScriptValue[];
+export type ScriptReply = ScriptValue[];
 
 /**
- * Loads lua/*.lua, each prefixed with lua/lib/common.lua, as ioredis commands: ioredis sends
- * EVALSHA and falls back to EVAL once per node, so a script costs one round trip.
+ * The source Redis runs for one script: `#!lua` first, which makes Redis 7 refuse any key outside
+ * the slot of the declared keys (without it, any key on the same node would be allowed), then
+ * lua/lib/common.lua, then the operation itself.
+ */
+export function scriptSource(name: string): string {
+  const common = readFileSync(path.join(LUA_DIR, 'lib', 'common.lua'), 'utf8');
+  const body = readFileSync(path.join(LUA_DIR, `${name}.lua`), 'utf8');
+  return `#!lua\n${common}\n${body}`;
+}
+
+/** Names of the operations in lua/ (one file each). */
+export function scriptNames(): string[] {
+  return readdirSync(LUA_DIR)
+    .filter((f) => f.endsWith('.lua'))
+    .map((f) => f.slice(0, -4));
+}
+
+/**
+ * Loads lua/*.lua as ioredis commands: ioredis sends EVALSHA and falls back to EVAL once per
+ * node, so a script costs one round trip.
  */
 export function loadScripts(redis: Cluster) {
-  const common = readFileSync(path.join(LUA_DIR, 'lib', 'common.lua'), 'utf8');
-  const names = readdirSync(LUA_DIR).filter((f) => f.endsWith('.lua')).map((f) => f.slice(0, -4));
+  const names = scriptNames();
   for (const name of names) {
-    const body = readFileSync(path.join(LUA_DIR, `${name}.lua`), 'utf8');
-    redis.defineCommand(commandName(name), { numberOfKeys: 8, lua: `${common}\n${body}` });
+    redis.defineCommand(commandName(name), { numberOfKeys: scriptKeys('x').length, lua: scriptSource(name) });
   }
   return {
     names,

@@ -8,6 +8,12 @@ import type { EnvironmentInfo } from './test-environment.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '..', '..');
 
+/**
+ * Queue timing for scenarios: promoters every 200 ms and 1 s rate windows, so admission and
+ * expiry show within a second instead of several (production defaults: 1000 ms, 5000 ms).
+ */
+const SCENARIO_PACE: Record<string, string> = { PROMOTER_INTERVAL_MS: '200', ADMISSION_RATE_WINDOW_MS: '1000' };
+
 export type ServiceName = 'core' | 'queue-1' | 'queue-2' | 'payment-gateway';
 
 export type ServiceProcess = {
@@ -65,8 +71,8 @@ export async function startReferenceSystem(options: Options): Promise<StartedRef
       port: ports[1],
       env: { ...common, DATABASE_URL: options.environment.databaseUrl, PAYMENT_GATEWAY_URL: gatewayUrl },
     },
-    { name: 'queue-1', entry: 'queue/main.ts', port: ports[2], env: common },
-    { name: 'queue-2', entry: 'queue/main.ts', port: ports[3], env: common },
+    { name: 'queue-1', entry: 'queue/main.ts', port: ports[2], env: { ...SCENARIO_PACE, ...common } },
+    { name: 'queue-2', entry: 'queue/main.ts', port: ports[3], env: { ...SCENARIO_PACE, ...common } },
   ];
 
   const services: ServiceProcess[] = [];

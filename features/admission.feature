@@ -1,0 +1,40 @@
+Feature: Being let in
+  The waiting room lets fans in (READY) strictly in the order they arrived, never more at once
+  than the concert allows. A fan who is let in takes their turn (ACTIVE) to start booking.
+
+  Background:
+    Given a concert with 100 seats is on sale
+    And the waiting room admits up to 100 fans a second
+
+  Scenario: Only as many fans as the concert allows are let in at once
+    Given the waiting room lets at most 2 fans in at a time
+    And admission to the concert is paused
+    And Ann, Ben, Cat, Dan and Eve enter the queue in that order
+    When admission to the concert is resumed
+    Then Ann and Ben are let in
+    And Cat, Dan and Eve are waiting at positions 1 to 3
+    And the queue statistics show 2 ready, 0 active and 3 waiting
+
+  Scenario: Fans are let in strictly in the order they arrived
+    Given the waiting room lets at most 1 fan in at a time
+    And admission to the concert is paused
+    And Ann, Ben, Cat and Dan enter the queue in that order
+    When admission to the concert is resumed
+    Then as each fan who was let in leaves, the next is let in: Ann, Ben, Cat and Dan
+
+  Scenario: A fan who is let in takes their turn
+    Given Ann enters the queue
+    And Ann is let in
+    When Ann takes her turn
+    Then Ann is ACTIVE until a time in the future
+    When Ann takes her turn again
+    Then Ann is still ACTIVE
+
+  Scenario: A fan who is still waiting cannot take a turn
+    Given the waiting room lets at most 1 fan in at a time
+    And Ann enters the queue
+    And Ann is let in
+    And Ben enters the queue
+    When Ben tries to take his turn
+    Then he is told he is not ready yet
+    And Ben is WAITING at position 1

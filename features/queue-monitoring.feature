@@ -1,0 +1,33 @@
+Feature: Watching the waiting room on a sale day
+  Every queue server says whether it can serve, and exposes the figures an operator watches:
+  entries, admissions, places ended and why, queue sizes, and how long fans waited to get in.
+
+  Background:
+    Given a concert with 100 seats is on sale
+
+  Scenario Outline: Queue server <server> reports it is alive and ready to serve
+    Then queue server <server> reports it is alive
+    And queue server <server> reports it is ready to serve
+
+    Examples:
+      | server |
+      | 1      |
+      | 2      |
+
+  Scenario: The monitoring figures follow what happens in the queue
+    Given the waiting room lets at most 1 fan in at a time
+    And Ann enters the queue
+    And Ann is let in
+    And Ben and Cat enter the queue in that order
+    When Ben leaves the queue
+    Then the monitoring figures for the concert show:
+      | figure                 | value |
+      | entries                | 3     |
+      | admissions             | 1     |
+      | exits because left     | 1     |
+      | exits because expired  | 0     |
+      | exits because booked   | 0     |
+      | fans waiting           | 1     |
+      | fans let in            | 1     |
+      | fans active            | 0     |
+    And the time Ann waited to be let in was recorded

@@ -1,0 +1,51 @@
+import type { QueueScripts, ScriptValue } from '../shared/queue-scripts.ts';
+
+/** One waiting room at one instant (lua/stats.lua): what operators and /metrics see. */
+export type RoomStats = {
+  waiting: number;
+  ready: number;
+  active: number;
+  entered: number;
+  admitted: number;
+  exited: number;
+  expired: number;
+  completed: number;
+  paused: boolean;
+  activeLimit: number;
+  admitPerSecond: number;
+  /** Admissions per second the promoters measured; null until a first window was measured. */
+  measuredAdmitPerSecond: number | null;
+  /** The policy hash as stored (see parsePolicy). */
+  policy: Record<string, string>;
+};
+
+/** The room's stats, or undefined when the concert has no waiting room. */
+export async function readRoomStats(scripts: QueueScripts, concertId: string): Promise<RoomStats | undefined> {
+  const [waiting, ready, active, statsList, policyList] = await scripts.run('stats', concertId);
+  const policy = toRecord(policyList);
+  if (policy.activeLimit === undefined) return undefined;
+  const stats = toRecord(statsList);
+  const count = (field: string) => Number(stats[field] ?? 0);
+  return {
+    waiting: Number(waiting),
+    ready: Number(ready),
+    active: Number(active),
+    entered: count('entered'),
+    admitted: count('admitted'),
+    exited: count('exited'),
+    expired: count('expired'),
+    completed: count('completed'),
+    paused: policy.paused === '1',
+    activeLimit: Number(policy.activeLimit),
+    admitPerSecond: Number(policy.admitPerSecond),
+    measuredAdmitPerSecond: policy.measuredRate === undefined ? null : Number(policy.measuredRate),
+    policy,
+  };
+}
+
+function toRecord(list: ScriptValue): Record<string, string> {
+  const record: Record<string, string> = {};
+  const items = Array.isArray(list) ? list : [];
+  for (let i = 0; i + 1 < items.length; i += 2) record[String(items[i])] = String(items[i + 1]);
+  return record;
+}

@@ -1,0 +1,126 @@
+import { after, before, describe, it } from 'node:test';
+import { readFileSync } from 'node:fs';
+import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+import { Cluster } from 'ioredis';
+import { loadScripts, scriptKeys, scriptSource } from '../../reference-system/shared/queue-scripts.ts';
+import { openWaitingRoom } from '../../reference-system/shared/waiting-room.ts';
+import { startLuaHarness, TEST_POLICY, type LuaHarness, stopLuaHarness } from './harness.ts';
+
+/**
+ * On Redis Cluster a script may only touch keys of the slot its declared keys hash to. These
+ * tests put concerts on every master and let Redis itself (ACLs, `#!lua`) refuse any key a
+ * script did not declare.
+ */
+const STATS_BODY = readFileSync(new URL('../../lua/stats.lua', import.meta.url), 'utf8');
+
+describe('cluster safety of the queue scripts', () => {
+  let h: LuaHarness;
+  let concertsByMaster: Map<string, string[]>;
+  before(async () => {
+    h = await startLuaHarness();
+    concertsByMaster = await concertsOnEveryMaster(h, 2);
+  });
+  after(async () => {
+    await stopLuaHarness(h);
+  });
+
+  it('finds concerts on all three masters', () => {
+    assert.equal(concertsByMaster.size, 3);
+  });
+
+  it('runs every operation on every master touching only the declared keys', async () => {
+    const concerts = [...concertsByMaster.values()].flat();
+    for (const c of concerts) await openWaitingRoom(h.redis, c, { ...TEST_POLICY, activeLimit: 2 });
+    // A user that may touch exactly the declared keys of these concerts and nothing else,
+    // on every master (ACLs are per node): any other key a script reaches fails with NOPERM.
+    const password = randomBytes(16).toString('hex');
+    const allowed = concerts.flatMap((c) => scriptKeys(c)).map((k) => `~${k}`);
+    for (const node of h.cluster.nodes) {
+      const client = h.cluster.connectNode(node);
+      await client.connect();
+      await client.call('ACL', 'SETUSER', 'scripts-only', 'on', `>${password}`, 'resetkeys', ...allowed, '+@all');
+      client.disconnect();
+    }
+    const restricted = new Cluster(h.cluster.getSeedNodes(), {
+      natMap: h.cluster.getNatMap(),
+      redisOptions: { username: 'scripts-only', password },
+    });
+    try {
+      const scripts = loadScripts(restricted);
+      for (const c of concerts) {
+        const entries = [];
+        for (const user of ['ann', 'ben', 'cat']) {
+          const reply = await scripts.run('enter', c, user, randomBytes(16).toString('base64url'));
+          assert.equal(reply[0], 'NEW');
+          entries.push(String(reply[2]));
+        }
+        assert.equal((await scripts.run('enter', c, 'ann', 'unused'))[0], 'EXISTING');
+        assert.equal((await scripts.run('promote', c, 500, 1, 100))[0], 2);
+        assert.deepEqual(await scripts.run('activate', c, entries[0], 'ann').then((r) => r[0]), 'ACTIVE');
+        assert.deepEqual(await scripts.run('touch', c, entries[0], 'ann').then((r) => r[0]), 'ACTIVE');
+        assert.deepEqual(await scripts.run('status', c, entries[2], 'cat').then((r) => r.slice(0, 2)), ['WAITING', 1]);
+        assert.deepEqual(await scripts.run('finish', c, entries[1], 'ben', 'exited'), ['ENDED']);
+        assert.deepEqual(await scripts.run('finish', c, entries[0], 'ann', 'completed'), ['ENDED']);
+        assert.deepEqual((await scripts.run('stats', c)).slice(0, 3), [1, 0, 0]);
+        // Entries, exits and expiry on read through the batch paths too.
+        await scripts.run('promote', c, 500, 1, 100);
+        assert.equal((await scripts.run('status', c, entries[2], 'cat'))[0], 'READY');
+      }
+      assert.deepEqual(scripts.names.sort(), ['activate', 'enter', 'finish', 'promote', 'stats', 'status', 'touch']);
+    } finally {
+      restricted.disconnect();
+    }
+  });
+
+  it('leaves no key behind but the declared ones of each concert', async () => {
+    const declared = new Set([...concertsByMaster.values()].flat().flatMap((c) => scriptKeys(c)));
+    declared.add('queue:rooms');
+    const found: string[] = [];
+    for (const node of h.cluster.nodes) {
+      const client = h.cluster.connectNode(node);
+      await client.connect();
+      const role = String(await client.call('ROLE'));
+      if (role.startsWith('master')) found.push(...(await client.keys('*')));
+      client.disconnect();
+    }
+    const stray = found.filter((k) => !declared.has(k));
+    assert.deepEqual(stray, []);
+  });
+
+  it('is refused by Redis if a script reaches a key outside its concert slot (the #!lua line)', async () => {
+    const [a, b] = [...concertsByMaster.values()].map((ids) => ids[0]);
+    for (const name of ['enter', 'promote']) assert.ok(scriptSource(name).startsWith('#!lua\n'), `${name} lacks #!lua`);
+    // The stats script as the loader builds it, with its body swapped for one that strays.
+    const straying = (key: string) => scriptSource('stats').replace(STATS_BODY, `return redis.call('EXISTS', '${key}')`);
+    const sneaky = straying(`queue:{${b}}:policy`);
+    await assert.rejects(
+      h.redis.eval(sneaky, scriptKeys(a).length, ...scriptKeys(a)),
+      /non local key|do not hash to the same slot/,
+    );
+    // A key of another slot that happens to live on the same master is refused as well.
+    const sameMaster = concertsByMaster.get([...concertsByMaster.keys()][0])!;
+    const c0 = sameMaster[0];
+    const sneakyLocal = straying(`queue:{${sameMaster[1]}}:policy`);
+    await assert.rejects(h.redis.eval(sneakyLocal, scriptKeys(c0).length, ...scriptKeys(c0)), /do not hash to the same slot/);
+  });
+});
+
+/** `perMaster` concert ids whose keys live on each master, found with CLUSTER KEYSLOT/SLOTS. */
+async function concertsOnEveryMaster(h: LuaHarness, perMaster: number): Promise<Map<string, string[]>> {
+  const slots = (await h.redis.call('CLUSTER', 'SLOTS')) as [number, number, [string, number, string]][];
+  const masterOf = (slot: number) => {
+    const range = slots.find(([from, to]) => slot >= from && slot <= to)!;
+    return `${range[2][0]}:${range[2][1]}`;
+  };
+  const byMaster = new Map<string, string[]>();
+  for (let i = 0; [...byMaster.values()].filter((ids) => ids.length >= perMaster).length < 3; i++) {
+    const id = `slot-test-${i}`;
+    const slot = Number(await h.redis.call('CLUSTER', 'KEYSLOT', scriptKeys(id)[0]));
+    const master = masterOf(slot);
+    const ids = byMaster.get(master) ?? [];
+    if (ids.length < perMaster) ids.push(id);
+    byMaster.set(master, ids);
+  }
+  return byMaster;
+}
