@@ -1,5 +1,5 @@
-import { randomBytes } from 'node:crypto';
 import { ApiError, notFound } from '../shared/errors.ts';
+import { newEntryId } from './entry-id.ts';
 import { tokenExpired } from '../shared/queue-access.ts';
 import type { TokenClaims, TokenCodec } from '../shared/queue-token.ts';
 import type { QueueScripts, ScriptValue } from '../shared/queue-scripts.ts';
@@ -25,9 +25,8 @@ export function createQueueService(deps: { scripts: QueueScripts; tokens: TokenC
 
   return {
     async enter(concertId: string, userId: string): Promise<{ created: boolean; token: string } & EntryView> {
-      // Used only if this is a new entry; 128 random bits make entry ids unguessable.
-      const entryId = randomBytes(16).toString('base64url');
-      const reply = await scripts.run('enter', concertId, userId, entryId);
+      // Used only if this is a new entry.
+      const reply = await scripts.run('enter', concertId, userId, newEntryId());
       if (reply[0] === 'NO_CONCERT') throw notFound('CONCERT_NOT_FOUND', `concert ${concertId} does not exist`);
       const [outcome, ...entry] = reply;
       return {
