@@ -1,5 +1,7 @@
 import { applyTestcontainersDefaults, assertContainerRuntime, startTestEnvironment, type EnvironmentInfo } from '../support/environment/test-environment.ts';
 import { startReferenceSystem } from '../support/environment/reference-system.ts';
+import { startInfraControl } from '../support/environment/infra-control.ts';
+import { registerTeardown } from '../support/environment/teardown.ts';
 
 export type ManagedTarget = {
   info: EnvironmentInfo;
@@ -10,15 +12,28 @@ export type ManagedTarget = {
 };
 
 /** Containers plus the reference system, as `npm run e2e` and `npm run stack` use them. */
-export async function startManagedTarget(log: (line: string) => void, logDir: string): Promise<ManagedTarget> {
+export async function startManagedTarget(
+  log: (line: string) => void,
+  logDir: string,
+  options: { extraEnv?: Record<string, string> } = {},
+): Promise<ManagedTarget> {
   applyTestcontainersDefaults();
   await assertContainerRuntime();
   log('starting Redis Cluster (3 masters + 3 replicas) and PostgreSQL in containers');
   const environment = await startTestEnvironment(log);
   try {
     log('starting the reference system: payment gateway stub, core, 2 queue instances');
-    const system = await startReferenceSystem({ environment: environment.info, logDir });
+    const system = await startReferenceSystem({
+      environment: environment.info,
+      logDir,
+      // The suite proves that an acknowledged entry survives a Redis failover; that promise
+      // needs the queue to wait for a replica (docs/guarantees.md).
+      extraEnv: { QUEUE_DURABLE_WRITES: '1', ...options.extraEnv },
+    });
     const { endpoints } = system;
+    // Fault scenarios (@chaos) kill nodes and processes through this; see infra-control.ts.
+    const infra = await startInfraControl({ environment, system, log });
+    const unregisterInfra = registerTeardown('infra-control', () => infra.stop());
     return {
       info: environment.info,
       queueInstances: endpoints.queueUrls.length,
@@ -31,8 +46,12 @@ export async function startManagedTarget(log: (line: string) => void, logDir: st
         E2E_DATABASE_URL: environment.info.databaseUrl,
         E2E_REDIS_NODES: environment.info.redisNodes,
         E2E_REDIS_NAT_MAP: environment.info.redisNatMap,
+        E2E_INFRA_URL: infra.url,
+        E2E_INFRA_TOKEN: infra.token,
       },
       async stop() {
+        await infra.stop();
+        unregisterInfra();
         await system.stop();
         await environment.stop();
       },
