@@ -5,6 +5,7 @@ import { createTokenCodec } from '../shared/queue-token.ts';
 import { connectCluster } from '../shared/redis.ts';
 import { serve } from '../shared/serve.ts';
 import { createQueueApp } from './queue-app.ts';
+import { durableWritesFromEnv } from '../shared/durable-writes.ts';
 
 const logger = createLogger(env('SERVICE_NAME', 'queue'));
 const redis = connectCluster(redisSettings());
@@ -14,6 +15,7 @@ const { app, promoter } = createQueueApp({
   logger,
   adminToken: secretEnv('ADMIN_TOKEN', 16),
   defaultPolicy: defaultQueuePolicy(),
+  durableWrites: durableWritesFromEnv(),
   promoter: { intervalMs: envInt('PROMOTER_INTERVAL_MS', 1000), batch: envInt('PROMOTER_BATCH', 500) },
 });
 

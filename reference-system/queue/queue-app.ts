@@ -6,6 +6,7 @@ import { createMetrics } from '../shared/metrics.ts';
 import type { TokenCodec } from '../shared/queue-token.ts';
 import { isRedisUnavailable } from '../shared/redis.ts';
 import { loadScripts } from '../shared/queue-scripts.ts';
+import type { DurableWrites } from '../shared/durable-writes.ts';
 import { startPromoter, type PromoterOptions } from './promoter.ts';
 import { registerQueueAdminRoutes } from './queue-admin-routes.ts';
 import { registerQueueRoutes } from './queue-routes.ts';
@@ -19,13 +20,15 @@ export type QueueAppDeps = {
   adminToken: string;
   defaultPolicy: QueuePolicy;
   promoter?: PromoterOptions;
+  /** Wait for a replica before acknowledging enter/activate/exit (shared/durable-writes.ts). */
+  durableWrites?: DurableWrites;
 };
 
 /** The queue service as a Koa app; it listens only from main.ts (or a test). */
 export function createQueueApp(deps: QueueAppDeps) {
   const { redis, tokens, logger } = deps;
   const metrics = createMetrics('queue');
-  const scripts = loadScripts(redis);
+  const scripts = loadScripts(redis, { durableWrites: deps.durableWrites });
   const service = createQueueService({ scripts, tokens });
 
   const { router, finish } = createHttpApp({
@@ -33,6 +36,9 @@ export function createQueueApp(deps: QueueAppDeps) {
     metrics,
     readiness: [{ name: 'redis', check: () => redis.ping() }],
     translateError: (e) => (isRedisUnavailable(e) ? unavailable('the waiting room is briefly unavailable, retry shortly') : undefined),
+    // Every queue operation is idempotent, so a slow one may be cut off: a fan retries instead of
+    // waiting on a Redis failover (docs/guarantees.md).
+    requestDeadlineMs: 1500,
   });
   registerQueueRoutes(router, { service, tokens });
   registerQueueAdminRoutes(router, { redis, adminToken: deps.adminToken, defaultPolicy: deps.defaultPolicy });

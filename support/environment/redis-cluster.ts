@@ -137,7 +137,10 @@ export class StartedRedisCluster {
 
   /** A plain client to one node, for CLUSTER/INFO commands. */
   connectNode(node: RedisNode): Redis {
-    return new Redis({ ...node.external, lazyConnect: true, maxRetriesPerRequest: 1, connectTimeout: 1000 });
+    const client = new Redis({ ...node.external, lazyConnect: true, maxRetriesPerRequest: 1, connectTimeout: 1000 });
+    // A node being killed or started refuses connections; callers see that as a rejected command.
+    client.on('error', () => undefined);
+    return client;
   }
 
   /** Masters and replicas as the nodes currently see them. */
