@@ -8,6 +8,8 @@ export type ManagedTarget = {
   queueInstances: number;
   /** E2E_* variables that point the suite (or a person) at this target. */
   env: Record<string, string>;
+  /** Values that must never appear in logs or reports (scripts/secret-scan.ts). */
+  secrets: { name: string; value: string }[];
   stop(): Promise<void>;
 };
 
@@ -49,6 +51,11 @@ export async function startManagedTarget(
         E2E_INFRA_URL: infra.url,
         E2E_INFRA_TOKEN: infra.token,
       },
+      secrets: [
+        { name: 'ADMIN_TOKEN', value: endpoints.adminToken },
+        { name: 'QUEUE_TOKEN_SECRET', value: system.services.find((s) => s.name === 'core')!.env.QUEUE_TOKEN_SECRET },
+        { name: 'E2E_INFRA_TOKEN', value: infra.token },
+      ],
       async stop() {
         await infra.stop();
         unregisterInfra();

@@ -44,8 +44,10 @@ Then('the waiting room serves fans again within {int} seconds of the takeover', 
   const deadline = chaos.takeoverAt! + seconds * 1000;
   // Every instance answers a newcomer without any service having been restarted.
   for (const [i, url] of target.queueUrls.entries()) {
+    let attempt = 0;
     await eventually(
-      () => queueApi.enter(this.api, url, { concertId: this.concertId(), userId: `probe-${i}-${this.runId}` }),
+      // A new fan each attempt: one fan asking again and again would be rate-limited.
+      () => queueApi.enter(this.api, url, { concertId: this.concertId(), userId: `probe-${i}-${attempt++}-${this.runId}` }),
       (res) => res.status === 201 || res.status === 200,
       { what: `queue instance ${i + 1} to accept a fan again`, timeoutMs: Math.max(0, deadline - Date.now()) },
     );

@@ -7,6 +7,7 @@ import type { Logger } from '../shared/logger.ts';
 import { createMetrics } from '../shared/metrics.ts';
 import type { QueuePolicy } from '../shared/queue-policy.ts';
 import { isRedisUnavailable } from '../shared/redis.ts';
+import { isPostgresUnavailable } from '../shared/postgres-errors.ts';
 import { requireId, requireInt, requireObject, requireString } from '../shared/validation.ts';
 import { openWaitingRoom } from '../shared/waiting-room.ts';
 import { createConcert } from './concerts.ts';
@@ -30,7 +31,11 @@ export function createCoreApp(deps: CoreAppDeps) {
       { name: 'redis', check: () => redis.ping() },
       { name: 'postgres', check: () => pool.query('SELECT 1') },
     ],
-    translateError: (e) => (isRedisUnavailable(e) ? unavailable('the waiting room is briefly unavailable, retry shortly') : undefined),
+    translateError: (e) => {
+      if (isRedisUnavailable(e)) return unavailable('the waiting room is briefly unavailable, retry shortly');
+      if (isPostgresUnavailable(e)) return unavailable('bookings are briefly unavailable, retry shortly');
+      return undefined;
+    },
   });
 
   router.post('/admin/concerts', requireAdmin(deps.adminToken), async (ctx) => {

@@ -6,6 +6,7 @@ import { connectCluster } from '../shared/redis.ts';
 import { serve } from '../shared/serve.ts';
 import { createQueueApp } from './queue-app.ts';
 import { durableWritesFromEnv } from '../shared/durable-writes.ts';
+import { queueRateLimitsFromEnv } from '../shared/rate-limit.ts';
 
 const logger = createLogger(env('SERVICE_NAME', 'queue'));
 const redis = connectCluster(redisSettings());
@@ -16,6 +17,7 @@ const { app, promoter } = createQueueApp({
   adminToken: secretEnv('ADMIN_TOKEN', 16),
   defaultPolicy: defaultQueuePolicy(),
   durableWrites: durableWritesFromEnv(),
+  rateLimits: queueRateLimitsFromEnv(),
   promoter: { intervalMs: envInt('PROMOTER_INTERVAL_MS', 1000), batch: envInt('PROMOTER_BATCH', 500) },
 });
 

@@ -7,6 +7,7 @@ import type { TokenCodec } from '../shared/queue-token.ts';
 import { isRedisUnavailable } from '../shared/redis.ts';
 import { loadScripts } from '../shared/queue-scripts.ts';
 import type { DurableWrites } from '../shared/durable-writes.ts';
+import type { QueueRateLimits } from '../shared/rate-limit.ts';
 import { startPromoter, type PromoterOptions } from './promoter.ts';
 import { registerQueueAdminRoutes } from './queue-admin-routes.ts';
 import { registerQueueRoutes } from './queue-routes.ts';
@@ -22,6 +23,8 @@ export type QueueAppDeps = {
   promoter?: PromoterOptions;
   /** Wait for a replica before acknowledging enter/activate/exit (shared/durable-writes.ts). */
   durableWrites?: DurableWrites;
+  /** Per-user limits on enter and status (shared/rate-limit.ts); none when left out. */
+  rateLimits?: QueueRateLimits;
 };
 
 /** The queue service as a Koa app; it listens only from main.ts (or a test). */
@@ -40,7 +43,7 @@ export function createQueueApp(deps: QueueAppDeps) {
     // waiting on a Redis failover (docs/guarantees.md).
     requestDeadlineMs: 1500,
   });
-  registerQueueRoutes(router, { service, tokens });
+  registerQueueRoutes(router, { service, tokens, rateLimits: deps.rateLimits });
   registerQueueAdminRoutes(router, { redis, adminToken: deps.adminToken, defaultPolicy: deps.defaultPolicy });
   const promoter = deps.promoter ? startPromoter({ redis, scripts, logger }, deps.promoter) : undefined;
   return { app: finish(), service, metrics, promoter };

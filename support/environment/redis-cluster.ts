@@ -18,7 +18,7 @@ export type RedisNode = {
 export type ClusterLayout = { masters: number; replicas: number; nodes: number };
 
 /** One line of CLUSTER NODES, as far as fault scenarios need it. */
-export type ClusterNodeView = { id: string; address: string; flags: string[]; slots: [number, number][] };
+export type ClusterNodeView = { id: string; address: string; flags: string[]; masterId?: string; slots: [number, number][] };
 
 /** The master serving a key's slot, as the live nodes see it. */
 export type SlotOwner = { slot: number; nodeId: string; node: RedisNode; failing: boolean };
@@ -212,6 +212,13 @@ export class StartedRedisCluster {
     }
   }
 
+  /** The replica of a master, as the live nodes see it. */
+  async replicaOf(masterId: string): Promise<RedisNode> {
+    const replica = (await this.clusterNodes()).find((n) => n.masterId === masterId && n.flags.includes('slave'));
+    if (!replica) throw new Error(`master ${masterId} has no replica`);
+    return this.nodeAt(replica.address);
+  }
+
   /** Starts every killed node again and waits until the cluster is whole (masters + replicas). */
   async restore(timeoutMs: number): Promise<void> {
     for (const node of [...this.down]) await this.start(node);
@@ -301,13 +308,13 @@ export function parseClusterNodes(text: string): ClusterNodeView[] {
     .trim()
     .split('\n')
     .map((line) => {
-      const [id, address, flags, , , , , , ...slotFields] = line.trim().split(' ');
+      const [id, address, flags, master, , , , , ...slotFields] = line.trim().split(' ');
       const slots = slotFields
         .filter((f) => !f.startsWith('['))
         .map((f) => {
           const [from, to] = f.split('-').map(Number);
           return [from, to ?? from] as [number, number];
         });
-      return { id, address, flags: flags.split(','), slots };
+      return { id, address, flags: flags.split(','), masterId: master === '-' ? undefined : master, slots };
     });
 }
