@@ -102,7 +102,9 @@ export function createHttpApp(options: HttpAppOptions) {
       router.allowedMethods({
         throw: true,
         methodNotAllowed: () => new ApiError(405, 'METHOD_NOT_ALLOWED', 'method not allowed on this path'),
-        notImplemented: () => new ApiError(501, 'NOT_IMPLEMENTED', 'method not implemented'),
+        // A method no route knows (TRACE, say) is the client's mistake like any other: 405, not
+        // a 5xx that would page an operator (found by test/fuzz).
+        notImplemented: () => new ApiError(405, 'METHOD_NOT_ALLOWED', 'method not allowed on this path'),
       }),
     );
     return app;
