@@ -3,6 +3,9 @@ import assert from 'node:assert/strict';
 import { adminApi } from '../support/admin-api.ts';
 import { chaosOf } from '../support/chaos/chaos-state.ts';
 import { startQueueTraffic, summarise } from '../support/chaos/queue-traffic.ts';
+import { bookOneSeatEach, type BookingAnswer, type BuyerOutcome } from '../support/chaos/booking-under-restart.ts';
+import { halfDoneBookings, processStartTime } from '../support/chaos/booking-ledger.ts';
+import { becomeActive } from '../support/journeys.ts';
 import { infraApi } from '../support/infra-api.ts';
 import { eventually } from '../support/polling.ts';
 import { queueApi } from '../support/queue-api.ts';
@@ -157,4 +160,69 @@ Then('every one of those fans is let in, as seen through queue instance {int}', 
       { what: `${fan.userId} to be admitted by the surviving instance`, timeoutMs: 20_000, intervalMs: 250 },
     );
   }
+});
+
+// ---- PostgreSQL restarts during bookings -------------------------------------------------------
+
+const buyersOf = new WeakMap<TicketWorld, { names: string[]; answers: BookingAnswer[]; outcomes: BuyerOutcome[]; coreStartedAt: number }>();
+
+Given('{int} buyers are let in and ready to shop', async function (this: TicketWorld, count: number) {
+  const names = Array.from({ length: count }, (_, i) => `Buyer${i + 1}`);
+  await Promise.all(names.map((name) => becomeActive(this, name)));
+  buyersOf.set(this, { names, answers: [], outcomes: [], coreStartedAt: await processStartTime(target.coreUrl) });
+});
+
+Given('payments take a second and a half at the payment provider', async function (this: TicketWorld) {
+  // Scoped to this concert's payments (the stub's referencePrefix), so nothing else slows down.
+  const res = await this.api.send('PUT', `${target.gatewayUrl}/__control/behavior`, {
+    body: { mode: 'approve', delayMs: 1500, referencePrefix: `${this.concertId()}/` },
+  });
+  assert.equal(res.status, 200, `steering the gateway answered ${res.status}: ${JSON.stringify(res.body)}`);
+});
+
+When('the buyers book a seat each while the database restarts', async function (this: TicketWorld) {
+  const buyers = buyersOf.get(this)!;
+  let restart: Promise<unknown> | undefined;
+  buyers.outcomes = await bookOneSeatEach({
+    concertId: this.concertId(),
+    buyers: buyers.names.map((name, i) => ({ name, token: this.fan(name).token!, seatIndex: i })),
+    answers: buyers.answers,
+    // The first hold pulls the plug: the others are reserving or paying when the database goes.
+    onHeld: () => {
+      restart ??= infraApi.restartPostgres();
+    },
+    timeoutMs: 90_000,
+  });
+  assert.ok(restart, 'no buyer ever held a seat, so the database was never restarted');
+  const { acceptingAfterMs } = (await restart) as { acceptingAfterMs: number };
+  this.attach(`PostgreSQL accepted queries again ${acceptingAfterMs} ms after the restart began`, 'text/plain');
+});
+
+Then('every answer the buyers got was a success or {string}', function (this: TicketWorld, code: string) {
+  const { answers } = buyersOf.get(this)!;
+  const counts: Record<string, number> = {};
+  for (const a of answers) counts[`${a.op} ${a.status}${a.code ? ` ${a.code}` : ''}`] = (counts[`${a.op} ${a.status}${a.code ? ` ${a.code}` : ''}`] ?? 0) + 1;
+  this.attach(JSON.stringify(counts, null, 2), { mediaType: 'application/json', fileName: 'answers-during-restart.json' });
+  const unclean = answers.filter((a) => !(a.status >= 200 && a.status < 300) && !(a.status === 503 && a.code === code));
+  assert.deepEqual(unclean, [], 'answers other than success or a clean 503');
+  assert.ok(answers.some((a) => a.status === 503), 'no request met the restart: the scenario proved nothing');
+});
+
+Then('every buyer has exactly one confirmed booking, and no service was restarted', async function (this: TicketWorld) {
+  const buyers = buyersOf.get(this)!;
+  const unfinished = buyers.outcomes.filter((o) => o.paymentStatus !== 'COMPLETED');
+  assert.deepEqual(unfinished, [], 'buyers whose booking did not complete after the database came back');
+  assert.equal(await processStartTime(target.coreUrl), buyers.coreStartedAt, 'the core service was restarted');
+  assert.ok((await infraApi.state()).queueInstances.every((q) => q.running));
+});
+
+Then('no booking is half done', async function (this: TicketWorld) {
+  // A charge the gateway made for a payment whose transaction died is voided by the core service
+  // shortly after (its reconciler), so the books may take a few seconds to agree.
+  const problems = await eventually(() => halfDoneBookings(this.concertId()), (p) => p.length === 0, {
+    what: 'seats, payments and charges to agree',
+    timeoutMs: 60_000,
+    intervalMs: 1000,
+  }).catch((error: Error) => assert.fail(error.message));
+  assert.deepEqual(problems, []);
 });
