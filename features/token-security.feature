@@ -42,7 +42,7 @@ Feature: Queue tokens cannot be forged, altered, reused or shared
     Scenario: A token cannot be replayed after its holder left the queue
       Given admission to the concert is paused
       And Alice enters the queue
-      When Alice leaves the queue
+      When Alice gives up her place in the queue
       Then Alice's old token is refused everywhere as expired
       When Alice enters the queue
       Then the entry is accepted as new

@@ -66,7 +66,7 @@ Then('the waiting room refuses it as {string}', async function (this: TicketWorl
   }
 });
 
-When('{word} leaves the queue', async function (this: TicketWorld, name: string) {
+When('{word} gives up her/his place in the queue', async function (this: TicketWorld, name: string) {
   const token = tokenOf(this, name);
   const res = await queueApi.exit(this.api, this.queueUrl(), token);
   assert.equal(res.status, 204, `leaving answered ${res.status}: ${JSON.stringify(res.body)}`);

@@ -37,11 +37,17 @@ export function connectCluster(settings: RedisSettings): Cluster {
   });
 }
 
+/**
+ * ioredis' and Redis' own words for "not answering right now": connections closing or timing
+ * out, a cluster between masters (CLUSTERDOWN, MOVED to a dead node, TRYAGAIN), a node loading
+ * or read-only after a role change. Anything else (a script error, a bad argument) is a bug: 500.
+ */
+const UNAVAILABLE =
+  /CLUSTERDOWN|TRYAGAIN|Connection is closed|Command timed out|Command aborted due to connection close|Stream isn't writeable|Node is disconnected|ECONNREFUSED|ECONNRESET|ETIMEDOUT|EPIPE|Failed to refresh slots|None of startup nodes|MaxRetriesPerRequest|Too many Cluster redirections|LOADING|MASTERDOWN|READONLY|Cluster isn't ready|Cluster is (ended|disconnected|disconnecting)|NOREPLICAS|^MOVED |^ASK /i;
+
 /** True for errors that mean "Redis is not answering right now", not "the request is wrong". */
 export function isRedisUnavailable(error: unknown): boolean {
   if (error instanceof NotReplicatedError) return true;
   const message = error instanceof Error ? error.message : String(error);
-  return /CLUSTERDOWN|TRYAGAIN|Connection is closed|Command timed out|ECONNREFUSED|ECONNRESET|ETIMEDOUT|Failed to refresh slots|None of startup nodes|MaxRetriesPerRequest|Too many Cluster redirections|LOADING|MASTERDOWN|READONLY|Cluster isn't ready|Cluster is ended|NOREPLICAS|^MOVED |^ASK /i.test(
-    message,
-  );
+  return UNAVAILABLE.test(message);
 }

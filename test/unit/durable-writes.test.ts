@@ -46,5 +46,7 @@ test('a write no replica confirmed is "Redis unavailable": the fan gets 503 and 
   assert.equal(isRedisUnavailable(new NotReplicatedError(0, 1)), true);
   assert.equal(isRedisUnavailable(new Error("Cluster isn't ready and enableOfflineQueue options is false")), true);
   assert.equal(isRedisUnavailable(new Error('MOVED 825 172.17.0.2:6379')), true);
+  // Seen in @chaos runs: a command in flight on the connection to the master that died.
+  assert.equal(isRedisUnavailable(new Error('Command aborted due to connection close')), true);
   assert.equal(isRedisUnavailable(new Error('ERR wrong number of arguments')), false);
 });
