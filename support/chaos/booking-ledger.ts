@@ -10,6 +10,7 @@ export type LedgerProblem = string;
 
 export async function halfDoneBookings(concertId: string): Promise<LedgerProblem[]> {
   const client = new pg.Client({ connectionString: target.databaseUrl, options: '-c default_transaction_read_only=on' });
+  client.on('error', () => undefined); // a restart under it fails the query, not the worker
   await client.connect();
   try {
     const problems: LedgerProblem[] = [];
