@@ -157,7 +157,14 @@ function queueRequests(ctx: FuzzContext): fc.Arbitrary<FuzzRequest>[] {
         flaw: 'invalid or unknown concert id',
       };
     }),
-    wrongMethod('queue', ['/api/v1/queue/enter', '/api/v1/queue/status', '/api/v1/queue/activate', '/api/v1/queue/token', '/health/live', '/metrics']),
+    wrongMethod('queue', [
+      ['/api/v1/queue/enter', ALL_BUT('POST')],
+      ['/api/v1/queue/status', ALL_BUT('GET')],
+      ['/api/v1/queue/activate', ALL_BUT('POST')],
+      ['/api/v1/queue/token', ALL_BUT('DELETE')],
+      ['/health/live', ALL_BUT('GET')],
+      ['/metrics', ALL_BUT('GET')],
+    ]),
     oddPath('queue'),
   ];
 }
@@ -225,7 +232,12 @@ function coreRequests(ctx: FuzzContext): fc.Arbitrary<FuzzRequest>[] {
         body,
         flaw: 'invalid concert',
       })),
-    wrongMethod('core', ['/api/v1/reservations', '/api/v1/payments', '/admin/concerts', '/health/ready']),
+    wrongMethod('core', [
+      ['/api/v1/reservations', ALL_BUT('POST')],
+      ['/api/v1/payments', ALL_BUT('POST')],
+      ['/admin/concerts', ALL_BUT('POST')],
+      ['/health/ready', ALL_BUT('GET')],
+    ]),
     oddPath('core'),
   ];
 }
@@ -250,21 +262,31 @@ function gatewayRequests(): fc.Arbitrary<FuzzRequest>[] {
     fc
       .oneof(notAnObject, fc.record({ mode: fc.oneof(fc.string({ maxLength: 10 }).filter((s) => !['approve', 'decline', 'timeout', 'error'].includes(s)), wrongType) }).map(json), fc.record({ mode: fc.constant('approve'), delayMs: fc.oneof(fc.integer({ max: -1 }), fc.integer({ min: 10_000_000 }), notAnInteger) }).map(json))
       .map((body) => ({ service: 'gateway' as const, method: 'PUT', path: '/__control/behavior', headers: ['content-type', 'application/json'], body, flaw: 'invalid behaviour' })),
-    wrongMethod('gateway', ['/charges', '/__control/behavior', '/__control/charges']),
+    wrongMethod('gateway', [
+      ['/charges', ALL_BUT('POST', 'GET')],
+      ['/__control/behavior', ALL_BUT('PUT', 'DELETE')],
+      ['/__control/charges', ALL_BUT('GET')],
+    ]),
     oddPath('gateway'),
   ];
 }
 
-function wrongMethod(service: FuzzRequest['service'], paths: string[]): fc.Arbitrary<FuzzRequest> {
-  return fc.tuple(fc.constantFrom(...paths), fc.constantFrom('PATCH', 'OPTIONS', 'TRACE', 'PUT', 'DELETE', 'POST')).map(([path, method]) => ({
-    service,
-    method,
-    path,
-    headers: ['content-type', 'application/json'],
-    body: method === 'TRACE' ? undefined : '{}',
-    flaw: 'wrong method (or no such route)',
-  }));
+/** Methods no route of that path takes (the gateway's DELETE /__control/behavior is a real one). */
+function wrongMethod(service: FuzzRequest['service'], routes: [path: string, methods: string[]][]): fc.Arbitrary<FuzzRequest> {
+  return fc
+    .constantFrom(...routes)
+    .chain(([path, methods]) => fc.tuple(fc.constant(path), fc.constantFrom(...methods)))
+    .map(([path, method]) => ({
+      service,
+      method,
+      path,
+      headers: ['content-type', 'application/json'],
+      body: method === 'TRACE' ? undefined : '{}',
+      flaw: 'wrong method (or no such route)',
+    }));
 }
+
+const ALL_BUT = (...taken: string[]) => ['PATCH', 'OPTIONS', 'TRACE', 'PUT', 'DELETE', 'POST', 'GET'].filter((m) => !taken.includes(m));
 
 function oddPath(service: FuzzRequest['service']): fc.Arbitrary<FuzzRequest> {
   return fc
