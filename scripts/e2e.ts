@@ -12,6 +12,7 @@ import { renderReports } from './report/render-reports.ts';
 import { gitInfo, type RunMetadata } from './report/run-metadata.ts';
 import { startManagedTarget, type ManagedTarget } from './managed-target.ts';
 import { runTeardowns } from '../support/environment/teardown.ts';
+import { scanForSecrets } from './secret-scan.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 const REPORTS = path.join(ROOT, 'reports');
@@ -117,6 +118,10 @@ try {
     log('cucumber wrote no results; no reports');
     exitCode ||= 1;
   }
+  // Reports and logs are shared as CI artefacts: a leaked admin token or queue token fails the run.
+  const leaks = managed ? scanForSecrets(REPORTS, managed.secrets) : [];
+  for (const leak of leaks) log(`SECRET IN OUTPUT: ${leak.what} in ${path.relative(ROOT, leak.file)}:${leak.line}`);
+  if (leaks.length) exitCode ||= 1;
 } catch (error) {
   console.error(`\n[e2e] ${(error as Error).message}\n`);
   exitCode = exitCode || 1;

@@ -1,24 +1,41 @@
 import { applyTestcontainersDefaults, assertContainerRuntime, startTestEnvironment, type EnvironmentInfo } from '../support/environment/test-environment.ts';
 import { startReferenceSystem } from '../support/environment/reference-system.ts';
+import { startInfraControl } from '../support/environment/infra-control.ts';
+import { registerTeardown } from '../support/environment/teardown.ts';
 
 export type ManagedTarget = {
   info: EnvironmentInfo;
   queueInstances: number;
   /** E2E_* variables that point the suite (or a person) at this target. */
   env: Record<string, string>;
+  /** Values that must never appear in logs or reports (scripts/secret-scan.ts). */
+  secrets: { name: string; value: string }[];
   stop(): Promise<void>;
 };
 
 /** Containers plus the reference system, as `npm run e2e` and `npm run stack` use them. */
-export async function startManagedTarget(log: (line: string) => void, logDir: string): Promise<ManagedTarget> {
+export async function startManagedTarget(
+  log: (line: string) => void,
+  logDir: string,
+  options: { extraEnv?: Record<string, string> } = {},
+): Promise<ManagedTarget> {
   applyTestcontainersDefaults();
   await assertContainerRuntime();
   log('starting Redis Cluster (3 masters + 3 replicas) and PostgreSQL in containers');
   const environment = await startTestEnvironment(log);
   try {
     log('starting the reference system: payment gateway stub, core, 2 queue instances');
-    const system = await startReferenceSystem({ environment: environment.info, logDir });
+    const system = await startReferenceSystem({
+      environment: environment.info,
+      logDir,
+      // The suite proves that an acknowledged entry survives a Redis failover; that promise
+      // needs the queue to wait for a replica (docs/guarantees.md).
+      extraEnv: { QUEUE_DURABLE_WRITES: '1', ...options.extraEnv },
+    });
     const { endpoints } = system;
+    // Fault scenarios (@chaos) kill nodes and processes through this; see infra-control.ts.
+    const infra = await startInfraControl({ environment, system, log });
+    const unregisterInfra = registerTeardown('infra-control', () => infra.stop());
     return {
       info: environment.info,
       queueInstances: endpoints.queueUrls.length,
@@ -31,8 +48,17 @@ export async function startManagedTarget(log: (line: string) => void, logDir: st
         E2E_DATABASE_URL: environment.info.databaseUrl,
         E2E_REDIS_NODES: environment.info.redisNodes,
         E2E_REDIS_NAT_MAP: environment.info.redisNatMap,
+        E2E_INFRA_URL: infra.url,
+        E2E_INFRA_TOKEN: infra.token,
       },
+      secrets: [
+        { name: 'ADMIN_TOKEN', value: endpoints.adminToken },
+        { name: 'QUEUE_TOKEN_SECRET', value: system.services.find((s) => s.name === 'core')!.env.QUEUE_TOKEN_SECRET },
+        { name: 'E2E_INFRA_TOKEN', value: infra.token },
+      ],
       async stop() {
+        await infra.stop();
+        unregisterInfra();
         await system.stop();
         await environment.stop();
       },

@@ -9,12 +9,17 @@ import { target } from './target.ts';
 let pool: pg.Pool | undefined;
 function db(): pg.Pool {
   if (!target.databaseUrl) throw new Error('E2E_DATABASE_URL is not set: money and seat assertions read PostgreSQL (see README)');
-  pool ??= new pg.Pool({
-    connectionString: target.databaseUrl,
-    max: 4,
-    allowExitOnIdle: true,
-    options: '-c default_transaction_read_only=on',
-  });
+  if (!pool) {
+    pool = new pg.Pool({
+      connectionString: target.databaseUrl,
+      max: 4,
+      allowExitOnIdle: true,
+      options: '-c default_transaction_read_only=on',
+    });
+    // A PostgreSQL restart (fault scenarios) ends idle connections: that must fail the next
+    // query, not crash the cucumber worker with an unhandled 'error'.
+    pool.on('error', () => undefined);
+  }
   return pool;
 }
 

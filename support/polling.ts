@@ -1,3 +1,5 @@
+import { redactSecrets } from './redact-secrets.ts';
+
 /**
  * Polls until `probe` returns a value `done` accepts, or fails at the deadline with the last
  * value seen. Scenarios wait this way, never with fixed sleeps.
@@ -14,7 +16,8 @@ export async function eventually<T>(
     last = await probe();
     if (done(last)) return last;
     if (Date.now() >= deadline) {
-      throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}; last value: ${JSON.stringify(last)}`);
+      // The last value is often an HTTP exchange: its tokens must not end up in the report.
+      throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}; last value: ${redactSecrets(JSON.stringify(last))}`);
     }
     await new Promise((r) => setTimeout(r, intervalMs));
   }

@@ -38,17 +38,3 @@ export async function inTransaction<T>(pool: pg.Pool, work: (client: pg.PoolClie
 /** SQLSTATE of a PostgreSQL error, if it is one. */
 export const sqlState = (error: unknown): string | undefined => (error as { code?: unknown })?.code as string | undefined;
 
-// Connection exceptions (08), shutdown/cannot-connect-now (57P01-3), too many connections, and
-// the transient outcomes of our own bounds: lock timeout, statement timeout, deadlock.
-const TRANSIENT_STATES = new Set(['57P01', '57P02', '57P03', '53300', '55P03', '57014', '40P01', '40001']);
-const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH']);
-
-/** True for errors that mean "PostgreSQL cannot serve this right now; retry shortly". */
-export function isPostgresUnavailable(error: unknown): boolean {
-  const code = sqlState(error);
-  if (code && (code.startsWith('08') || TRANSIENT_STATES.has(code) || NETWORK_CODES.has(code))) return true;
-  const message = error instanceof Error ? error.message : String(error);
-  return /Connection terminated|timeout exceeded when trying to connect|connection timeout|Client has encountered a connection error|Connection ended unexpectedly/i.test(
-    message,
-  );
-}

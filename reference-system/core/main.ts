@@ -8,11 +8,11 @@ import { createCoreApp } from './core-app.ts';
 import { createPool } from './database.ts';
 import { migrate } from './migrate.ts';
 import { createPaymentGatewayClient } from './payment-gateway-client.ts';
+import { survivePostgresRestarts } from '../shared/postgres-pool.ts';
 
 const logger = createLogger(env('SERVICE_NAME', 'core'));
-const pool = createPool({ connectionString: env('DATABASE_URL'), max: envInt('DATABASE_POOL_SIZE', 20) });
-// An idle client losing its connection (PostgreSQL restart) must not crash the process.
-pool.on('error', (error) => logger.warn('postgres_idle_client_error', { cause: error.message }));
+// A client losing its connection (PostgreSQL restart), idle or in use, must not crash the process.
+const pool = survivePostgresRestarts(createPool({ connectionString: env('DATABASE_URL'), max: envInt('DATABASE_POOL_SIZE', 20) }), logger);
 const applied = await migrate(pool);
 if (applied.length) logger.info('migrations_applied', { applied });
 

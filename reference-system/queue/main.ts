@@ -6,6 +6,8 @@ import { connectCluster } from '../shared/redis.ts';
 import { serve } from '../shared/serve.ts';
 import { createQueueApp } from './queue-app.ts';
 import { promoterSettings } from './promoter-settings.ts';
+import { durableWritesFromEnv } from '../shared/durable-writes.ts';
+import { queueRateLimitsFromEnv } from '../shared/rate-limit.ts';
 
 const logger = createLogger(env('SERVICE_NAME', 'queue'));
 const redis = connectCluster(redisSettings());
@@ -15,6 +17,8 @@ const { app, promoter } = createQueueApp({
   logger,
   adminToken: secretEnv('ADMIN_TOKEN', 16),
   defaultPolicy: defaultQueuePolicy(),
+  durableWrites: durableWritesFromEnv(),
+  rateLimits: queueRateLimitsFromEnv(),
   promoter: promoterSettings(),
 });
 

@@ -7,6 +7,8 @@ import type { QueuePolicy } from '../shared/queue-policy.ts';
 import { loadScripts } from '../shared/queue-scripts.ts';
 import type { TokenCodec } from '../shared/queue-token.ts';
 import { isRedisUnavailable } from '../shared/redis.ts';
+import type { DurableWrites } from '../shared/durable-writes.ts';
+import type { QueueRateLimits } from '../shared/rate-limit.ts';
 import { startPromoter, type PromoterOptions } from './promoter.ts';
 import { registerQueueAdminRoutes } from './queue-admin-routes.ts';
 import { createQueueMetrics } from './queue-metrics.ts';
@@ -21,13 +23,17 @@ export type QueueAppDeps = {
   defaultPolicy: QueuePolicy;
   /** Without it the app admits nobody (tests that drive promotion themselves). */
   promoter?: PromoterOptions;
+  /** Wait for a replica before acknowledging enter/activate/exit (shared/durable-writes.ts). */
+  durableWrites?: DurableWrites;
+  /** Per-user limits on enter and status (shared/rate-limit.ts); none when left out. */
+  rateLimits?: QueueRateLimits;
 };
 
 /** The queue service as a Koa app; it listens only from main.ts (or a test). */
 export function createQueueApp(deps: QueueAppDeps) {
   const { redis, tokens, logger } = deps;
   const metrics = createMetrics('queue');
-  const scripts = loadScripts(redis);
+  const scripts = loadScripts(redis, { durableWrites: deps.durableWrites });
   const service = createQueueService({ scripts, tokens });
   const queueMetrics = createQueueMetrics({ metrics, redis, scripts, logger });
 
@@ -36,8 +42,11 @@ export function createQueueApp(deps: QueueAppDeps) {
     metrics,
     readiness: [{ name: 'redis', check: () => clusterServing(redis) }],
     translateError: (e) => (isRedisUnavailable(e) ? unavailable('the waiting room is briefly unavailable, retry shortly') : undefined),
+    // Every queue operation is idempotent, so a slow one may be cut off: a fan retries instead of
+    // waiting on a Redis failover (docs/guarantees.md).
+    requestDeadlineMs: 1500,
   });
-  registerQueueRoutes(router, { service, tokens });
+  registerQueueRoutes(router, { service, tokens, rateLimits: deps.rateLimits });
   registerQueueAdminRoutes(router, { redis, scripts, adminToken: deps.adminToken, defaultPolicy: deps.defaultPolicy });
   const promoter = deps.promoter ? startPromoter({ redis, scripts, logger, metrics: queueMetrics }, deps.promoter) : undefined;
   return { app: finish(), service, scripts, metrics, promoter };

@@ -2,22 +2,26 @@ import type Router from '@koa/router';
 import { requireToken } from '../shared/queue-access.ts';
 import type { TokenCodec } from '../shared/queue-token.ts';
 import { requireId, requireObject } from '../shared/validation.ts';
+import type { QueueRateLimits } from '../shared/rate-limit.ts';
 import type { QueueService } from './queue-service.ts';
 
-export function registerQueueRoutes(router: Router, deps: { service: QueueService; tokens: TokenCodec }) {
-  const { service, tokens } = deps;
+export function registerQueueRoutes(router: Router, deps: { service: QueueService; tokens: TokenCodec; rateLimits?: QueueRateLimits }) {
+  const { service, tokens, rateLimits } = deps;
 
   router.post('/api/v1/queue/enter', async (ctx) => {
     const body = requireObject(ctx.request.body);
     const concertId = requireId(body.concertId, 'concertId');
     const userId = requireId(body.userId, 'userId');
+    rateLimits?.enter.take(userId);
     const { created, ...entry } = await service.enter(concertId, userId);
     ctx.status = created ? 201 : 200;
     ctx.body = entry;
   });
 
   router.get('/api/v1/queue/status', async (ctx) => {
-    ctx.body = await service.status(requireToken(ctx, tokens));
+    const claims = requireToken(ctx, tokens);
+    rateLimits?.status.take(claims.userId);
+    ctx.body = await service.status(claims);
   });
 
   router.post('/api/v1/queue/activate', async (ctx) => {

@@ -14,4 +14,5 @@ export class ApiError extends Error {
 export const validationFailed = (message: string) => new ApiError(400, 'VALIDATION_FAILED', message);
 export const notFound = (code: string, message: string) => new ApiError(404, code, message);
 export const conflict = (code: string, message: string) => new ApiError(409, code, message);
-export const unavailable = (message: string) => new ApiError(503, 'SERVICE_UNAVAILABLE', message);
+/** A dependency is briefly down (failover, restart): the client should retry after a second. */
+export const unavailable = (message: string) => new ApiError(503, 'SERVICE_UNAVAILABLE', message, { 'retry-after': '1' });

@@ -1,7 +1,7 @@
 import Koa from 'koa';
 import { bodyParser } from '@koa/bodyparser';
 import Router from '@koa/router';
-import { ApiError } from './errors.ts';
+import { ApiError, unavailable } from './errors.ts';
 import type { Logger } from './logger.ts';
 import type { Metrics } from './metrics.ts';
 
@@ -16,6 +16,12 @@ export type HttpAppOptions = {
   bodyLimit?: string;
   /** Maps infrastructure errors (Redis down, PostgreSQL restarting) to an ApiError, e.g. 503. */
   translateError?: (error: unknown) => ApiError | undefined;
+  /**
+   * Longest a request may take before it is answered 503 SERVICE_UNAVAILABLE, whatever a
+   * dependency is doing (a failover, a blocked connection): no client is left hanging. Only for
+   * services whose operations are safe to retry; unset, requests have no deadline.
+   */
+  requestDeadlineMs?: number;
 };
 
 const errorBody = (code: string, message: string) => ({ error: { code, message } });
@@ -54,6 +60,7 @@ export function createHttpApp(options: HttpAppOptions) {
       }
     }
   });
+  if (options.requestDeadlineMs) app.use(requestDeadline(options.requestDeadlineMs, logger));
   app.use(
     bodyParser({
       enableTypes: ['json'],
@@ -95,7 +102,9 @@ export function createHttpApp(options: HttpAppOptions) {
       router.allowedMethods({
         throw: true,
         methodNotAllowed: () => new ApiError(405, 'METHOD_NOT_ALLOWED', 'method not allowed on this path'),
-        notImplemented: () => new ApiError(501, 'NOT_IMPLEMENTED', 'method not implemented'),
+        // A method no route knows (TRACE, say) is the client's mistake like any other: 405, not
+        // a 5xx that would page an operator (found by test/fuzz).
+        notImplemented: () => new ApiError(405, 'METHOD_NOT_ALLOWED', 'method not allowed on this path'),
       }),
     );
     return app;
@@ -128,4 +137,27 @@ function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
       timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms`)), ms);
     }),
   ]).finally(() => clearTimeout(timer));
+}
+
+/**
+ * Answers 503 when the rest of the chain has not finished within `ms`. The late work is left to
+ * finish on its own (its outcome is only logged): every operation it may complete is one the
+ * client's retry finds done, since each is idempotent.
+ */
+function requestDeadline(ms: number, logger: Logger): Koa.Middleware {
+  return async (ctx, next) => {
+    let timer: NodeJS.Timeout | undefined;
+    const work = next();
+    const expired = new Promise<'expired'>((resolve) => {
+      timer = setTimeout(() => resolve('expired'), ms);
+    });
+    try {
+      if ((await Promise.race([work, expired])) === 'expired') {
+        work.catch((error: unknown) => logger.warn('late_request_failed', { path: ctx.path, cause: (error as Error)?.message }));
+        throw unavailable(`no answer within ${ms} ms, retry shortly`);
+      }
+    } finally {
+      clearTimeout(timer);
+    }
+  };
 }

@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 import type { Cluster } from 'ioredis';
 import { queueKeys } from './queue-keys.ts';
+import { execDurably, type DurableWrites } from './durable-writes.ts';
 
 const LUA_DIR = fileURLToPath(new URL('../../lua/', import.meta.url));
 
@@ -37,7 +38,7 @@ export function scriptNames(): string[] {
  * Loads lua/*.lua as ioredis commands: ioredis sends EVALSHA and falls back to EVAL once per
  * node, so a script costs one round trip.
  */
-export function loadScripts(redis: Cluster) {
+export function loadScripts(redis: Cluster, options: { durableWrites?: DurableWrites } = {}) {
   const names = scriptNames();
   for (const name of names) {
     redis.defineCommand(commandName(name), { numberOfKeys: scriptKeys('x').length, lua: scriptSource(name) });
@@ -47,11 +48,19 @@ export function loadScripts(redis: Cluster) {
     run(name: string, concertId: string, ...args: (string | number)[]): Promise<ScriptReply> {
       const command = (redis as unknown as Record<string, (...a: unknown[]) => Promise<ScriptReply>>)[commandName(name)];
       if (!command) throw new Error(`no Lua script named ${name}`);
+      if (options.durableWrites && DURABLE_SCRIPTS.has(name)) {
+        const pipeline = redis.pipeline() as unknown as Record<string, (...a: unknown[]) => unknown>;
+        pipeline[commandName(name)](...scriptKeys(concertId), ...args);
+        return execDurably(redis, scriptKeys(concertId)[0], pipeline as never, options.durableWrites);
+      }
       return command.call(redis, ...scriptKeys(concertId), ...args);
     },
   };
 }
 
 export type QueueScripts = ReturnType<typeof loadScripts>;
+
+/** Writes a user is told succeeded; with durable writes on, each waits for a replica. */
+const DURABLE_SCRIPTS = new Set(['enter', 'activate', 'finish']);
 
 const commandName = (file: string) => `queue_${file.replace(/[^a-z0-9]/gi, '_')}`;

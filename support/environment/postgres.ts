@@ -1,14 +1,68 @@
 import { PostgreSqlContainer, type StartedPostgreSqlContainer } from '@testcontainers/postgresql';
+import { getContainerRuntimeClient } from 'testcontainers';
+import pg from 'pg';
+import { freePorts } from './free-ports.ts';
 
 export type { StartedPostgreSqlContainer };
 
-/** PostgreSQL 15 for the core service; fsync stays on so restarts in fault tests are honest. */
-export function startPostgres(image: string, labels: Record<string, string>): Promise<StartedPostgreSqlContainer> {
+const POSTGRES_PORT = 5432;
+
+/**
+ * PostgreSQL 15 for the core service; fsync stays on so restarts in fault tests are honest. The
+ * host port is fixed up front, so after a restart the core service's DATABASE_URL still points
+ * at it and its pool reconnects by itself.
+ */
+export async function startPostgres(image: string, labels: Record<string, string>): Promise<StartedPostgreSqlContainer> {
+  const [hostPort] = await freePorts(1);
   return new PostgreSqlContainer(image)
     .withDatabase('tickets')
     .withUsername('tickets')
     .withPassword('tickets')
     .withLabels(labels)
+    .withExposedPorts({ container: POSTGRES_PORT, host: hostPort })
     .withCommand(['postgres', '-c', 'max_connections=200'])
     .start();
+}
+
+/**
+ * A PostgreSQL restart: a fast shutdown (`pg_ctl stop -m fast`: every session is ended at once
+ * and open transactions roll back, as in an operator's restart or a failover), then the same
+ * container starts again with its data on the same port. Resolves once it accepts queries.
+ * (`docker restart` is no good here: it only signals the entrypoint and, when that does not pass
+ * the signal on, waits its whole grace period, so the database goes down seconds later than asked.)
+ */
+export async function restartPostgres(container: StartedPostgreSqlContainer, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  const stopped = await container.exec(['sh', '-c', 'pg_ctl stop -m fast -W -D "$PGDATA"'], { user: 'postgres' });
+  if (stopped.exitCode !== 0) throw new Error(`pg_ctl stop failed: ${stopped.output}`);
+  // -W: do not wait (the exec would die with the container); the server is the container's main
+  // process, so the container exits with it.
+  const docker = (await getContainerRuntimeClient()).container.dockerode.getContainer(container.getId());
+  while ((await docker.inspect()).State.Running) {
+    if (Date.now() > deadline) throw new Error('the PostgreSQL container did not stop after pg_ctl stop');
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  await docker.start();
+  await waitUntilAcceptingQueries(container.getConnectionUri(), Math.max(1000, deadline - Date.now()));
+}
+
+export async function waitUntilAcceptingQueries(databaseUrl: string, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let last = 'not tried';
+  while (Date.now() < deadline) {
+    const client = new pg.Client({ connectionString: databaseUrl, connectionTimeoutMillis: 1000 });
+    // A connection that dies while we test it emits 'error'; without a listener that would throw.
+    client.on('error', () => undefined);
+    try {
+      await client.connect();
+      await client.query('SELECT 1');
+      return;
+    } catch (error) {
+      last = (error as Error).message;
+    } finally {
+      await client.end().catch(() => undefined);
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error(`PostgreSQL not accepting queries within ${timeoutMs} ms: ${last}`);
 }

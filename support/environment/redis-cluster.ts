@@ -1,10 +1,13 @@
-import { GenericContainer, Network, Wait, type StartedNetwork, type StartedTestContainer } from 'testcontainers';
+import { GenericContainer, Network, Wait, getContainerRuntimeClient, type StartedNetwork, type StartedTestContainer } from 'testcontainers';
 import { Cluster, Redis } from 'ioredis';
 import { trackNetwork } from './cleanup.ts';
+import { freePorts } from './free-ports.ts';
 
 const REDIS_PORT = 6379;
 
 export type RedisNode = {
+  /** Its alias on the cluster network, e.g. redis-3: how reports and fault steps name it. */
+  name: string;
   container: StartedTestContainer;
   /** Address inside the Docker network, as the cluster announces it. */
   internal: { host: string; port: number };
@@ -13,6 +16,12 @@ export type RedisNode = {
 };
 
 export type ClusterLayout = { masters: number; replicas: number; nodes: number };
+
+/** One line of CLUSTER NODES, as far as fault scenarios need it. */
+export type ClusterNodeView = { id: string; address: string; flags: string[]; masterId?: string; slots: [number, number][] };
+
+/** The master serving a key's slot, as the live nodes see it. */
+export type SlotOwner = { slot: number; nodeId: string; node: RedisNode; failing: boolean };
 
 /**
  * A Redis Cluster of `masters` masters with one replica each, one container per node on a
@@ -47,6 +56,9 @@ export class RedisClusterContainer {
     const started: StartedTestContainer[] = [];
     try {
       const total = this.masters * 2;
+      // Fixed host ports: a node that is killed and started again comes back on the same
+      // 127.0.0.1 port, so the natMap every client was given stays valid.
+      const hostPorts = await freePorts(total);
       // allSettled, not all: on a failure, every container that did start is known and removed.
       const results = await Promise.allSettled(
         Array.from({ length: total }, (_, i) =>
@@ -54,9 +66,10 @@ export class RedisClusterContainer {
             .withNetwork(network)
             .withNetworkAliases(`redis-${i}`)
             .withLabels(this.labels)
-            .withExposedPorts(REDIS_PORT)
+            .withExposedPorts({ container: REDIS_PORT, host: hostPorts[i] })
             .withCommand([
               'redis-server',
+              // nodes.conf lives in the container's /data, so a restarted node rejoins as itself.
               '--port', String(REDIS_PORT),
               '--protected-mode', 'no',
               '--cluster-enabled', 'yes',
@@ -76,7 +89,8 @@ export class RedisClusterContainer {
       const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
       if (failed) throw failed.reason;
       const containers = started;
-      const nodes: RedisNode[] = containers.map((container) => ({
+      const nodes: RedisNode[] = containers.map((container, i) => ({
+        name: `redis-${i}`,
         container,
         internal: { host: container.getIpAddress(network.getName()), port: REDIS_PORT },
         external: { host: '127.0.0.1', port: container.getMappedPort(REDIS_PORT) },
@@ -123,7 +137,10 @@ export class StartedRedisCluster {
 
   /** A plain client to one node, for CLUSTER/INFO commands. */
   connectNode(node: RedisNode): Redis {
-    return new Redis({ ...node.external, lazyConnect: true, maxRetriesPerRequest: 1, connectTimeout: 1000 });
+    const client = new Redis({ ...node.external, lazyConnect: true, maxRetriesPerRequest: 1, connectTimeout: 1000 });
+    // A node being killed or started refuses connections; callers see that as a rejected command.
+    client.on('error', () => undefined);
+    return client;
   }
 
   /** Masters and replicas as the nodes currently see them. */
@@ -139,6 +156,96 @@ export class StartedRedisCluster {
     } finally {
       client.disconnect();
     }
+  }
+
+  /** Nodes killed by `kill` and not started again yet. */
+  private readonly down = new Set<RedisNode>();
+
+  killedNodes(): RedisNode[] {
+    return [...this.down];
+  }
+
+  /** CLUSTER NODES as the first live node that answers sees it. */
+  async clusterNodes(): Promise<ClusterNodeView[]> {
+    return this.onLiveNode(async (client) => parseClusterNodes(String(await client.call('CLUSTER', 'NODES'))));
+  }
+
+  /**
+   * The master a key's slot is assigned to right now. While its master is down and not yet
+   * replaced, that is still the dead node, marked `failing`.
+   */
+  async ownerOf(key: string): Promise<SlotOwner> {
+    return this.onLiveNode(async (client) => {
+      const slot = Number(await client.call('CLUSTER', 'KEYSLOT', key));
+      const view = parseClusterNodes(String(await client.call('CLUSTER', 'NODES')));
+      const owner = view.find((n) => n.flags.includes('master') && n.slots.some(([from, to]) => slot >= from && slot <= to));
+      if (!owner) throw new Error(`no master serves slot ${slot}`);
+      const node = this.nodeAt(owner.address);
+      // Killed by us counts as failing before the cluster has noticed (node-timeout).
+      const failing = this.down.has(node) || owner.flags.some((f) => f.startsWith('fail'));
+      return { slot, nodeId: owner.id, node, failing };
+    });
+  }
+
+  /** `docker kill` (SIGKILL): the node vanishes mid-command, as on a crash or power loss. */
+  async kill(node: RedisNode): Promise<void> {
+    const docker = (await getContainerRuntimeClient()).container.dockerode;
+    this.down.add(node);
+    await docker.getContainer(node.container.getId()).kill();
+  }
+
+  /**
+   * `docker start` of a killed node: same container, same nodes.conf, same host port. Its
+   * address on the cluster network must be the one it had, or every natMap would be stale.
+   */
+  async start(node: RedisNode): Promise<void> {
+    const docker = (await getContainerRuntimeClient()).container.dockerode;
+    const container = docker.getContainer(node.container.getId());
+    await container.start().catch((error: { statusCode?: number }) => {
+      if (error.statusCode !== 304) throw error; // 304: already running
+    });
+    this.down.delete(node);
+    const inspect = await container.inspect();
+    const ip = inspect.NetworkSettings.Networks[this.network.getName()]?.IPAddress;
+    if (ip !== node.internal.host) {
+      throw new Error(`redis node came back on ${ip}, not ${node.internal.host}: clients' natMap no longer matches`);
+    }
+  }
+
+  /** The replica of a master, as the live nodes see it. */
+  async replicaOf(masterId: string): Promise<RedisNode> {
+    const replica = (await this.clusterNodes()).find((n) => n.masterId === masterId && n.flags.includes('slave'));
+    if (!replica) throw new Error(`master ${masterId} has no replica`);
+    return this.nodeAt(replica.address);
+  }
+
+  /** Starts every killed node again and waits until the cluster is whole (masters + replicas). */
+  async restore(timeoutMs: number): Promise<void> {
+    for (const node of [...this.down]) await this.start(node);
+    await this.waitUntilHealthy(timeoutMs);
+  }
+
+  private nodeAt(address: string): RedisNode {
+    const host = address.split('@')[0].split(',')[0];
+    const node = this.nodes.find((n) => `${n.internal.host}:${n.internal.port}` === host);
+    if (!node) throw new Error(`unknown node address ${address}`);
+    return node;
+  }
+
+  private async onLiveNode<T>(work: (client: Redis) => Promise<T>): Promise<T> {
+    let lastError: unknown;
+    for (const node of this.nodes.filter((n) => !this.down.has(n))) {
+      const client = this.connectNode(node);
+      try {
+        await client.connect();
+        return await work(client);
+      } catch (error) {
+        lastError = error;
+      } finally {
+        client.disconnect();
+      }
+    }
+    throw new Error(`no Redis node answered: ${(lastError as Error)?.message}`);
   }
 
   /**
@@ -193,4 +300,21 @@ export class StartedRedisCluster {
     await Promise.allSettled(this.nodes.map((n) => n.container.stop({ remove: true, removeVolumes: true, timeout: 1 })));
     await this.network.stop().catch(() => undefined);
   }
+}
+
+/** `<id> <ip:port@bus[,hostname]> <flags> <master> <ping> <pong> <epoch> <link> <slot>...` */
+export function parseClusterNodes(text: string): ClusterNodeView[] {
+  return text
+    .trim()
+    .split('\n')
+    .map((line) => {
+      const [id, address, flags, master, , , , , ...slotFields] = line.trim().split(' ');
+      const slots = slotFields
+        .filter((f) => !f.startsWith('['))
+        .map((f) => {
+          const [from, to] = f.split('-').map(Number);
+          return [from, to ?? from] as [number, number];
+        });
+      return { id, address, flags: flags.split(','), masterId: master === '-' ? undefined : master, slots };
+    });
 }

@@ -1,8 +1,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createWriteStream, mkdirSync } from 'node:fs';
-import { createServer } from 'node:net';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
+import { freePorts } from './free-ports.ts';
 import { registerTeardown } from './teardown.ts';
 import type { EnvironmentInfo } from './test-environment.ts';
 
@@ -36,6 +36,11 @@ export type StartedReferenceSystem = {
   services: ServiceProcess[];
   /** Starts a stopped or killed service again, same port and settings. */
   restart(name: ServiceName): Promise<void>;
+  /** SIGKILL, as a crash: no graceful shutdown, in-flight requests are cut off. */
+  kill(name: ServiceName): Promise<void>;
+  isRunning(name: ServiceName): boolean;
+  /** Resolves when every service answers /health/ready with 200 again (after a fault). */
+  waitUntilReady(timeoutMs: number): Promise<void>;
   stop(): Promise<void>;
 };
 
@@ -61,7 +66,7 @@ export async function startReferenceSystem(options: Options): Promise<StartedRef
     ADMIN_TOKEN: adminToken,
     ...options.extraEnv,
   };
-  const ports = await Promise.all([freePort(), freePort(), freePort(), freePort()]);
+  const ports = await freePorts(4);
   const gatewayUrl = `http://127.0.0.1:${ports[0]}`;
   const specs: { name: ServiceName; entry: string; port: number; env: Record<string, string> }[] = [
     { name: 'payment-gateway', entry: 'payment-gateway/main.ts', port: ports[0], env: {} },
@@ -107,6 +112,17 @@ export async function startReferenceSystem(options: Options): Promise<StartedRef
       await stopService(services[index]);
       services[index] = await launch(specs.find((s) => s.name === name)!);
     },
+    async kill(name) {
+      const child = byName(name).child;
+      if (!isRunning(child)) return;
+      const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+      child.kill('SIGKILL');
+      await exited;
+    },
+    isRunning: (name) => isRunning(byName(name).child),
+    async waitUntilReady(timeoutMs) {
+      await Promise.all(services.map((service) => waitUntilReady(service, timeoutMs)));
+    },
     async stop() {
       await Promise.all(services.map(stopService));
     },
@@ -144,24 +160,14 @@ async function waitUntilReady(service: ServiceProcess, timeoutMs: number): Promi
   throw new Error(`${service.name} not ready within ${timeoutMs} ms; see its log in reports/logs/`);
 }
 
+const isRunning = (child: ChildProcess) => child.exitCode === null && child.signalCode === null;
+
 export async function stopService(service: ServiceProcess): Promise<void> {
   const child = service.child;
-  if (child.exitCode !== null || child.signalCode !== null) return;
+  if (!isRunning(child)) return;
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   child.kill('SIGTERM');
   const timer = setTimeout(() => child.kill('SIGKILL'), 5_000);
   await exited;
   clearTimeout(timer);
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.unref();
-    server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const port = (server.address() as { port: number }).port;
-      server.close(() => resolve(port));
-    });
-  });
 }

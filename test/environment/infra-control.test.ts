@@ -1,0 +1,91 @@
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import path from 'node:path';
+import { request } from 'undici';
+import { startManagedTarget, type ManagedTarget } from '../../scripts/managed-target.ts';
+import { runTeardowns } from '../../support/environment/teardown.ts';
+import { eventually } from '../../support/polling.ts';
+
+// The fault-injection server @chaos scenarios rely on, against the real containers and services.
+let target: ManagedTarget;
+let infra: (method: string, path: string, body?: unknown, token?: string) => Promise<{ status: number; body: any }>;
+
+before(async () => {
+  target = await startManagedTarget(() => undefined, path.resolve(import.meta.dirname, '../../reports/logs/infra-control-test'));
+  infra = async (method, p, body, token = target.env.E2E_INFRA_TOKEN) => {
+    const res = await request(`${target.env.E2E_INFRA_URL}${p}`, {
+      method: method as 'GET',
+      headers: { authorization: `Bearer ${token}` },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const text = await res.body.text();
+    return { status: res.statusCode, body: text ? JSON.parse(text) : undefined };
+  };
+});
+
+after(async () => {
+  await runTeardowns();
+});
+
+const live = async (url: string) => {
+  try {
+    return (await request(`${url}/health/live`, { headersTimeout: 1000 })).statusCode;
+  } catch {
+    return 0;
+  }
+};
+
+test('listens on 127.0.0.1 only and refuses calls without the token', async () => {
+  assert.match(target.env.E2E_INFRA_URL, /^http:\/\/127\.0\.0\.1:\d+$/);
+  assert.equal((await infra('GET', '/state', undefined, '')).status, 401);
+  assert.equal((await infra('GET', '/state', undefined, 'not-the-token')).status, 401);
+  assert.equal((await infra('GET', '/state')).status, 200);
+});
+
+test('rejects unknown operations and instances without doing anything', async () => {
+  assert.equal((await infra('POST', '/queue-instances/9/kill')).status, 404);
+  assert.equal((await infra('POST', '/redis/kill-owner', { key: 42 })).status, 400);
+  assert.equal((await infra('GET', '/redis/kill-owner')).status, 405);
+  assert.equal((await infra('POST', '/nothing')).status, 404);
+  const state = await infra('GET', '/state');
+  assert.deepEqual(state.body.redisNodesDown, []);
+  assert.ok(state.body.queueInstances.every((q: { running: boolean }) => q.running));
+});
+
+test('kills a queue instance and starts it again on the same port', async () => {
+  const url = target.env.E2E_QUEUE_URLS.split(',')[1];
+  assert.equal((await infra('POST', '/queue-instances/2/kill')).status, 200);
+  assert.equal(await live(url), 0);
+  assert.equal((await infra('GET', '/state')).body.queueInstances[1].running, false);
+  assert.equal((await infra('POST', '/queue-instances/2/start')).status, 200);
+  assert.equal(await live(url), 200);
+});
+
+test('kills the Redis master of a key; its replica takes over; restore brings the cluster back whole', async () => {
+  const key = '{infra-test}';
+  const before = (await infra('POST', '/redis/owner', { key })).body;
+  const killed = await infra('POST', '/redis/kill-owner', { key });
+  assert.equal(killed.status, 200);
+  assert.equal(killed.body.node, before.node);
+  assert.deepEqual((await infra('GET', '/state')).body.redisNodesDown, [before.node]);
+  assert.equal((await infra('POST', '/redis/kill-owner', { key })).status, 409, 'a master already down cannot be killed twice');
+  const promoted = await eventually(
+    () => infra('POST', '/redis/owner', { key }),
+    (res) => res.status === 200 && res.body.node !== before.node && !res.body.failing,
+    { what: 'a replica to take over the slot', timeoutMs: 30_000, intervalMs: 250 },
+  );
+  assert.equal(promoted.body.slot, before.slot);
+  assert.equal((await infra('POST', '/redis/restore')).status, 200);
+  assert.deepEqual((await infra('GET', '/state')).body.redisNodesDown, []);
+  assert.equal((await infra('POST', '/restore')).status, 200, 'every service ready on the restored cluster');
+});
+
+test('restarts PostgreSQL on the same port; the core service becomes ready again by itself', async () => {
+  const res = await infra('POST', '/postgres/restart');
+  assert.equal(res.status, 200);
+  await eventually(
+    async () => (await request(`${target.env.E2E_CORE_URL}/health/ready`)).statusCode,
+    (status) => status === 200,
+    { what: 'core to be ready after the restart', timeoutMs: 15_000 },
+  );
+});

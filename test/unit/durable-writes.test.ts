@@ -1,0 +1,52 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import calculateSlot from 'cluster-key-slot';
+import type { Cluster } from 'ioredis';
+import { durableWritesFromEnv, liveReplicasOf, NotReplicatedError } from '../../reference-system/shared/durable-writes.ts';
+import { isRedisUnavailable } from '../../reference-system/shared/redis.ts';
+
+function withEnv(vars: Record<string, string | undefined>, run: () => void) {
+  const saved = { ...process.env };
+  try {
+    for (const [k, v] of Object.entries(vars)) {
+      if (v === undefined) delete process.env[k];
+      else process.env[k] = v;
+    }
+    run();
+  } finally {
+    process.env = saved;
+  }
+}
+
+test('off unless QUEUE_DURABLE_WRITES=1; then one replica within 250 ms unless configured', () => {
+  withEnv({ QUEUE_DURABLE_WRITES: undefined }, () => assert.equal(durableWritesFromEnv(), undefined));
+  withEnv({ QUEUE_DURABLE_WRITES: '0' }, () => assert.equal(durableWritesFromEnv(), undefined));
+  withEnv({ QUEUE_DURABLE_WRITES: '1' }, () => assert.deepEqual(durableWritesFromEnv(), { replicas: 1, timeoutMs: 250 }));
+  withEnv({ QUEUE_DURABLE_WRITES: '1', QUEUE_DURABLE_REPLICAS: '2', QUEUE_DURABLE_TIMEOUT_MS: '100' }, () =>
+    assert.deepEqual(durableWritesFromEnv(), { replicas: 2, timeoutMs: 100 }),
+  );
+});
+
+test('a misconfiguration fails at start-up, not at the first fan', () => {
+  withEnv({ QUEUE_DURABLE_WRITES: 'yes' }, () => assert.throws(() => durableWritesFromEnv(), /QUEUE_DURABLE_WRITES/));
+  withEnv({ QUEUE_DURABLE_WRITES: '1', QUEUE_DURABLE_REPLICAS: '0' }, () => assert.throws(() => durableWritesFromEnv(), /REPLICAS/));
+});
+
+test('live replicas of a key come from the client slot map: master first, then replicas', () => {
+  const key = 'queue:{c-1}:policy';
+  const slots: string[][] = [];
+  slots[calculateSlot(key)] = ['10.0.0.1:6379', '10.0.0.2:6379'];
+  assert.equal(liveReplicasOf({ slots } as unknown as Cluster, key), 1);
+  slots[calculateSlot(key)] = ['10.0.0.2:6379']; // the promoted replica, alone
+  assert.equal(liveReplicasOf({ slots } as unknown as Cluster, key), 0);
+  assert.equal(liveReplicasOf({ slots: [] } as unknown as Cluster, key), 0);
+});
+
+test('a write no replica confirmed is "Redis unavailable": the fan gets 503 and retries', () => {
+  assert.equal(isRedisUnavailable(new NotReplicatedError(0, 1)), true);
+  assert.equal(isRedisUnavailable(new Error("Cluster isn't ready and enableOfflineQueue options is false")), true);
+  assert.equal(isRedisUnavailable(new Error('MOVED 825 172.17.0.2:6379')), true);
+  // Seen in @chaos runs: a command in flight on the connection to the master that died.
+  assert.equal(isRedisUnavailable(new Error('Command aborted due to connection close')), true);
+  assert.equal(isRedisUnavailable(new Error('ERR wrong number of arguments')), false);
+});
