@@ -29,7 +29,7 @@ export async function startManagedTarget(
       environment: environment.info,
       logDir,
       // The suite proves that an acknowledged entry survives a Redis failover; that promise
-      // needs the queue to wait for a replica (docs/guarantees.md).
+      // needs the queue to wait for a replica (README.md, Guarantees).
       extraEnv: { QUEUE_DURABLE_WRITES: '1', ...options.extraEnv },
     });
     const { endpoints } = system;

@@ -43,7 +43,7 @@ export function createQueueApp(deps: QueueAppDeps) {
     readiness: [{ name: 'redis', check: () => clusterServing(redis) }],
     translateError: (e) => (isRedisUnavailable(e) ? unavailable('the waiting room is briefly unavailable, retry shortly') : undefined),
     // Every queue operation is idempotent, so a slow one may be cut off: a fan retries instead of
-    // waiting on a Redis failover (docs/guarantees.md).
+    // waiting on a Redis failover (README.md, Guarantees).
     requestDeadlineMs: 1500,
   });
   registerQueueRoutes(router, { service, tokens, rateLimits: deps.rateLimits });

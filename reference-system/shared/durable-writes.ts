@@ -12,7 +12,7 @@ import { ConfigError, envInt } from './config.ts';
  * A shard that has no live replica (its replica died, or it is the replica just promoted after
  * its master died) cannot confirm anything: there writes are acknowledged without waiting, or
  * the waiting room would stay down until an operator brought a replica back. So the promise is
- * "a single failure loses nothing", not "any number of failures". See docs/guarantees.md.
+ * "a single failure loses nothing", not "any number of failures". See README.md, Guarantees.
  */
 export type DurableWrites = { replicas: number; timeoutMs: number };
 
