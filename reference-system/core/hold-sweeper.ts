@@ -2,6 +2,7 @@ import type { Pool } from 'pg';
 import type { Logger } from '../shared/logger.ts';
 import type { CoreMetrics } from './core-metrics.ts';
 import { expireOldestLapsedHolds } from './reservations.ts';
+import { runEvery } from '../shared/run-every.ts';
 
 const BATCH = 500;
 
@@ -22,18 +23,9 @@ export async function sweepLapsedHolds(pool: Pool, metrics?: CoreMetrics): Promi
 
 /** Runs the sweep every `intervalMs`, one run at a time; a failed run is logged and retried next tick. */
 export function startHoldSweeper(deps: { pool: Pool; logger: Logger; metrics?: CoreMetrics }, intervalMs: number) {
-  let running = false;
-  const timer = setInterval(async () => {
-    if (running) return;
-    running = true;
-    try {
-      await sweepLapsedHolds(deps.pool, deps.metrics);
-    } catch (error) {
-      deps.logger.warn('hold_sweep_failed', { cause: (error as Error).message });
-    } finally {
-      running = false;
-    }
-  }, intervalMs);
-  timer.unref();
-  return { stop: () => clearInterval(timer) };
+  return runEvery(
+    intervalMs,
+    () => sweepLapsedHolds(deps.pool, deps.metrics),
+    (error) => deps.logger.warn('hold_sweep_failed', { cause: error.message }),
+  );
 }

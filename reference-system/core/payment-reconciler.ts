@@ -3,6 +3,7 @@ import type { Logger } from '../shared/logger.ts';
 import type { CoreMetrics } from './core-metrics.ts';
 import type { PaymentGateway } from './payment-gateway-client.ts';
 import { ABANDONED_ANSWER, paymentReference } from './payments.ts';
+import { runEvery } from '../shared/run-every.ts';
 
 export type ReconcilerSettings = {
   /** A PENDING payment nobody is working on after this long was abandoned (its process died). */
@@ -90,18 +91,9 @@ export async function reconcilePayments(deps: {
 
 /** Runs reconciliation every `intervalMs`, one pass at a time. */
 export function startPaymentReconciler(deps: Parameters<typeof reconcilePayments>[0], intervalMs: number) {
-  let running = false;
-  const timer = setInterval(async () => {
-    if (running) return;
-    running = true;
-    try {
-      await reconcilePayments(deps);
-    } catch (error) {
-      deps.logger.warn('reconcile_pass_failed', { cause: (error as Error).message });
-    } finally {
-      running = false;
-    }
-  }, intervalMs);
-  timer.unref();
-  return { stop: () => clearInterval(timer) };
+  return runEvery(
+    intervalMs,
+    () => reconcilePayments(deps),
+    (error) => deps.logger.warn('reconcile_pass_failed', { cause: error.message }),
+  );
 }

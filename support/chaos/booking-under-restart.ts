@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { request } from 'undici';
 import { target } from '../target.ts';
+import { tolerantRequest } from './tolerant-request.ts';
 
 /**
  * Buyers who each book one seat (look at seats, reserve, pay) and retry whatever is answered
@@ -12,27 +12,8 @@ export type BuyerOutcome = { buyer: string; seatId?: string; reservationId?: str
 
 const RETRYABLE = (status: number) => status === 0 || status === 503;
 
-async function call(method: 'GET' | 'POST', url: string, headers: Record<string, string>, body?: unknown) {
-  const started = Date.now();
-  try {
-    const res = await request(url, {
-      method,
-      headers: { ...headers, 'content-type': 'application/json' },
-      body: body === undefined ? undefined : JSON.stringify(body),
-      signal: AbortSignal.timeout(20_000),
-    });
-    const text = await res.body.text();
-    let parsed: any;
-    try {
-      parsed = JSON.parse(text);
-    } catch {
-      parsed = undefined;
-    }
-    return { status: res.statusCode, body: parsed, durationMs: Date.now() - started };
-  } catch {
-    return { status: 0, body: undefined, durationMs: Date.now() - started };
-  }
-}
+const call = (method: 'GET' | 'POST', url: string, headers: Record<string, string>, body?: unknown) =>
+  tolerantRequest(method, url, { headers, body, timeoutMs: 20_000 });
 
 export async function bookOneSeatEach(options: {
   concertId: string;

@@ -1,4 +1,5 @@
-import { Agent, request } from 'undici';
+import { Agent } from 'undici';
+import { tolerantRequest } from './tolerant-request.ts';
 
 /**
  * Fans entering and polling the waiting room without pause while a fault is injected: every
@@ -27,28 +28,8 @@ export const CLIENT_TIMEOUT_MS = 10_000;
 
 const agent = new Agent({ connections: 32, headersTimeout: CLIENT_TIMEOUT_MS, bodyTimeout: CLIENT_TIMEOUT_MS });
 
-async function call(method: 'GET' | 'POST', url: string, headers: Record<string, string>, body?: unknown) {
-  const startedAt = Date.now();
-  try {
-    const res = await request(url, {
-      method,
-      headers: body === undefined ? headers : { ...headers, 'content-type': 'application/json' },
-      body: body === undefined ? undefined : JSON.stringify(body),
-      dispatcher: agent,
-      signal: AbortSignal.timeout(CLIENT_TIMEOUT_MS),
-    });
-    const text = await res.body.text();
-    let parsed: any;
-    try {
-      parsed = JSON.parse(text);
-    } catch {
-      parsed = undefined;
-    }
-    return { status: res.statusCode, body: parsed, startedAt, durationMs: Date.now() - startedAt };
-  } catch {
-    return { status: 0, body: undefined, startedAt, durationMs: Date.now() - startedAt };
-  }
-}
+const call = (method: 'GET' | 'POST', url: string, headers: Record<string, string>, body?: unknown) =>
+  tolerantRequest(method, url, { headers, body, timeoutMs: CLIENT_TIMEOUT_MS, dispatcher: agent });
 
 export function startQueueTraffic(options: {
   queueUrls: string[];
