@@ -1,6 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import path from 'node:path';
 import { startReferenceSystem } from '../support/environment/reference-system.ts';
+import { checkoutCommit, type CommitCheckout } from './commit-checkout.ts';
 import { applyTestcontainersDefaults, assertContainerRuntime, startTestEnvironment } from '../support/environment/test-environment.ts';
 
 /** Where a load run sends its traffic, and what it may read directly to check the outcome. */
@@ -20,10 +21,11 @@ export type LoadTarget = {
   /** Settings the managed queue instances were started with beyond the defaults. */
   serviceEnv: Record<string, string>;
   /**
-   * A second set of services on the same containers with other settings, for a before/after
-   * comparison inside one run (--ab-service-env); enter-capacity alternates between the two.
+   * A second set of services on the same containers with other settings or another commit's
+   * code, for a before/after comparison inside one run (--ab-service-env, --ab-ref);
+   * enter-capacity, enter-latency and seat-rush run both.
    */
-  variantB?: { serviceEnv: Record<string, string>; queueUrls: string[]; processes: { name: string; pid: number }[] };
+  variantB?: { serviceEnv: Record<string, string>; ref?: string; coreUrl: string; queueUrls: string[]; processes: { name: string; pid: number }[] };
   stop(): Promise<void>;
 };
 
@@ -32,29 +34,43 @@ export type LoadTarget = {
  * calls): Redis Cluster 3+3 and PostgreSQL in containers, the reference system as child
  * processes. `serviceEnv` reaches every service, e.g. the promoter's batch size.
  */
-export async function startManagedLoadTarget(
-  log: (line: string) => void,
-  logDir: string,
-  serviceEnv: Record<string, string>,
-  abServiceEnv?: Record<string, string>,
-): Promise<LoadTarget> {
+export async function startManagedLoadTarget(options: {
+  log: (line: string) => void;
+  logDir: string;
+  serviceEnv: Record<string, string>;
+  queueInstances: number;
+  variantB?: { serviceEnv: Record<string, string>; ref?: string };
+}): Promise<LoadTarget> {
+  const { log, logDir, serviceEnv, queueInstances, variantB: variant } = options;
   applyTestcontainersDefaults();
   await assertContainerRuntime();
   log('starting Redis Cluster (3 masters + 3 replicas) and PostgreSQL in containers');
   const environment = await startTestEnvironment(log);
   try {
     log(`starting the reference system ${Object.keys(serviceEnv).length ? `with ${formatEnv(serviceEnv)}` : ''}`);
-    const system = await startReferenceSystem({ environment: environment.info, logDir, extraEnv: serviceEnv });
-    const bEnv = abServiceEnv ? { ...serviceEnv, ...abServiceEnv } : undefined;
+    const system = await startReferenceSystem({ environment: environment.info, logDir, extraEnv: serviceEnv, queueInstances });
+    const bEnv = variant ? { ...serviceEnv, ...variant.serviceEnv } : undefined;
     let systemB: Awaited<ReturnType<typeof startReferenceSystem>> | undefined;
-    if (bEnv) {
-      log(`starting variant B of the reference system with ${formatEnv(bEnv)}`);
-      systemB = await startReferenceSystem({ environment: environment.info, logDir: path.join(logDir, 'variant-b'), extraEnv: bEnv }).catch(
-        async (error) => {
-          await system.stop();
-          throw error;
-        },
-      );
+    let checkout: CommitCheckout | undefined;
+    if (variant && bEnv) {
+      try {
+        if (variant.ref) {
+          checkout = checkoutCommit(variant.ref);
+          log(`checked out ${variant.ref} (${checkout.commit.slice(0, 12)}) for variant B in ${checkout.dir}`);
+        }
+        log(`starting variant B of the reference system${checkout ? ` at ${variant.ref}` : ''}${Object.keys(bEnv).length ? ` with ${formatEnv(bEnv)}` : ''}`);
+        systemB = await startReferenceSystem({
+          environment: environment.info,
+          logDir: path.join(logDir, 'variant-b'),
+          extraEnv: bEnv,
+          queueInstances,
+          root: checkout?.dir,
+        });
+      } catch (error) {
+        checkout?.remove();
+        await system.stop();
+        throw error;
+      }
     }
     const { endpoints } = system;
     const redisProcesses = environment.redis.nodes.map((n) => ({
@@ -75,13 +91,16 @@ export async function startManagedLoadTarget(
       variantB:
         systemB && bEnv
           ? {
-              serviceEnv: bEnv,
+              serviceEnv: variant?.serviceEnv ?? {},
+              ref: variant?.ref,
+              coreUrl: systemB.endpoints.coreUrl,
               queueUrls: systemB.endpoints.queueUrls,
               processes: systemB.services.map((s) => ({ name: `B ${s.name}`, pid: s.child.pid ?? 0 })),
             }
           : undefined,
       async stop() {
         await systemB?.stop();
+        checkout?.remove();
         await system.stop();
         await environment.stop();
       },
@@ -121,6 +140,12 @@ function containerPid(id: string): number {
   } catch {
     return 0;
   }
+}
+
+/** What variant B differs in, for a report: "code at <ref>" and/or its extra settings. */
+export function describeVariantB(variantB: NonNullable<LoadTarget['variantB']>): string {
+  const code = variantB.ref ? [`code at ${variantB.ref}`] : [];
+  return [...code, formatEnv(variantB.serviceEnv)].filter(Boolean).join(', ');
 }
 
 const formatEnv = (env: Record<string, string>) => Object.entries(env).map(([k, v]) => `${k}=${v}`).join(' ');

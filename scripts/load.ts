@@ -4,6 +4,7 @@
  * or, with E2E_TARGET=external, runs against the E2E_* URLs given. Exit code 0 only when every
  * gated threshold of every scenario passed. docs/load.md has the scenarios and options.
  */
+import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { runScenario } from '../load/run.ts';
@@ -24,9 +25,13 @@ options:
   --connections=<n>      sockets per queue/core instance (default 128)
   --pipelining=<n>       requests per socket in flight (default 1)
   --timeout-ms=<n>       per-request timeout (default 10000)
+  --queue-instances=<n>  queue instances of a managed target (default: one per core beyond the
+                         generator's, at least 1: 1 on a 2-core machine)
   --service-env K=V      extra environment for the managed services (repeatable)
   --ab-service-env K=V   also start a variant B of the services with this on top (repeatable);
-                         enter-capacity then alternates bare, A and B: a before/after in one run`;
+                         enter-capacity and enter-latency then alternate bare, A and B
+  --ab-ref=<git rev>     variant B runs that commit's code (a git worktree beside this one):
+                         a before/after of a code change in one run`;
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
@@ -38,8 +43,10 @@ const { values, positionals } = parseArgs({
     connections: { type: 'string', default: '128' },
     pipelining: { type: 'string', default: '1' },
     'timeout-ms': { type: 'string', default: '10000' },
+    'queue-instances': { type: 'string' },
     'service-env': { type: 'string', multiple: true, default: [] },
     'ab-service-env': { type: 'string', multiple: true, default: [] },
+    'ab-ref': { type: 'string' },
     help: { type: 'boolean', default: false },
   },
 });
@@ -64,7 +71,16 @@ if (values.gate !== 'seed' && values.gate !== 'targets') {
 
 const envPairs = (pairs: string[]) => Object.fromEntries(pairs.map((kv) => [kv.slice(0, kv.indexOf('=')), kv.slice(kv.indexOf('=') + 1)]));
 const serviceEnv: Record<string, string> = Object.assign({}, ...runs.map((r) => r.scenario.serviceEnv ?? {}), envPairs(values['service-env']));
-const abServiceEnv = values['ab-service-env'].length ? envPairs(values['ab-service-env']) : undefined;
+const variantB =
+  values['ab-service-env'].length || values['ab-ref'] ? { serviceEnv: envPairs(values['ab-service-env']), ref: values['ab-ref'] } : undefined;
+
+// The generator takes about a core's worth of turns at 5,000 requests/s; on 2 cores a second
+// queue process only adds wake-ups and context switches (measured: docs/load.md).
+const queueInstances = values['queue-instances'] ? Number(values['queue-instances']) : Math.max(1, os.cpus().length - 1);
+if (!Number.isInteger(queueInstances) || queueInstances < 1) {
+  console.error(`--queue-instances must be a whole number of at least 1\n${usage}`);
+  process.exit(2);
+}
 
 let target: LoadTarget | undefined;
 // Everything started (containers, services, bare baselines) registered its own teardown the
@@ -86,7 +102,7 @@ try {
   target =
     process.env.E2E_TARGET === 'external'
       ? externalLoadTarget()
-      : await startManagedLoadTarget(log, path.join(ROOT, 'reports', 'load', 'logs'), serviceEnv, abServiceEnv);
+      : await startManagedLoadTarget({ log, logDir: path.join(ROOT, 'reports', 'load', 'logs'), serviceEnv, queueInstances, variantB });
   let passed = true;
   for (const run of runs) {
     log(`running ${run.scenario.name}${run.smoke ? ' (smoke)' : ''} against ${target.queueUrls.length} queue instance(s)`);

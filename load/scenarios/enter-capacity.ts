@@ -4,6 +4,7 @@ import { runClosedLoop, type ClosedLoopResult } from '../engine/closed-loop.ts';
 import type { ArrivalResult } from '../engine/open-model.ts';
 import { generatorCpuMs, processCpuMs } from '../metrics/cpu.ts';
 import { threshold, type Scenario, type ScenarioOutcome } from '../scenario.ts';
+import { describeVariantB } from '../target.ts';
 import { instanceFor } from './queue-calls.ts';
 
 /**
@@ -83,7 +84,7 @@ export const enterCapacity: Scenario = {
       // What the cores could do if the run had them to itself: a contention-free estimate.
       figures[`${side.name}: CPU-bound estimate /s`] = Math.round((os.cpus().length * 1_000_000) / Math.max(1, us(t.generator) + us(t.server) + us(t.redis)));
     }
-    if (target.variantB) figures['variant B settings'] = Object.entries(target.variantB.serviceEnv).map(([k, v]) => `${k}=${v}`).join(' ');
+    if (target.variantB) figures['variant B'] = describeVariantB(target.variantB);
     return {
       phases,
       figures,

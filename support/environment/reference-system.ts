@@ -14,7 +14,7 @@ const ROOT = path.resolve(import.meta.dirname, '..', '..');
  */
 const SCENARIO_PACE: Record<string, string> = { PROMOTER_INTERVAL_MS: '200', ADMISSION_RATE_WINDOW_MS: '1000' };
 
-export type ServiceName = 'core' | 'queue-1' | 'queue-2' | 'payment-gateway';
+export type ServiceName = 'core' | `queue-${number}` | 'payment-gateway';
 
 export type ServiceProcess = {
   name: ServiceName;
@@ -49,6 +49,10 @@ type Options = {
   logDir: string;
   /** Extra env for every service (e.g. short promoter interval for scenarios). */
   extraEnv?: Record<string, string>;
+  /** Checkout whose reference-system/ and lua/ run (default: this one); load runs compare commits with it. */
+  root?: string;
+  /** Queue instances sharing the cluster (default 2: the suite checks they agree). */
+  queueInstances?: number;
 };
 
 /**
@@ -66,7 +70,8 @@ export async function startReferenceSystem(options: Options): Promise<StartedRef
     ADMIN_TOKEN: adminToken,
     ...options.extraEnv,
   };
-  const ports = await freePorts(4);
+  const queueInstances = options.queueInstances ?? 2;
+  const ports = await freePorts(2 + queueInstances);
   const gatewayUrl = `http://127.0.0.1:${ports[0]}`;
   const specs: { name: ServiceName; entry: string; port: number; env: Record<string, string> }[] = [
     { name: 'payment-gateway', entry: 'payment-gateway/main.ts', port: ports[0], env: {} },
@@ -76,14 +81,18 @@ export async function startReferenceSystem(options: Options): Promise<StartedRef
       port: ports[1],
       env: { ...common, DATABASE_URL: options.environment.databaseUrl, PAYMENT_GATEWAY_URL: gatewayUrl },
     },
-    { name: 'queue-1', entry: 'queue/main.ts', port: ports[2], env: { ...SCENARIO_PACE, ...common } },
-    { name: 'queue-2', entry: 'queue/main.ts', port: ports[3], env: { ...SCENARIO_PACE, ...common } },
+    ...Array.from({ length: queueInstances }, (_, i) => ({
+      name: `queue-${i + 1}` as const,
+      entry: 'queue/main.ts',
+      port: ports[2 + i],
+      env: { ...SCENARIO_PACE, ...common },
+    })),
   ];
 
   const services: ServiceProcess[] = [];
   const launch = async (spec: (typeof specs)[number]) => {
     const env = { ...spec.env, PORT: String(spec.port), SERVICE_NAME: spec.name };
-    const child = spawnService(spec.entry, env, path.join(options.logDir, `${spec.name}.log`));
+    const child = spawnService(options.root ?? ROOT, spec.entry, env, path.join(options.logDir, `${spec.name}.log`));
     const service: ServiceProcess = { name: spec.name, url: `http://127.0.0.1:${spec.port}`, port: spec.port, child, env };
     const unregister = registerTeardown(spec.name, () => stopService(service));
     child.once('exit', unregister);
@@ -102,7 +111,7 @@ export async function startReferenceSystem(options: Options): Promise<StartedRef
   return {
     endpoints: {
       coreUrl: byName('core').url,
-      queueUrls: [byName('queue-1').url, byName('queue-2').url],
+      queueUrls: services.filter((s) => s.name.startsWith('queue-')).map((s) => s.url),
       gatewayUrl,
       adminToken,
     },
@@ -129,12 +138,12 @@ export async function startReferenceSystem(options: Options): Promise<StartedRef
   };
 }
 
-function spawnService(entry: string, env: Record<string, string>, logFile: string): ChildProcess {
+function spawnService(root: string, entry: string, env: Record<string, string>, logFile: string): ChildProcess {
   const log = createWriteStream(logFile, { flags: 'a' });
   // SERVICE_NODE_ARGS: flags node refuses in NODE_OPTIONS, e.g. --cpu-prof for profiling a load run.
   const nodeArgs = (env.SERVICE_NODE_ARGS ?? '').split(' ').filter(Boolean);
-  const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', path.join(ROOT, 'reference-system', entry)], {
-    cwd: ROOT,
+  const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', path.join(root, 'reference-system', entry)], {
+    cwd: root,
     env: { PATH: process.env.PATH ?? '', NODE_ENV: 'production', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

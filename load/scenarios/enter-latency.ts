@@ -1,0 +1,105 @@
+import { startBareEnter } from '../baseline/bare-enter.ts';
+import { runArrivals, type ArrivalResult } from '../engine/open-model.ts';
+import { generatorCpuMs, processCpuMs } from '../metrics/cpu.ts';
+import { threshold, type Scenario, type ScenarioOutcome } from '../scenario.ts';
+import { describeVariantB } from '../target.ts';
+import { instanceFor } from './queue-calls.ts';
+
+/**
+ * Enter latency at entry-scale's rate (5,000/s, open model) against the same bare Koa +
+ * one-Redis-call endpoint enter-capacity uses, in alternating rounds: the floor this stack and
+ * machine put under any enter endpoint, measured beside the queue in the same run. With
+ * --ab-service-env or --ab-ref a variant B of the queue joins every round, which makes it the
+ * before/after benchmark for a latency fix.
+ */
+export const enterLatency: Scenario = {
+  name: 'enter-latency',
+  summary: 'open model 5,000 enters/s: queue vs a bare Koa + single-Redis-call endpoint (and variant B), alternating rounds',
+  async run(ctx): Promise<ScenarioOutcome> {
+    const { http, admin, target, smoke, runId, recorder } = ctx;
+    if (!target.redisNodes) throw new Error('enter-latency needs E2E_REDIS_NODES for its bare baseline');
+    const rate = (smoke ? 500 : 5000) * ctx.scale;
+    const rounds = smoke ? 1 : 3;
+    const roundS = (smoke ? 1 : 10) * ctx.timeScale;
+    const warmupS = (smoke ? 1 : 4) * ctx.timeScale;
+    const concertId = `load-lat-${runId}`;
+    await admin.createConcert(concertId, 10);
+    await admin.pause(concertId);
+    const nodeArgs = (target.serviceEnv.SERVICE_NODE_ARGS ?? '').split(' ').filter(Boolean);
+    const bare = await startBareEnter(target.queueUrls.length, target.redisNodes, target.redisNatMap, nodeArgs);
+    const sides = [
+      { name: 'bare', step: 'enter (bare)', urls: bare.urls, path: '/enter', pids: bare.pids },
+      { name: 'queue', step: 'enter', urls: target.queueUrls, path: '/api/v1/queue/enter', pids: queuePids(target.processes) },
+      ...(target.variantB
+        ? [{ name: 'queue B', step: 'enter (queue B)', urls: target.variantB.queueUrls, path: '/api/v1/queue/enter', pids: queuePids(target.variantB.processes) }]
+        : []),
+    ];
+    ctx.showSteps(...sides.map((s) => s.step));
+    const redisPids = target.processes.filter((p) => p.name.startsWith('redis')).map((p) => p.pid);
+    const cpuOf = (pids: number[]) => pids.reduce((sum, pid) => sum + (processCpuMs(pid) || 0), 0);
+    const totals = new Map(sides.map((s) => [s.name, { n: 0, generator: 0, server: 0, redis: 0 }]));
+    const phases: Record<string, ArrivalResult> = {};
+    let user = 0;
+    const arrivals = (side: (typeof sides)[number], durationS: number) =>
+      runArrivals({
+        stages: [{ rate, durationS }],
+        maxInFlight: 2000,
+        drainMs: 10_000,
+        recorder,
+        iteration: async () => {
+          const i = user++;
+          // Same request and the same (unparsed) reply handling on every side: the generator's
+          // share of each latency stays alike.
+          await http.call(side.step, instanceFor(side.urls, i), { method: 'POST', path: side.path, body: { concertId, userId: `${runId}-${i}` }, expect: [201] });
+        },
+      });
+    try {
+      // Warm-up at the full rate, not counted: JIT, sockets and script caches of every side.
+      for (const side of sides) await arrivals(side, warmupS);
+      recorder.reset();
+      for (let round = 1; round <= rounds; round++) {
+        const seen: string[] = [];
+        for (const side of sides) {
+          const before = { generator: generatorCpuMs(), server: cpuOf(side.pids), redis: cpuOf(redisPids) };
+          const requestsBefore = recorder.stepSummary(side.step)?.count ?? 0;
+          phases[`round ${round} ${side.name}`] = await arrivals(side, roundS);
+          const t = totals.get(side.name)!;
+          t.generator += generatorCpuMs() - before.generator;
+          t.server += cpuOf(side.pids) - before.server;
+          t.redis += cpuOf(redisPids) - before.redis;
+          t.n += (recorder.stepSummary(side.step)?.count ?? 0) - requestsBefore;
+          seen.push(`${side.name} p95 ${recorder.p95SoFar(side.step).toFixed(1)} ms`);
+        }
+        ctx.log(`round ${round}: ${seen.join(', ')} (so far)`);
+      }
+    } finally {
+      await bare.stop();
+    }
+
+    const p95 = (side: string) => recorder.stepSummary(sides.find((s) => s.name === side)!.step)?.p95 ?? null;
+    const figures: ScenarioOutcome['figures'] = { 'rate per side (enters/s)': rate };
+    for (const side of sides) {
+      const t = totals.get(side.name)!;
+      const us = (ms: number) => Math.round((ms * 1000) / Math.max(1, t.n));
+      figures[`${side.name}: CPU µs per enter (generator / server / redis)`] = `${us(t.generator)} / ${us(t.server)} / ${us(t.redis)}`;
+      if (side.name !== 'bare') figures[`${side.name}: P95 ÷ bare P95`] = ratio(p95(side.name), p95('bare'));
+    }
+    if (target.variantB) figures['variant B'] = describeVariantB(target.variantB);
+    return {
+      phases,
+      figures,
+      thresholds: [
+        threshold('enter errors (all sides)', 'seed', recorder.totalErrors(), '==', 0),
+        threshold('dropped iterations (all sides)', 'target', Object.values(phases).reduce((n, p) => n + p.dropped, 0), '==', 0),
+        threshold(`queue enter P95 at ${rate}/s`, 'target', p95('queue'), '<', 5, 'ms'),
+      ],
+      notes: [
+        `${rounds} alternating round(s) of ${roundS} s per side at ${rate} enters/s after a ${warmupS} s warm-up of each; ${target.queueUrls.length} bare server(s) matching the queue instances, each one Koa process doing one INCR on the same Redis Cluster.`,
+      ],
+    };
+  },
+};
+
+const queuePids = (processes: { name: string; pid: number }[]) => processes.filter((p) => /queue/.test(p.name)).map((p) => p.pid);
+
+const ratio = (a: number | null, b: number | null) => (a === null || b === null || b === 0 ? null : Math.round((a / b) * 100) / 100);
