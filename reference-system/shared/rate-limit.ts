@@ -21,27 +21,37 @@ export type RateLimiter = {
 
 /** Most users remembered per limiter; beyond it the longest-known are forgotten (which only ever lets more through). */
 const MAX_TRACKED = 200_000;
+/** Times are kept relative to an epoch this recent, so each stays a small integer (V8 Smi). */
+const REBASE_AFTER_MS = 2 ** 29;
 
+/**
+ * A token bucket of `perMinute` requests refilling at `perMinute` a minute, kept as the generic
+ * cell rate algorithm does: per user one number, the time at which their bucket is full again.
+ * One small integer per user and no object: in a rush every fan is a new key, and the
+ * {tokens, at} objects this replaced were 8 MB of a queue instance's 28 MB heap after 150,000
+ * entries (heap snapshot during entry-scale).
+ */
 export function createRateLimiter(perMinute: number, what: string): RateLimiter {
-  const buckets = new Map<string, { tokens: number; at: number }>();
-  const perMs = perMinute / 60_000;
+  const costMs = 60_000 / perMinute; // what one request takes out of a full minute's budget
+  const fullAt = new Map<string, number>();
+  let epoch: number | undefined;
   return {
     perMinute,
     take(key, now = Date.now()) {
-      let bucket = buckets.get(key);
-      if (!bucket) {
-        if (buckets.size >= MAX_TRACKED) buckets.delete(buckets.keys().next().value!);
-        bucket = { tokens: perMinute, at: now };
-        buckets.set(key, bucket);
-      } else {
-        bucket.tokens = Math.min(perMinute, bucket.tokens + (now - bucket.at) * perMs);
-        bucket.at = now;
+      if (epoch === undefined || now < epoch || now - epoch > REBASE_AFTER_MS) {
+        // Forgetting every user only ever lets more through.
+        fullAt.clear();
+        epoch = now;
       }
-      if (bucket.tokens >= 1) {
-        bucket.tokens -= 1;
+      const t = now - epoch;
+      const previous = fullAt.get(key);
+      const next = Math.max(previous ?? t, t) + costMs;
+      if (next - t <= 60_000) {
+        if (previous === undefined && fullAt.size >= MAX_TRACKED) fullAt.delete(fullAt.keys().next().value!);
+        fullAt.set(key, next);
         return;
       }
-      const retryAfterSeconds = Math.max(1, Math.ceil((1 - bucket.tokens) / perMs / 1000));
+      const retryAfterSeconds = Math.max(1, Math.ceil((next - t - 60_000) / 1000));
       throw new ApiError(429, 'RATE_LIMITED', `too many ${what} requests; retry in ${retryAfterSeconds} s`, {
         'retry-after': String(retryAfterSeconds),
       });
