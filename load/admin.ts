@@ -45,10 +45,10 @@ export function adminClient(http: LoadHttp, target: LoadTarget) {
         http.call('admin', queue, { method: 'GET', path: `/admin/concerts/${concertId}/queue`, headers: auth, expect: [200], json: true }),
       )) as QueueStats;
     },
-    gatewayBehavior(mode: 'approve' | 'decline' | 'timeout' | 'error', delayMs = 0) {
+    gatewayBehavior(mode: 'approve' | 'decline' | 'timeout' | 'error', delayMs = 0, gatewayUrl = target.gatewayUrl) {
       return must(
         'steering the payment gateway',
-        http.call('admin', target.gatewayUrl, { method: 'PUT', path: '/__control/behavior', body: { mode, delayMs }, expect: [200, 204] }),
+        http.call('admin', gatewayUrl, { method: 'PUT', path: '/__control/behavior', body: { mode, delayMs }, expect: [200, 204] }),
       );
     },
   };

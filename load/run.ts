@@ -6,7 +6,7 @@ import { gitInfo } from '../scripts/report/run-metadata.ts';
 import { adminClient } from './admin.ts';
 import { LoadHttp, type HttpOptions } from './engine/http.ts';
 import { startTicker } from './engine/ticker.ts';
-import { cpuMeter, generatorCpuMs, processCpuMs } from './metrics/cpu.ts';
+import { containerCpuMs, cpuMeter, generatorCpuMs, processCpuMs } from './metrics/cpu.ts';
 import { Recorder } from './metrics/recorder.ts';
 import { printReport } from './report/console-report.ts';
 import { renderLoadHtml } from './report/html-report.ts';
@@ -35,6 +35,7 @@ export async function runScenario(scenario: Scenario, target: LoadTarget, option
   const meters = [
     { name: 'generator', meter: cpuMeter(generatorCpuMs) },
     ...target.processes.map((p) => ({ name: p.name, meter: cpuMeter(() => processCpuMs(p.pid)) })),
+    ...target.containers.map((c) => ({ name: c.name, meter: cpuMeter(() => containerCpuMs(c.id)) })),
   ];
   for (const m of meters) recorder.probe(`${m.name} CPU %`, () => m.meter.sincePrevious());
 

@@ -18,6 +18,8 @@ export type LoadTarget = {
   redisNatMap: string;
   /** Local processes of the system under test (managed only), for their CPU use. */
   processes: { name: string; pid: number }[];
+  /** Containers whose CPU is read from their cgroup as a whole (PostgreSQL: a process per connection). */
+  containers: { name: string; id: string }[];
   /** Settings the managed queue instances were started with beyond the defaults. */
   serviceEnv: Record<string, string>;
   /**
@@ -25,7 +27,14 @@ export type LoadTarget = {
    * code, for a before/after comparison inside one run (--ab-service-env, --ab-ref);
    * enter-capacity, enter-latency and seat-rush run both.
    */
-  variantB?: { serviceEnv: Record<string, string>; ref?: string; coreUrl: string; queueUrls: string[]; processes: { name: string; pid: number }[] };
+  variantB?: {
+    serviceEnv: Record<string, string>;
+    ref?: string;
+    coreUrl: string;
+    queueUrls: string[];
+    gatewayUrl: string;
+    processes: { name: string; pid: number }[];
+  };
   stop(): Promise<void>;
 };
 
@@ -87,6 +96,7 @@ export async function startManagedLoadTarget(options: {
       redisNodes: environment.info.redisNodes,
       redisNatMap: environment.info.redisNatMap,
       processes: [...system.services.map((s) => ({ name: s.name, pid: s.child.pid ?? 0 })), ...redisProcesses],
+      containers: [{ name: 'postgres', id: environment.postgres.getId() }],
       serviceEnv,
       variantB:
         systemB && bEnv
@@ -94,6 +104,7 @@ export async function startManagedLoadTarget(options: {
               serviceEnv: variant?.serviceEnv ?? {},
               ref: variant?.ref,
               coreUrl: systemB.endpoints.coreUrl,
+              gatewayUrl: systemB.endpoints.gatewayUrl,
               queueUrls: systemB.endpoints.queueUrls,
               processes: systemB.services.map((s) => ({ name: `B ${s.name}`, pid: s.child.pid ?? 0 })),
             }
@@ -128,6 +139,7 @@ export function externalLoadTarget(env: NodeJS.ProcessEnv = process.env): LoadTa
     redisNodes: env.E2E_REDIS_NODES ?? '',
     redisNatMap: env.E2E_REDIS_NAT_MAP ?? '',
     processes: [],
+    containers: [],
     serviceEnv: {},
     stop: async () => undefined,
   };

@@ -22,6 +22,7 @@ import { instrumentGateway, type PaymentGateway } from './payment-gateway-client
 import { startPaymentReconciler } from './payment-reconciler.ts';
 import { createPayments, type PaymentSettings } from './payments.ts';
 import { createReservations } from './reservations.ts';
+import { createSeatMap } from './seat-map.ts';
 
 export type CoreSettings = PaymentSettings & {
   /** Background work; a test leaves it out and drives sweeps and reconciliation itself. */
@@ -95,7 +96,7 @@ export function createCoreApp(deps: CoreAppDeps) {
     }
   });
 
-  registerCoreRoutes(router, { queueAccess, tokens, holdPolicy, reservations, payments });
+  registerCoreRoutes(router, { queueAccess, tokens, holdPolicy, reservations, seatMap: createSeatMap(reservations), payments });
 
   const workers = settings.background
     ? [

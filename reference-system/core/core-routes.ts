@@ -7,6 +7,7 @@ import { requireId, requireObject, requireString } from '../shared/validation.ts
 import type { HoldPolicy } from './hold-policy.ts';
 import type { PaymentAnswer, Payments } from './payments.ts';
 import { reservationView, type Reservations } from './reservations.ts';
+import type { SeatMap } from './seat-map.ts';
 
 /** Idempotency keys: printable ASCII without spaces, e.g. a UUID. */
 const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,128}$/;
@@ -16,6 +17,7 @@ export type CoreRouteDeps = {
   tokens: TokenCodec;
   holdPolicy: HoldPolicy;
   reservations: Reservations;
+  seatMap: SeatMap;
   payments: Payments;
 };
 
@@ -29,9 +31,10 @@ export function registerCoreRoutes(router: Router, deps: CoreRouteDeps) {
   router.get('/api/v1/concerts/:concertId/seats', async (ctx) => {
     const concertId = requireId(ctx.params.concertId, 'concertId');
     await queueAccess.requireActive(ctx, concertId);
-    const seats = await reservations.listSeats(concertId);
-    if (!seats) throw notFound('CONCERT_NOT_FOUND', `concert ${concertId} does not exist`);
-    ctx.body = { concertId, seats };
+    const map = await deps.seatMap(concertId);
+    if (!map) throw notFound('CONCERT_NOT_FOUND', `concert ${concertId} does not exist`);
+    ctx.type = 'json';
+    ctx.body = map;
   });
 
   router.post('/api/v1/reservations', async (ctx) => {

@@ -13,8 +13,9 @@ const report = (name: string) => JSON.parse(readFileSync(path.join(ROOT, 'report
  * managed environment (containers + services, started and torn down by the tool). Latency
  * thresholds are not asserted here (the machine is shared); correctness figures are.
  */
-test('npm run load -- entry-scale:smoke circulation:smoke', { timeout: 60_000 }, () => {
-  const run = spawnSync(process.execPath, ['--import', 'tsx', 'scripts/load.ts', 'entry-scale:smoke', 'circulation:smoke'], {
+test('npm run load -- entry-scale:smoke circulation:smoke --queue-instances=2', { timeout: 60_000 }, () => {
+  // Two queue instances (not the one per spare core a benchmark uses): FIFO across instances.
+  const run = spawnSync(process.execPath, ['--import', 'tsx', 'scripts/load.ts', 'entry-scale:smoke', 'circulation:smoke', '--queue-instances=2'], {
     cwd: ROOT,
     encoding: 'utf8',
     env: { ...process.env, E2E_TARGET: '' },
@@ -41,4 +42,28 @@ test('npm run load -- entry-scale:smoke circulation:smoke', { timeout: 60_000 },
   assert.equal(circ.figures['circulation % (exits ÷ admissions, after the last user left)'], 100);
   assert.equal(circ.figures['FIFO violations'], 0);
   assert.ok(circ.distributions['activation wait'].count === 200, 'every user became active');
+});
+
+/**
+ * Keeps the before/after tooling working: enter-latency's smoke variant with variant B running
+ * this same commit from a git worktree (--ab-ref HEAD), which must be gone afterwards.
+ */
+test('npm run load -- enter-latency:smoke --ab-ref HEAD', { timeout: 60_000 }, () => {
+  const worktrees = () => spawnSync('git', ['worktree', 'list'], { cwd: ROOT, encoding: 'utf8' }).stdout;
+  const before = worktrees();
+  const run = spawnSync(process.execPath, ['--import', 'tsx', 'scripts/load.ts', 'enter-latency:smoke', '--ab-ref', 'HEAD'], {
+    cwd: ROOT,
+    encoding: 'utf8',
+    env: { ...process.env, E2E_TARGET: '' },
+    timeout: 55_000,
+  });
+  const output = `${run.stdout}\n${run.stderr}`;
+  assert.ok(run.status === 0 || run.status === 1, `load exited with ${run.status} ${run.signal ?? ''}\n${output}`);
+  const latency = report('enter-latency-smoke');
+  assert.equal(latency.error, undefined, `enter-latency stopped early: ${latency.error}`);
+  assert.deepEqual(latency.errorsByCode, {});
+  for (const step of ['enter (bare)', 'enter', 'enter (queue B)']) assert.ok(latency.steps[step].requests > 0, `${step} measured`);
+  assert.equal(latency.figures['variant B'], 'code at HEAD');
+  assert.equal(typeof latency.figures['queue B: P95 ÷ bare P95'], 'number');
+  assert.equal(worktrees(), before, 'the checkout of variant B is removed');
 });
