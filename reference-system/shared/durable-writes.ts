@@ -1,4 +1,4 @@
-import type { ChainableCommander, Cluster } from 'ioredis';
+import type { Cluster } from 'ioredis';
 import calculateSlot from 'cluster-key-slot';
 import { ConfigError, envInt } from './config.ts';
 
@@ -36,34 +36,34 @@ export class NotReplicatedError extends Error {
 }
 
 /**
- * Runs a pipeline whose only keyed command is the write, followed by WAIT. ioredis sends a
- * cluster pipeline to the node that owns the write's slot, on that node's one connection, so
- * WAIT (which has no key, and counts the writes of its own connection) covers exactly this
- * write. Had the two been sent separately, a failover in between would send WAIT to the new
- * master, which would confirm a write it never saw. Resolves with the write's reply.
- */
-export async function execDurably<T>(redis: Cluster, key: string, pipeline: ChainableCommander, durability: DurableWrites): Promise<T> {
-  const wanted = Math.min(durability.replicas, liveReplicasOf(redis, key));
-  if (wanted === 0) {
-    const [[error, reply]] = (await pipeline.exec()) ?? [[new Error('empty pipeline')]];
-    if (error) throw error;
-    return reply as T;
-  }
-  pipeline.call('WAIT', wanted, durability.timeoutMs);
-  const results = (await pipeline.exec()) ?? [];
-  const [writeError, reply] = results[0] ?? [new Error('empty pipeline')];
-  if (writeError) throw writeError;
-  const [waitError, acknowledged] = results[results.length - 1];
-  if (waitError) throw waitError;
-  if (Number(acknowledged) < wanted) throw new NotReplicatedError(Number(acknowledged), wanted);
-  return reply as T;
-}
-
-/**
  * Replicas serving a key's slot, from the client's last CLUSTER SLOTS (which leaves out failed
- * nodes; shared/redis.ts refreshes it every second). No Redis round trip.
+ * nodes; shared/redis.ts refreshes it every second). No Redis round trip, but only a hint: the
+ * view can be a second old, or incomplete just after start-up (seen by npm run
+ * measure:failover-loss), so it never decides on its own that a write needs no replica.
  */
 export function liveReplicasOf(redis: Cluster, key: string): number {
   const nodes = redis.slots[calculateSlot(key)];
   return nodes ? Math.max(0, nodes.length - 1) : 0;
+}
+
+/**
+ * Replicas of the shard that owns `key`, as its master's own cluster configuration has them
+ * (CLUSTER NODES on that master): not failed, whether or not their replication link is up. A
+ * master that lost its link to a live replica still counts it (its writes must not be
+ * acknowledged, or a crash now would lose them); a promoted replica whose old master is down
+ * has none. Asked only when a WAIT came back short.
+ */
+export async function configuredReplicasOf(redis: Cluster, key: string): Promise<number> {
+  const owner = redis.slots[calculateSlot(key)]?.[0];
+  const master = redis.nodes('master').find((node) => `${node.options.host}:${node.options.port}` === owner);
+  if (!master) throw new NotReplicatedError(0, 1);
+  return countReplicas(String(await master.call('CLUSTER', 'NODES')));
+}
+
+/** Replicas of `myself` in CLUSTER NODES text that are not failed or addressless. */
+export function countReplicas(clusterNodes: string): number {
+  const lines = clusterNodes.split('\n').map((line) => line.trim().split(' '));
+  const me = lines.find((fields) => fields[2]?.split(',').includes('myself'));
+  if (!me) return 0;
+  return lines.filter((f) => f[3] === me[0] && f[2].split(',').some((flag) => flag === 'slave' || flag === 'replica') && !/fail|noaddr/.test(f[2])).length;
 }

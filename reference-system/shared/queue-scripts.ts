@@ -3,7 +3,8 @@ import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 import type { Cluster } from 'ioredis';
 import { queueKeys } from './queue-keys.ts';
-import { execDurably, type DurableWrites } from './durable-writes.ts';
+import type { DurableWrites } from './durable-writes.ts';
+import { createScriptBatches } from './script-batches.ts';
 
 const LUA_DIR = fileURLToPath(new URL('../../lua/', import.meta.url));
 
@@ -36,24 +37,20 @@ export function scriptNames(): string[] {
 
 /**
  * Loads lua/*.lua as ioredis commands: ioredis sends EVALSHA and falls back to EVAL once per
- * node, so a script costs one round trip.
+ * node, so a script costs one round trip, shared with the other calls of the same event-loop
+ * turn (script-batches.ts).
  */
 export function loadScripts(redis: Cluster, options: { durableWrites?: DurableWrites } = {}) {
   const names = scriptNames();
   for (const name of names) {
     redis.defineCommand(commandName(name), { numberOfKeys: scriptKeys('x').length, lua: scriptSource(name) });
   }
+  const batches = createScriptBatches(redis, options.durableWrites);
   return {
     names,
     run(name: string, concertId: string, ...args: (string | number)[]): Promise<ScriptReply> {
-      const command = (redis as unknown as Record<string, (...a: unknown[]) => Promise<ScriptReply>>)[commandName(name)];
-      if (!command) throw new Error(`no Lua script named ${name}`);
-      if (options.durableWrites && DURABLE_SCRIPTS.has(name)) {
-        const pipeline = redis.pipeline() as unknown as Record<string, (...a: unknown[]) => unknown>;
-        pipeline[commandName(name)](...scriptKeys(concertId), ...args);
-        return execDurably(redis, scriptKeys(concertId)[0], pipeline as never, options.durableWrites);
-      }
-      return command.call(redis, ...scriptKeys(concertId), ...args);
+      if (!names.includes(name)) return Promise.reject(new Error(`no Lua script named ${name}`));
+      return batches.run(commandName(name), scriptKeys(concertId), args, options.durableWrites !== undefined && DURABLE_SCRIPTS.has(name));
     },
   };
 }

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import calculateSlot from 'cluster-key-slot';
 import type { Cluster } from 'ioredis';
-import { durableWritesFromEnv, liveReplicasOf, NotReplicatedError } from '../../reference-system/shared/durable-writes.ts';
+import { countReplicas, durableWritesFromEnv, liveReplicasOf, NotReplicatedError } from '../../reference-system/shared/durable-writes.ts';
 import { isRedisUnavailable } from '../../reference-system/shared/redis.ts';
 
 function withEnv(vars: Record<string, string | undefined>, run: () => void) {
@@ -49,4 +49,16 @@ test('a write no replica confirmed is "Redis unavailable": the fan gets 503 and 
   // Seen in @chaos runs: a command in flight on the connection to the master that died.
   assert.equal(isRedisUnavailable(new Error('Command aborted due to connection close')), true);
   assert.equal(isRedisUnavailable(new Error('ERR wrong number of arguments')), false);
+});
+
+test('replicas of a shard by its master CLUSTER NODES: failed ones do not count, a broken link does', () => {
+  const master = (flags: string) => `aaa 192.168.0.3:6379@16379 ${flags} - 0 1 3 connected 10923-16383`;
+  const replica = (flags: string, link = 'connected') => `bbb 192.168.0.6:6379@16379 ${flags} aaa 0 1 3 ${link}`;
+  const other = 'ccc 192.168.0.2:6379@16379 master - 0 1 2 connected 5461-10922\nddd 192.168.0.4:6379@16379 slave ccc 0 1 2 connected';
+  // Replication link down (master_link_status:down) is not a cluster-bus failure: still a replica.
+  assert.equal(countReplicas([master('myself,master'), replica('slave'), other].join('\n')), 1);
+  assert.equal(countReplicas([master('myself,master'), replica('slave,fail'), other].join('\n')), 0);
+  assert.equal(countReplicas([master('myself,master'), replica('slave,fail?'), other].join('\n')), 0);
+  // The promoted replica: its old master is a failed master, not its replica.
+  assert.equal(countReplicas(['bbb 192.168.0.6:6379@16379 myself,master - 0 1 4 connected 10923-16383', 'aaa 192.168.0.3:6379@16379 master,fail - 0 1 3 disconnected', other].join('\n')), 0);
 });
