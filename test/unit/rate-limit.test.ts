@@ -71,9 +71,16 @@ test('a user refused stays refused until a request refills; a refusal takes noth
   assert.throws(() => limiter.take('dave', 30_000));
 });
 
-test('remembers at most 200,000 users, forgetting the longest-known first', () => {
+test('remembers at most 200,000 users in two generations, forgetting the older one at once', () => {
   const limiter = createRateLimiter(1, 'enter');
   for (let i = 0; i < 200_001; i++) limiter.take(`user-${i}`, 0);
   limiter.take('user-0', 0); // forgotten: a full budget again
   assert.throws(() => limiter.take('user-200000', 0));
+});
+
+test('a user from the older generation is still limited', () => {
+  const limiter = createRateLimiter(1, 'enter');
+  limiter.take('eve', 0);
+  for (let i = 0; i < 100_000; i++) limiter.take(`fan-${i}`, 0); // the generation fills and turns over
+  assert.throws(() => limiter.take('eve', 0));
 });
