@@ -14,7 +14,9 @@ export function connectCluster(settings: RedisSettings): Cluster {
     natMap: settings.natMap,
     // Commands issued in the same event-loop turn go to a node as one write (and come back as
     // one read): fewer syscalls in Node and in Redis under load. It must be set here, on the
-    // Cluster: in redisOptions it never reaches the cluster's command path.
+    // Cluster: in redisOptions it never reaches the cluster's command path. The queue scripts do
+    // not use it: they go in batches of their own that do not wait for each other
+    // (script-batches.ts); this covers the rest (hold policy reads, health checks).
     enableAutoPipelining: process.env.REDIS_AUTO_PIPELINING !== 'false',
     scaleReads: 'master',
     // While the client has no usable cluster view, fail at once (503) rather than queue

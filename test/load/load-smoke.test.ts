@@ -14,7 +14,7 @@ const report = (name: string) => JSON.parse(readFileSync(path.join(ROOT, 'report
  * thresholds are not asserted here (the machine is shared); correctness figures are.
  */
 test('npm run load -- entry-scale:smoke circulation:smoke --queue-instances=2', { timeout: 60_000 }, () => {
-  // Two queue instances (not the one per spare core a benchmark uses): FIFO across instances.
+  // Two queue instances (the default, said out loud): FIFO across instances.
   const run = spawnSync(process.execPath, ['--import', 'tsx', 'scripts/load.ts', 'entry-scale:smoke', 'circulation:smoke', '--queue-instances=2'], {
     cwd: ROOT,
     encoding: 'utf8',
