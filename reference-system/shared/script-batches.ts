@@ -16,7 +16,7 @@ type Batch = { concertKeys: string[]; durable: boolean; calls: Call[] };
  * one WAIT: Redis counts the connection's writes, so one WAIT confirms the whole batch (a
  * pipeline goes to the slot owner on that node's one connection), and reads never wait for it.
  * A WAIT that comes back short is forgiven only when the master's own configuration says the
- * shard has fewer replicas than asked for (a promoted replica alone): see durableReplies.
+ * shard has fewer replicas than asked for (a promoted replica alone): see shortfall below.
  */
 export function createScriptBatches(redis: Cluster, durableWrites?: DurableWrites) {
   let pending = new Map<string, Batch>();

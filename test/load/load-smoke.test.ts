@@ -8,6 +8,18 @@ import type { LoadReport } from '../../load/report/load-report.ts';
 const ROOT = path.resolve(import.meta.dirname, '..', '..');
 const report = (name: string) => JSON.parse(readFileSync(path.join(ROOT, 'reports', 'load', `${name}.json`), 'utf8')) as LoadReport;
 
+/** `npm run load -- <args>` against a managed environment; exit 0 or 1 (thresholds), never a crash. */
+function runLoad(...args: string[]) {
+  const run = spawnSync(process.execPath, ['--import', 'tsx', 'scripts/load.ts', ...args], {
+    cwd: ROOT,
+    encoding: 'utf8',
+    env: { ...process.env, E2E_TARGET: '' },
+    timeout: 55_000,
+  });
+  assert.ok(run.status === 0 || run.status === 1, `load exited with ${run.status} ${run.signal ?? ''}\n${run.stdout}\n${run.stderr}`);
+  return run;
+}
+
 /**
  * Keeps the load tool working: the smoke variants of entry-scale and circulation against the
  * managed environment (containers + services, started and torn down by the tool). Latency
@@ -15,14 +27,7 @@ const report = (name: string) => JSON.parse(readFileSync(path.join(ROOT, 'report
  */
 test('npm run load -- entry-scale:smoke circulation:smoke --queue-instances=2', { timeout: 60_000 }, () => {
   // Two queue instances (the default, said out loud): FIFO across instances.
-  const run = spawnSync(process.execPath, ['--import', 'tsx', 'scripts/load.ts', 'entry-scale:smoke', 'circulation:smoke', '--queue-instances=2'], {
-    cwd: ROOT,
-    encoding: 'utf8',
-    env: { ...process.env, E2E_TARGET: '' },
-    timeout: 55_000,
-  });
-  const output = `${run.stdout}\n${run.stderr}`;
-  assert.ok(run.status === 0 || run.status === 1, `load exited with ${run.status} ${run.signal ?? ''}\n${output}`);
+  const run = runLoad('entry-scale:smoke', 'circulation:smoke', '--queue-instances=2');
 
   const entry = report('entry-scale-smoke');
   const circ = report('circulation-smoke');
@@ -51,14 +56,7 @@ test('npm run load -- entry-scale:smoke circulation:smoke --queue-instances=2', 
 test('npm run load -- enter-latency:smoke --ab-ref HEAD', { timeout: 60_000 }, () => {
   const worktrees = () => spawnSync('git', ['worktree', 'list'], { cwd: ROOT, encoding: 'utf8' }).stdout;
   const before = worktrees();
-  const run = spawnSync(process.execPath, ['--import', 'tsx', 'scripts/load.ts', 'enter-latency:smoke', '--ab-ref', 'HEAD'], {
-    cwd: ROOT,
-    encoding: 'utf8',
-    env: { ...process.env, E2E_TARGET: '' },
-    timeout: 55_000,
-  });
-  const output = `${run.stdout}\n${run.stderr}`;
-  assert.ok(run.status === 0 || run.status === 1, `load exited with ${run.status} ${run.signal ?? ''}\n${output}`);
+  runLoad('enter-latency:smoke', '--ab-ref', 'HEAD');
   const latency = report('enter-latency-smoke');
   assert.equal(latency.error, undefined, `enter-latency stopped early: ${latency.error}`);
   assert.deepEqual(latency.errorsByCode, {});
