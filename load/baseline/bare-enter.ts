@@ -1,15 +1,19 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createServer } from 'node:net';
 import path from 'node:path';
+import { freePorts } from '../../support/environment/free-ports.ts';
 import { registerTeardown } from '../../support/environment/teardown.ts';
+import type { LoadTarget } from '../target.ts';
 
 export type BareEnter = { urls: string[]; pids: number[]; stop(): Promise<void> };
 
 /**
- * Starts `instances` bare baseline servers (as many as queue instances, for a fair match), with
- * the same extra node flags as the services (SERVICE_NODE_ARGS, e.g. --cpu-prof).
+ * Starts `instances` bare baseline servers on the target's Redis Cluster, with the same extra
+ * node flags as the services (SERVICE_NODE_ARGS, e.g. --cpu-prof).
  */
-export async function startBareEnter(instances: number, redisNodes: string, redisNatMap: string, nodeArgs: string[] = []): Promise<BareEnter> {
+export async function startBareEnter(target: LoadTarget, instances: number): Promise<BareEnter> {
+  if (!target.redisNodes) throw new Error('the bare baseline needs the target\'s Redis (E2E_REDIS_NODES)');
+  const { redisNodes, redisNatMap } = target;
+  const nodeArgs = (target.serviceEnv.SERVICE_NODE_ARGS ?? '').split(' ').filter(Boolean);
   const children: ChildProcess[] = [];
   const urls: string[] = [];
   const stop = async () => {
@@ -27,8 +31,7 @@ export async function startBareEnter(instances: number, redisNodes: string, redi
   };
   const unregister = registerTeardown('bare enter baseline', stop);
   try {
-    for (let i = 0; i < instances; i++) {
-      const port = await freePort();
+    for (const port of await freePorts(instances)) {
       const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', path.join(import.meta.dirname, 'bare-enter-server.ts')], {
         env: { PATH: process.env.PATH ?? '', NODE_ENV: 'production', PORT: String(port), REDIS_CLUSTER_NODES: redisNodes, REDIS_NAT_MAP: redisNatMap },
         stdio: ['ignore', 'ignore', 'inherit'],
@@ -63,15 +66,4 @@ async function waitHealthy(url: string, timeoutMs: number): Promise<void> {
     await new Promise((r) => setTimeout(r, 100));
   }
   throw new Error(`bare baseline at ${url} not healthy within ${timeoutMs} ms`);
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
 }

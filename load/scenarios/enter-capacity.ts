@@ -1,10 +1,9 @@
 import os from 'node:os';
-import { startBareEnter } from '../baseline/bare-enter.ts';
 import { runClosedLoop, type ClosedLoopResult } from '../engine/closed-loop.ts';
 import type { ArrivalResult } from '../engine/open-model.ts';
-import { generatorCpuMs, processCpuMs } from '../metrics/cpu.ts';
 import { threshold, type Scenario, type ScenarioOutcome } from '../scenario.ts';
 import { describeVariantB } from '../target.ts';
+import { formatCpu, sideCpu, startEnterSides, type EnterSide } from './enter-sides.ts';
 import { instanceFor } from './queue-calls.ts';
 
 /**
@@ -17,32 +16,20 @@ export const enterCapacity: Scenario = {
   summary: 'closed loop: queue enter vs a bare Koa + single-Redis-call endpoint, alternating rounds; queue must reach ≥ 50 %',
   async run(ctx): Promise<ScenarioOutcome> {
     const { http, admin, target, smoke, runId } = ctx;
-    if (!target.redisNodes) throw new Error('enter-capacity needs E2E_REDIS_NODES for its bare baseline');
     const rounds = smoke ? 1 : 3;
     const roundMs = (smoke ? 2_000 : 10_000) * ctx.timeScale;
     const perInstance = 32; // requests outstanding per server instance: enough to keep each busy
     const concertId = `load-cap-${runId}`;
     await admin.createConcert(concertId, 10);
     await admin.pause(concertId);
-    const nodeArgs = (target.serviceEnv.SERVICE_NODE_ARGS ?? '').split(' ').filter(Boolean);
-    const bare = await startBareEnter(target.queueUrls.length, target.redisNodes, target.redisNatMap, nodeArgs);
-    ctx.showSteps('enter (bare)', 'enter', 'enter (queue B)');
+    const { sides, stop } = await startEnterSides(target);
+    ctx.showSteps(...sides.map((s) => s.step));
     const concurrency = perInstance * target.queueUrls.length;
-    // The sides compared, in the order every round runs them.
-    const sides = [
-      { name: 'bare', step: 'enter (bare)', urls: bare.urls, path: '/enter', pids: bare.pids },
-      { name: 'queue', step: 'enter', urls: target.queueUrls, path: '/api/v1/queue/enter', pids: pidsOf(target.processes) },
-      ...(target.variantB
-        ? [{ name: 'queue B', step: 'enter (queue B)', urls: target.variantB.queueUrls, path: '/api/v1/queue/enter', pids: pidsOf(target.variantB.processes) }]
-        : []),
-    ];
-    // CPU each side cost: CPU per request is robust to other load on the machine, the rate is not.
-    const redisPids = target.processes.filter((p) => p.name.startsWith('redis')).map((p) => p.pid);
-    const cpuOf = (pids: number[]) => pids.reduce((sum, pid) => sum + (processCpuMs(pid) || 0), 0);
-    const totals = new Map(sides.map((s) => [s.name, { n: 0, s: 0, generator: 0, server: 0, redis: 0 }]));
+    const cpu = sideCpu(target);
+    const totals = new Map(sides.map((s) => [s.name, { n: 0, s: 0 }]));
     const phases: Record<string, ArrivalResult> = {};
     let user = 0;
-    const enter = (side: (typeof sides)[number]) => async () => {
+    const enter = (side: EnterSide) => async () => {
       const i = user++;
       // Bodies are not parsed on any side, so the generator's cost per request stays alike.
       await http.call(side.step, instanceFor(side.urls, i), { method: 'POST', path: side.path, body: { concertId, userId: `${runId}-${i}` }, expect: [201] });
@@ -54,12 +41,8 @@ export const enterCapacity: Scenario = {
       for (let round = 1; round <= rounds; round++) {
         const rates: string[] = [];
         for (const side of sides) {
-          const before = { generator: generatorCpuMs(), server: cpuOf(side.pids), redis: cpuOf(redisPids) };
-          const result = await runClosedLoop({ concurrency, durationMs: roundMs, iteration: enter(side) });
+          const result = await cpu.measure(side, () => runClosedLoop({ concurrency, durationMs: roundMs, iteration: enter(side) }), (r) => r.iterations);
           const t = totals.get(side.name)!;
-          t.generator += generatorCpuMs() - before.generator;
-          t.server += cpuOf(side.pids) - before.server;
-          t.redis += cpuOf(redisPids) - before.redis;
           t.n += result.iterations;
           t.s += result.seconds;
           phases[`round ${round} ${side.name}`] = asPhase(result);
@@ -68,7 +51,7 @@ export const enterCapacity: Scenario = {
         ctx.log(`round ${round}: ${rates.join(', ')}`);
       }
     } finally {
-      await bare.stop();
+      await stop();
     }
     const rate = (name: string) => totals.get(name)!.n / totals.get(name)!.s;
     const bareRate = rate('bare');
@@ -76,13 +59,12 @@ export const enterCapacity: Scenario = {
     const ratio = queueRate / bareRate;
     const figures: ScenarioOutcome['figures'] = { 'closed-loop concurrency': concurrency };
     for (const side of sides) {
-      const t = totals.get(side.name)!;
-      const us = (ms: number) => Math.round((ms * 1000) / Math.max(1, t.n));
+      const us = cpu.perEnter(side);
       figures[`${side.name}: enter /s`] = Math.round(rate(side.name));
       if (side.name !== 'bare') figures[`${side.name} ÷ bare`] = Math.round((rate(side.name) / bareRate) * 1000) / 1000;
-      figures[`${side.name}: CPU µs per enter (generator / server / redis)`] = `${us(t.generator)} / ${us(t.server)} / ${us(t.redis)}`;
+      figures[`${side.name}: CPU µs per enter (generator / server / redis)`] = formatCpu(us);
       // What the cores could do if the run had them to itself: a contention-free estimate.
-      figures[`${side.name}: CPU-bound estimate /s`] = Math.round((os.cpus().length * 1_000_000) / Math.max(1, us(t.generator) + us(t.server) + us(t.redis)));
+      figures[`${side.name}: CPU-bound estimate /s`] = Math.round((os.cpus().length * 1_000_000) / Math.max(1, us.generator + us.server + us.redis));
     }
     if (target.variantB) figures['variant B'] = describeVariantB(target.variantB);
     return {
@@ -96,8 +78,6 @@ export const enterCapacity: Scenario = {
     };
   },
 };
-
-const pidsOf = (processes: { name: string; pid: number }[]) => processes.filter((p) => /queue/.test(p.name)).map((p) => p.pid);
 
 function asPhase(r: ClosedLoopResult): ArrivalResult {
   return { scheduled: r.iterations, started: r.iterations, dropped: 0, unfinished: 0, arrivalSeconds: r.seconds, targetRate: Number.NaN, achievedRate: r.rate };

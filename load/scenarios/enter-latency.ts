@@ -1,8 +1,7 @@
-import { startBareEnter } from '../baseline/bare-enter.ts';
 import { runArrivals, type ArrivalResult } from '../engine/open-model.ts';
-import { generatorCpuMs, processCpuMs } from '../metrics/cpu.ts';
 import { threshold, type Scenario, type ScenarioOutcome } from '../scenario.ts';
 import { describeVariantB } from '../target.ts';
+import { formatCpu, sideCpu, startEnterSides, type EnterSide } from './enter-sides.ts';
 import { instanceFor } from './queue-calls.ts';
 
 /**
@@ -17,7 +16,6 @@ export const enterLatency: Scenario = {
   summary: 'open model 5,000 enters/s: queue vs a bare Koa + single-Redis-call endpoint (and variant B), alternating rounds',
   async run(ctx): Promise<ScenarioOutcome> {
     const { http, admin, target, smoke, runId, recorder } = ctx;
-    if (!target.redisNodes) throw new Error('enter-latency needs E2E_REDIS_NODES for its bare baseline');
     const rate = (smoke ? 500 : 5000) * ctx.scale;
     const rounds = smoke ? 1 : 3;
     const roundS = (smoke ? 1 : 10) * ctx.timeScale;
@@ -25,22 +23,12 @@ export const enterLatency: Scenario = {
     const concertId = `load-lat-${runId}`;
     await admin.createConcert(concertId, 10);
     await admin.pause(concertId);
-    const nodeArgs = (target.serviceEnv.SERVICE_NODE_ARGS ?? '').split(' ').filter(Boolean);
-    const bare = await startBareEnter(target.queueUrls.length, target.redisNodes, target.redisNatMap, nodeArgs);
-    const sides = [
-      { name: 'bare', step: 'enter (bare)', urls: bare.urls, path: '/enter', pids: bare.pids },
-      { name: 'queue', step: 'enter', urls: target.queueUrls, path: '/api/v1/queue/enter', pids: queuePids(target.processes) },
-      ...(target.variantB
-        ? [{ name: 'queue B', step: 'enter (queue B)', urls: target.variantB.queueUrls, path: '/api/v1/queue/enter', pids: queuePids(target.variantB.processes) }]
-        : []),
-    ];
+    const { sides, stop } = await startEnterSides(target);
     ctx.showSteps(...sides.map((s) => s.step));
-    const redisPids = target.processes.filter((p) => p.name.startsWith('redis')).map((p) => p.pid);
-    const cpuOf = (pids: number[]) => pids.reduce((sum, pid) => sum + (processCpuMs(pid) || 0), 0);
-    const totals = new Map(sides.map((s) => [s.name, { n: 0, generator: 0, server: 0, redis: 0 }]));
+    const cpu = sideCpu(target);
     const phases: Record<string, ArrivalResult> = {};
     let user = 0;
-    const arrivals = (side: (typeof sides)[number], durationS: number) =>
+    const arrivals = (side: EnterSide, durationS: number) =>
       runArrivals({
         stages: [{ rate, durationS }],
         maxInFlight: 2000,
@@ -60,28 +48,19 @@ export const enterLatency: Scenario = {
       for (let round = 1; round <= rounds; round++) {
         const seen: string[] = [];
         for (const side of sides) {
-          const before = { generator: generatorCpuMs(), server: cpuOf(side.pids), redis: cpuOf(redisPids) };
-          const requestsBefore = recorder.stepSummary(side.step)?.count ?? 0;
-          phases[`round ${round} ${side.name}`] = await arrivals(side, roundS);
-          const t = totals.get(side.name)!;
-          t.generator += generatorCpuMs() - before.generator;
-          t.server += cpuOf(side.pids) - before.server;
-          t.redis += cpuOf(redisPids) - before.redis;
-          t.n += (recorder.stepSummary(side.step)?.count ?? 0) - requestsBefore;
+          phases[`round ${round} ${side.name}`] = await cpu.measure(side, () => arrivals(side, roundS), (r) => r.started);
           seen.push(`${side.name} p95 ${recorder.p95SoFar(side.step).toFixed(1)} ms`);
         }
         ctx.log(`round ${round}: ${seen.join(', ')} (so far)`);
       }
     } finally {
-      await bare.stop();
+      await stop();
     }
 
     const p95 = (side: string) => recorder.stepSummary(sides.find((s) => s.name === side)!.step)?.p95 ?? null;
     const figures: ScenarioOutcome['figures'] = { 'rate per side (enters/s)': rate };
     for (const side of sides) {
-      const t = totals.get(side.name)!;
-      const us = (ms: number) => Math.round((ms * 1000) / Math.max(1, t.n));
-      figures[`${side.name}: CPU µs per enter (generator / server / redis)`] = `${us(t.generator)} / ${us(t.server)} / ${us(t.redis)}`;
+      figures[`${side.name}: CPU µs per enter (generator / server / redis)`] = formatCpu(cpu.perEnter(side));
       if (side.name !== 'bare') figures[`${side.name}: P95 ÷ bare P95`] = ratio(p95(side.name), p95('bare'));
     }
     if (target.variantB) figures['variant B'] = describeVariantB(target.variantB);
@@ -99,7 +78,5 @@ export const enterLatency: Scenario = {
     };
   },
 };
-
-const queuePids = (processes: { name: string; pid: number }[]) => processes.filter((p) => /queue/.test(p.name)).map((p) => p.pid);
 
 const ratio = (a: number | null, b: number | null) => (a === null || b === null || b === 0 ? null : Math.round((a / b) * 100) / 100);

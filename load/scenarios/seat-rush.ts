@@ -157,8 +157,7 @@ async function race(ctx: ScenarioContext, side: RushSide, buyers: number, seats:
 async function burstFloor(ctx: ScenarioContext, n: number): Promise<number | undefined> {
   const { target, http, recorder } = ctx;
   if (!target.redisNodes) return undefined;
-  const nodeArgs = (target.serviceEnv.SERVICE_NODE_ARGS ?? '').split(' ').filter(Boolean);
-  const bare = await startBareEnter(1, target.redisNodes, target.redisNatMap, nodeArgs);
+  const bare = await startBareEnter(target, 1);
   try {
     const burst = (stepName: string) =>
       Promise.all(Array.from({ length: n }, (_, i) => http.call(stepName, bare.urls[0], { method: 'POST', path: '/enter', body: { concertId: 'burst', userId: `u${i}` }, expect: [201] })));

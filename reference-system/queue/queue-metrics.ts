@@ -40,25 +40,18 @@ export function createQueueMetrics(deps: { metrics: Metrics; redis: Cluster; scr
     return result;
   };
 
-  // Counters too, although their values are set from Redis: they only ever grow there.
+  // Every room metric is filled from the scrape's snapshot the same way, whatever its type;
+  // counters too, although their values are set from Redis: they only ever grow there.
+  const fromRooms = <M extends { reset(): void }>(apply: (m: M, concert: string, room: RoomStats) => void) =>
+    async function collect(this: M) {
+      const current = await rooms();
+      this.reset();
+      for (const [concert, room] of current) apply(this, concert, room);
+    };
   const roomCounter = <L extends string>(name: string, help: string, labelNames: L[], apply: (m: Counter<L>, concert: string, room: RoomStats) => void) =>
-    new Counter<L>({
-      name, help, labelNames, registers: [metrics.registry],
-      async collect() {
-        const current = await rooms();
-        this.reset();
-        for (const [concert, room] of current) apply(this, concert, room);
-      },
-    });
+    new Counter<L>({ name, help, labelNames, registers: [metrics.registry], collect: fromRooms(apply) });
   const roomGauge = <L extends string>(name: string, help: string, labelNames: L[], apply: (m: Gauge<L>, concert: string, room: RoomStats) => void) =>
-    new Gauge<L>({
-      name, help, labelNames, registers: [metrics.registry],
-      async collect() {
-        const current = await rooms();
-        this.reset();
-        for (const [concert, room] of current) apply(this, concert, room);
-      },
-    });
+    new Gauge<L>({ name, help, labelNames, registers: [metrics.registry], collect: fromRooms(apply) });
 
   roomCounter('queue_entries_total', 'Entries into the waiting room (re-entries of a live entry not counted)', ['concert'],
     (m, concert, room) => m.inc({ concert }, room.entered));
