@@ -1,4 +1,5 @@
 import { runArrivals, type ArrivalResult } from '../engine/open-model.ts';
+import { latencyHistogram, summarize, type Histogram } from '../metrics/latency.ts';
 import { threshold, type Scenario, type ScenarioOutcome } from '../scenario.ts';
 import { describeVariantB } from '../target.ts';
 import { formatCpu, sideCpu, startEnterSides, type EnterSide } from './enter-sides.ts';
@@ -27,8 +28,11 @@ export const enterLatency: Scenario = {
     ctx.showSteps(...sides.map((s) => s.step));
     const cpu = sideCpu(target);
     const phases: Record<string, ArrivalResult> = {};
+    // Each round's P95 per side as well as the pooled one: how far rounds of the same code
+    // spread shows whether a difference between sides is more than the machine's own noise.
+    const roundP95 = new Map<string, number[]>(sides.map((s) => [s.name, []]));
     let user = 0;
-    const arrivals = (side: EnterSide, durationS: number) =>
+    const arrivals = (side: EnterSide, durationS: number, round?: Histogram) =>
       runArrivals({
         stages: [{ rate, durationS }],
         maxInFlight: 2000,
@@ -38,7 +42,8 @@ export const enterLatency: Scenario = {
           const i = user++;
           // Same request and the same (unparsed) reply handling on every side: the generator's
           // share of each latency stays alike.
-          await http.call(side.step, instanceFor(side.urls, i), { method: 'POST', path: side.path, body: { concertId, userId: `${runId}-${i}` }, expect: [201] });
+          const reply = await http.call(side.step, instanceFor(side.urls, i), { method: 'POST', path: side.path, body: { concertId, userId: `${runId}-${i}` }, expect: [201] });
+          if (reply.status === 201) round?.recordValue(Math.max(1, Math.round(reply.latencyMs * 1000)));
         },
       });
     try {
@@ -48,10 +53,13 @@ export const enterLatency: Scenario = {
       for (let round = 1; round <= rounds; round++) {
         const seen: string[] = [];
         for (const side of sides) {
-          phases[`round ${round} ${side.name}`] = await cpu.measure(side, () => arrivals(side, roundS), (r) => r.started);
-          seen.push(`${side.name} p95 ${recorder.p95SoFar(side.step).toFixed(1)} ms`);
+          const histogram = latencyHistogram();
+          phases[`round ${round} ${side.name}`] = await cpu.measure(side, () => arrivals(side, roundS, histogram), (r) => r.started);
+          const p95 = summarize(histogram).p95;
+          roundP95.get(side.name)!.push(p95);
+          seen.push(`${side.name} p95 ${p95.toFixed(1)} ms`);
         }
-        ctx.log(`round ${round}: ${seen.join(', ')} (so far)`);
+        ctx.log(`round ${round}: ${seen.join(', ')}`);
       }
     } finally {
       await stop();
@@ -61,6 +69,7 @@ export const enterLatency: Scenario = {
     const figures: ScenarioOutcome['figures'] = { 'rate per side (enters/s)': rate };
     for (const side of sides) {
       figures[`${side.name}: CPU µs per enter (generator / server / redis)`] = formatCpu(cpu.perEnter(side));
+      figures[`${side.name}: P95 of each round (ms)`] = roundP95.get(side.name)!.map((ms) => ms.toFixed(1)).join(' / ');
       if (side.name !== 'bare') figures[`${side.name}: P95 ÷ bare P95`] = ratio(p95(side.name), p95('bare'));
     }
     if (target.variantB) figures['variant B'] = describeVariantB(target.variantB);

@@ -63,5 +63,7 @@ test('npm run load -- enter-latency:smoke --ab-ref HEAD', { timeout: 60_000 }, (
   for (const step of ['enter (bare)', 'enter', 'enter (queue B)']) assert.ok(latency.steps[step].requests > 0, `${step} measured`);
   assert.equal(latency.figures['variant B'], 'code at HEAD');
   assert.equal(typeof latency.figures['queue B: P95 ÷ bare P95'], 'number');
+  // One round in the smoke variant: one P95 per side, a number of milliseconds.
+  for (const side of ['bare', 'queue', 'queue B']) assert.match(String(latency.figures[`${side}: P95 of each round (ms)`]), /^\d+\.\d$/);
   assert.equal(worktrees(), before, 'the checkout of variant B is removed');
 });
