@@ -4,6 +4,7 @@
  * or, with E2E_TARGET=external, runs against the E2E_* URLs given. Exit code 0 only when every
  * gated threshold of every scenario passed. docs/load.md has the scenarios and options.
  */
+import { rmSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { runScenario } from '../load/run.ts';
@@ -97,12 +98,16 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   });
 }
 
+// Service logs of this run only, as npm run e2e keeps them (a restarted service appends to its own).
+const LOG_DIR = path.join(ROOT, 'reports', 'load', 'logs');
+if (process.env.E2E_TARGET !== 'external') rmSync(LOG_DIR, { recursive: true, force: true });
+
 let exitCode = 1;
 try {
   target =
     process.env.E2E_TARGET === 'external'
       ? externalLoadTarget()
-      : await startManagedLoadTarget({ log, logDir: path.join(ROOT, 'reports', 'load', 'logs'), serviceEnv, queueInstances, variantB });
+      : await startManagedLoadTarget({ log, logDir: LOG_DIR, serviceEnv, queueInstances, variantB });
   let passed = true;
   for (const run of runs) {
     log(`running ${run.scenario.name}${run.smoke ? ' (smoke)' : ''} against ${target.queueUrls.length} queue instance(s)`);

@@ -1,23 +1,34 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
 import type { LoadReport } from '../../load/report/load-report.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '..', '..');
-const report = (name: string) => JSON.parse(readFileSync(path.join(ROOT, 'reports', 'load', `${name}.json`), 'utf8')) as LoadReport;
 
-/** `npm run load -- <args>` against a managed environment; exit 0 or 1 (thresholds), never a crash. */
+/**
+ * `npm run load -- <args>` against a managed environment; exit 0 or 1 (thresholds), never a
+ * crash. `report(name)` reads a scenario's JSON report and fails, with the tool's own output,
+ * when this run did not write it (a run that stopped before its report must not be judged by
+ * an earlier run's).
+ */
 function runLoad(...args: string[]) {
+  const since = Date.now();
   const run = spawnSync(process.execPath, ['--import', 'tsx', 'scripts/load.ts', ...args], {
     cwd: ROOT,
     encoding: 'utf8',
     env: { ...process.env, E2E_TARGET: '' },
     timeout: 55_000,
   });
-  assert.ok(run.status === 0 || run.status === 1, `load exited with ${run.status} ${run.signal ?? ''}\n${run.stdout}\n${run.stderr}`);
-  return run;
+  const output = `${run.stdout}\n${run.stderr}`.slice(-4000);
+  assert.ok(run.status === 0 || run.status === 1, `load exited with ${run.status} ${run.signal ?? ''}\n${output}`);
+  const report = (name: string) => {
+    const file = path.join(ROOT, 'reports', 'load', `${name}.json`);
+    assert.ok(existsSync(file) && statSync(file).mtimeMs >= since, `this run wrote no ${name}.json\n${output}`);
+    return JSON.parse(readFileSync(file, 'utf8')) as LoadReport;
+  };
+  return { status: run.status, report };
 }
 
 /**
@@ -29,8 +40,8 @@ test('npm run load -- entry-scale:smoke circulation:smoke --queue-instances=2', 
   // Two queue instances (the default, said out loud): FIFO across instances.
   const run = runLoad('entry-scale:smoke', 'circulation:smoke', '--queue-instances=2');
 
-  const entry = report('entry-scale-smoke');
-  const circ = report('circulation-smoke');
+  const entry = run.report('entry-scale-smoke');
+  const circ = run.report('circulation-smoke');
   assert.equal(run.status, entry.passed && circ.passed ? 0 : 1, 'exit code follows the gated thresholds');
   for (const r of [entry, circ]) {
     assert.equal(r.error, undefined, `${r.scenario} stopped early: ${r.error}`);
@@ -56,8 +67,7 @@ test('npm run load -- entry-scale:smoke circulation:smoke --queue-instances=2', 
 test('npm run load -- enter-latency:smoke --ab-ref HEAD', { timeout: 60_000 }, () => {
   const worktrees = () => spawnSync('git', ['worktree', 'list'], { cwd: ROOT, encoding: 'utf8' }).stdout;
   const before = worktrees();
-  runLoad('enter-latency:smoke', '--ab-ref', 'HEAD');
-  const latency = report('enter-latency-smoke');
+  const latency = runLoad('enter-latency:smoke', '--ab-ref', 'HEAD').report('enter-latency-smoke');
   assert.equal(latency.error, undefined, `enter-latency stopped early: ${latency.error}`);
   assert.deepEqual(latency.errorsByCode, {});
   for (const step of ['enter (bare)', 'enter', 'enter (queue B)']) assert.ok(latency.steps[step].requests > 0, `${step} measured`);
@@ -66,4 +76,7 @@ test('npm run load -- enter-latency:smoke --ab-ref HEAD', { timeout: 60_000 }, (
   // One round in the smoke variant: one P95 per side, a number of milliseconds.
   for (const side of ['bare', 'queue', 'queue B']) assert.match(String(latency.figures[`${side}: P95 of each round (ms)`]), /^\d+\.\d$/);
   assert.equal(worktrees(), before, 'the checkout of variant B is removed');
+  // The service logs are this run's only: the earlier test's run started queue-1 too.
+  const starts = readFileSync(path.join(ROOT, 'reports', 'load', 'logs', 'queue-1.log'), 'utf8').match(/"event":"listening"/g) ?? [];
+  assert.equal(starts.length, 1, 'queue-1.log holds one start, this run\'s');
 });
