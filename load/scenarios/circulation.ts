@@ -164,7 +164,9 @@ export const circulation: Scenario = {
       ],
       notes: [
         `Policy set through the admin API: ${JSON.stringify(policy)} (activeLimit ≈ 2 × rate × longest stay, so capacity never throttles; admitPerSecond 5 × arrivals so the token bucket never does).`,
-        'Queue instances run with PROMOTER_INTERVAL_MS=250 (admission within a quarter second, so most users see READY at their first poll).',
+        target.serviceEnv.PROMOTER_INTERVAL_MS
+          ? `Queue instances run with PROMOTER_INTERVAL_MS=${target.serviceEnv.PROMOTER_INTERVAL_MS} (admission within that many ms, so most users see READY at their first poll).`
+          : "The target's promoter runs at its own interval (a managed target's every 250 ms): activation waits include it.",
       ],
     };
   },
