@@ -22,7 +22,7 @@ export async function readWaiting(redis: Cluster, concertId: string): Promise<Wa
   let orphans = 0;
   // In chunks, so no single command holds the Redis master for long.
   for (let start = 0; start < size; start += CHUNK) {
-    const entryIds = await redis.zrange(`${p}:waiting`, start, start + CHUNK - 1);
+    const entryIds = await redis.zrange(`${p}:waiting`, String(start), String(start + CHUNK - 1));
     if (entryIds.length === 0) break;
     const owners = await redis.hmget(`${p}:entries`, ...entryIds);
     for (const owner of owners) {

@@ -33,10 +33,13 @@ const JSON_HEADERS = { 'content-type': 'application/json' };
 export class LoadHttp {
   private readonly pools = new Map<string, Pool>();
 
-  constructor(
-    private readonly recorder: Recorder,
-    private readonly options: HttpOptions,
-  ) {}
+  private readonly recorder: Recorder;
+  private readonly options: HttpOptions;
+
+  constructor(recorder: Recorder, options: HttpOptions) {
+    this.recorder = recorder;
+    this.options = options;
+  }
 
   private pool(origin: string): Pool {
     let pool = this.pools.get(origin);

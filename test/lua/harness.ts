@@ -4,10 +4,10 @@ import { loadScripts, type QueueScripts, type ScriptReply } from '../../referenc
 import type { QueuePolicy } from '../../reference-system/shared/queue-policy.ts';
 import { openWaitingRoom } from '../../reference-system/shared/waiting-room.ts';
 import { queueKeys } from '../../reference-system/shared/queue-keys.ts';
-import { removeRunResources } from '../../support/environment/cleanup.ts';
-import { images, runLabels } from '../../support/environment/images.ts';
-import { RedisClusterContainer, type StartedRedisCluster } from '../../support/environment/redis-cluster.ts';
-import { applyTestcontainersDefaults } from '../../support/environment/test-environment.ts';
+import { removeRunResources } from '../../scripts/environment/cleanup.ts';
+import { images, runLabels } from '../../scripts/environment/images.ts';
+import { RedisClusterContainer, type StartedRedisCluster } from '../../scripts/environment/redis-cluster.ts';
+import { applyTestcontainersDefaults } from '../../scripts/environment/test-environment.ts';
 
 export const TEST_POLICY: QueuePolicy = {
   activeLimit: 1000,
@@ -42,11 +42,15 @@ export async function stopLuaHarness(h: LuaHarness | undefined): Promise<void> {
 }
 
 export class LuaHarness {
-  constructor(
-    readonly cluster: StartedRedisCluster,
-    readonly redis: Cluster,
-    readonly scripts: QueueScripts,
-  ) {}
+  readonly cluster: StartedRedisCluster;
+  readonly redis: Cluster;
+  readonly scripts: QueueScripts;
+
+  constructor(cluster: StartedRedisCluster, redis: Cluster, scripts: QueueScripts) {
+    this.cluster = cluster;
+    this.redis = redis;
+    this.scripts = scripts;
+  }
 
   /** A fresh concert id (its own hash slot, most likely) with an open room. */
   async openRoom(policy: Partial<QueuePolicy> & { paused?: boolean } = {}, concertId = `c-${randomBytes(4).toString('hex')}`) {
@@ -103,7 +107,7 @@ export class LuaHarness {
 
   /** Entry ids in a set of the room, in set order. */
   members(concertId: string, set: 'waiting' | 'ready' | 'active') {
-    return this.redis.zrange(queueKeys(concertId)[set], 0, -1);
+    return this.redis.zrange(queueKeys(concertId)[set], '0', '-1');
   }
 
   async stats(concertId: string) {

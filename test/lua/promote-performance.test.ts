@@ -86,7 +86,7 @@ describe(`script run times with ${WAITING.toLocaleString('en')} waiting`, () => 
   it(`expires a batch of ${BATCH} overdue READY entries per run within ${LIMIT_US} µs`, async (t) => {
     await h.setPolicy(c, { paused: '1' });
     // Everyone admitted above had a 1 s READY window: wait (server time) until all have passed.
-    const deadline = Number((await h.redis.zrange(`queue:{${c}}:ready`, -1, -1, 'WITHSCORES'))[1]);
+    const deadline = Number((await h.redis.zrange(`queue:{${c}}:ready`, '-1', '-1', 'WITHSCORES'))[1]);
     const serverNow = async () => Number(((await h.redis.call('TIME')) as string[])[0]) * 1000;
     await eventually(serverNow, (now) => now > deadline + 1000, { what: 'READY deadlines to pass', timeoutMs: 10_000 });
     let expired = 0;
