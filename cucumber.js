@@ -1,15 +1,18 @@
-// Cucumber profiles. `npm run e2e` runs the default profile through scripts/e2e.ts, which starts
-// the environment once and passes endpoints to the workers through E2E_* variables.
+// Cucumber profiles. `npx cucumber-js` (or `npm run e2e`, the same) starts the system under
+// test once on the coordinator (support/hooks/system-under-test.ts), runs the scenarios in
+// worker threads, tears everything down and renders the reports (scripts/e2e/report-formatter.ts).
+//
+// No `paths` here: cucumber adds paths given on the command line to configured ones, so
+// `npx cucumber-js features/seat-race.feature:5` would run everything. Its default is features/.
 const workers = Number(process.env.E2E_WORKERS ?? 2);
 
 const common = {
-  paths: ['features/**/*.feature'],
   import: ['support/**/*.ts', 'steps/**/*.ts'],
   format: [
     'progress-bar',
-    'json:reports/json/cucumber.json',
     'message:reports/messages.ndjson',
     'junit:reports/junit.xml',
+    './scripts/e2e/report-formatter.ts:reports/json/cucumber.json',
   ],
   formatOptions: { snippetInterface: 'async-await', junit: { suiteName: 'ticket-rush e2e' } },
   // Scenarios run in parallel; @serial ones run alone (support/hooks/run-serial-scenarios-alone.ts).
@@ -23,5 +26,5 @@ const common = {
 
 export default common;
 
-/** `npm run e2e -- --profile smoke`: the fast subset (same as `npm run e2e -- --tags @smoke`). */
+/** `npx cucumber-js --profile smoke`: the fast subset (same as `--tags @smoke`). */
 export const smoke = { ...common, tags: '@smoke' };

@@ -1,23 +1,23 @@
 import { request } from 'undici';
+import { target } from './target.ts';
 
 /**
  * Fault injection from a cucumber worker: calls the runner's infra-control server
- * (support/environment/infra-control.ts). Only a managed target has one; @infra scenarios are
+ * (scripts/environment/infra-control.ts). Only a managed target has one; @infra scenarios are
  * skipped elsewhere. Calls are not recorded in the World's exchanges: they carry the infra
  * token, and reports show what the system under test answered, not the test harness.
  */
 export type SlotOwner = { slot: number; nodeId: string; node: string; failing: boolean };
 
 const infraUrl = () => {
-  const url = process.env.E2E_INFRA_URL;
-  if (!url) throw new Error('E2E_INFRA_URL is not set: fault injection needs a managed target (npm run e2e)');
-  return url;
+  if (!target.infraUrl) throw new Error('this target has no fault-injection server: fault injection needs a managed target (npm run e2e)');
+  return target.infraUrl;
 };
 
 async function call<T>(method: 'GET' | 'POST', path: string, body?: unknown): Promise<T> {
   const res = await request(`${infraUrl()}${path}`, {
     method,
-    headers: { authorization: `Bearer ${process.env.E2E_INFRA_TOKEN ?? ''}`, 'content-type': 'application/json' },
+    headers: { authorization: `Bearer ${target.infraToken}`, 'content-type': 'application/json' },
     body: body === undefined ? undefined : JSON.stringify(body),
     // Restoring a cluster can take a while on a busy machine; never forever.
     headersTimeout: 120_000,
@@ -32,7 +32,7 @@ async function call<T>(method: 'GET' | 'POST', path: string, body?: unknown): Pr
 const concertSlotKey = (concertId: string) => `{${concertId}}`;
 
 export const infraApi = {
-  available: () => Boolean(process.env.E2E_INFRA_URL),
+  available: () => Boolean(target.infraUrl),
   state: () => call<{ queueInstances: { instance: number; running: boolean }[]; redisNodesDown: string[] }>('GET', '/state'),
   killQueueInstance: (instance: number) => call('POST', `/queue-instances/${instance}/kill`),
   startQueueInstance: (instance: number) => call('POST', `/queue-instances/${instance}/start`),

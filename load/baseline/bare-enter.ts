@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
-import { freePorts } from '../../support/environment/free-ports.ts';
-import { registerTeardown } from '../../support/environment/teardown.ts';
+import { freePorts } from '../../scripts/environment/free-ports.ts';
+import { registerTeardown } from '../../scripts/environment/teardown.ts';
 import type { LoadTarget } from '../target.ts';
 
 export type BareEnter = { urls: string[]; pids: number[]; stop(): Promise<void> };
@@ -32,7 +32,7 @@ export async function startBareEnter(target: LoadTarget, instances: number): Pro
   const unregister = registerTeardown('bare enter baseline', stop);
   try {
     for (const port of await freePorts(instances)) {
-      const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', path.join(import.meta.dirname, 'bare-enter-server.ts')], {
+      const child = spawn(process.execPath, [...nodeArgs, path.join(import.meta.dirname, 'bare-enter-server.ts')], {
         env: { PATH: process.env.PATH ?? '', NODE_ENV: 'production', PORT: String(port), REDIS_CLUSTER_NODES: redisNodes, REDIS_NAT_MAP: redisNatMap },
         stdio: ['ignore', 'ignore', 'inherit'],
       });

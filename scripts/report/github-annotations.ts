@@ -1,5 +1,5 @@
 /**
- * `tsx scripts/report/github-annotations.ts [reports]`: prints GitHub Actions workflow commands
+ * `node scripts/report/github-annotations.ts [reports]`: prints GitHub Actions workflow commands
  * that annotate the pull request's feature files: an error at each failed scenario, a warning
  * at each flaky one. Workflow commands need no token or extra permission (unlike publishing
  * JUnit XML as a check run, which needs `checks: write`).

@@ -5,7 +5,8 @@ import { renderHtmlReport } from './html-report.ts';
 import { renderSummary, type BaselineInfo } from './markdown-summary.ts';
 import { diffAgainstBaseline } from './regression-diff.ts';
 import { gitInfo, readRunMetadata } from './run-metadata.ts';
-import { readScenarioResults, type RunResults } from './scenario-results.ts';
+import { readEnvelopes, scenarioResults, type RunResults } from './scenario-results.ts';
+import type { Envelope } from '@cucumber/messages';
 
 export type RenderedReports = {
   results: RunResults;
@@ -24,15 +25,19 @@ export function baselinePath(reportsDir: string, explicit?: string): string {
 }
 
 /**
- * From a finished run's outputs (messages.ndjson, json/, run.json) writes results.json,
- * summary.md (with the regression diff) and html/index.html. `npm run e2e` calls it after
- * cucumber; `npm run report` calls it again on the last run's outputs.
+ * From a finished run's outputs (its messages, json/, run.json) writes results.json,
+ * summary.md (with the regression diff) and html/index.html. The suite's report formatter
+ * calls it at the end of every run with the messages it received; `npm run report` calls it
+ * again on the last run's reports/messages.ndjson.
  */
-export function renderReports(reportsDir: string, options: { baseline?: string } = {}): RenderedReports {
+export async function renderReports(
+  reportsDir: string,
+  options: { baseline?: string; envelopes?: Iterable<Envelope> } = {},
+): Promise<RenderedReports> {
   const messages = path.join(reportsDir, 'messages.ndjson');
-  if (!existsSync(messages)) throw new Error(`${messages} does not exist: run "npm run e2e" first`);
+  if (!options.envelopes && !existsSync(messages)) throw new Error(`${messages} does not exist: run "npm run e2e" first`);
   const meta = readRunMetadata(path.join(reportsDir, 'run.json'));
-  const results = readScenarioResults(messages);
+  const results = scenarioResults(options.envelopes ?? readEnvelopes(messages));
 
   const resultsPath = path.join(reportsDir, 'results.json');
   const resultsFile = toResultsFile(results, meta ?? gitInfo());

@@ -11,7 +11,7 @@ const { values } = parseArgs({ options: { baseline: { type: 'string' }, reports:
 const reportsDir = path.resolve(values.reports ?? 'reports');
 
 try {
-  const rendered = renderReports(reportsDir, { baseline: values.baseline });
+  const rendered = await renderReports(reportsDir, { baseline: values.baseline });
   console.log(`summary:  ${path.relative(process.cwd(), rendered.summaryPath)}`);
   console.log(`results:  ${path.relative(process.cwd(), rendered.resultsPath)}`);
   console.log(`html:     ${rendered.htmlPath ? path.relative(process.cwd(), rendered.htmlPath) : '(no reports/json/cucumber.json)'}`);

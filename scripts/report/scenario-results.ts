@@ -3,6 +3,7 @@ import {
   AttachmentContentEncoding,
   parseEnvelope,
   TimeConversion,
+  type Envelope,
   type Pickle,
   type TestCaseStarted,
   type TestStepResult,
@@ -68,11 +69,21 @@ export function firstErrorLine(result: TestStepResult | undefined): string | und
 
 /** Reads cucumber's message stream (reports/messages.ndjson) into one result per scenario. */
 export function readScenarioResults(ndjsonPath: string): RunResults {
+  return scenarioResults(readEnvelopes(ndjsonPath));
+}
+
+export function readEnvelopes(ndjsonPath: string): Envelope[] {
+  return readFileSync(ndjsonPath, 'utf8')
+    .split('\n')
+    .filter((line) => line.trim())
+    .map(parseEnvelope);
+}
+
+/** One result per scenario from cucumber's messages, as a formatter receives them or a file holds them. */
+export function scenarioResults(envelopes: Iterable<Envelope>): RunResults {
   const query = new Query();
   const allStarted: TestCaseStarted[] = [];
-  for (const line of readFileSync(ndjsonPath, 'utf8').split('\n')) {
-    if (!line.trim()) continue;
-    const envelope = parseEnvelope(line);
+  for (const envelope of envelopes) {
     query.update(envelope);
     if (envelope.testCaseStarted) allStarted.push(envelope.testCaseStarted);
   }

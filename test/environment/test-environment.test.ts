@@ -7,7 +7,7 @@ import {
   assertContainerRuntime,
   startTestEnvironment,
   type TestEnvironment,
-} from '../../support/environment/test-environment.ts';
+} from '../../scripts/environment/test-environment.ts';
 
 // Integration test of the environment module itself: what every scenario relies on.
 let environment: TestEnvironment;

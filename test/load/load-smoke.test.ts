@@ -15,7 +15,7 @@ const ROOT = path.resolve(import.meta.dirname, '..', '..');
  */
 function runLoad(...args: string[]) {
   const since = Date.now();
-  const run = spawnSync(process.execPath, ['--import', 'tsx', 'scripts/load.ts', ...args], {
+  const run = spawnSync(process.execPath, ['scripts/load.ts', ...args], {
     cwd: ROOT,
     encoding: 'utf8',
     env: { ...process.env, E2E_TARGET: '' },

@@ -34,7 +34,7 @@ describe('the HTML report renders offline in Chromium', () => {
     rmSync(RENDERED, { recursive: true, force: true });
     mkdirSync(RENDERED, { recursive: true });
     for (const item of ['json', 'messages.ndjson', 'run.json']) cpSync(path.join(FIXTURE_RUN, item), path.join(RENDERED, item), { recursive: true });
-    renderReports(RENDERED, { baseline: path.join(ROOT, 'test/fixtures/report-suite/baseline.json') });
+    await renderReports(RENDERED, { baseline: path.join(ROOT, 'test/fixtures/report-suite/baseline.json') });
 
     browser = await chromium.launch({
       executablePath: CHROMIUM,

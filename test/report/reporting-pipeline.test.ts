@@ -34,7 +34,7 @@ describe('reporting pipeline on a real fixture run', () => {
 
   before(async () => {
     run = await runFixtureSuite();
-    rendered = renderReports(run.reportsDir, { baseline: BASELINE });
+    rendered = await renderReports(run.reportsDir, { baseline: BASELINE });
     envelopes = readFileSync(path.join(run.reportsDir, 'messages.ndjson'), 'utf8')
       .split('\n')
       .filter(Boolean)

@@ -24,11 +24,10 @@ export async function runFixtureSuite(): Promise<FixtureRun> {
   const adminToken = 'fixture-admin-token-0123456789abcdef';
   try {
     const cucumber = path.join(ROOT, 'node_modules/@cucumber/cucumber/bin/cucumber.js');
-    const child = spawn(process.execPath, ['--import', 'tsx', cucumber, '--config', 'test/fixtures/report-suite/cucumber.mjs'], {
+    const child = spawn(process.execPath, [cucumber, '--config', 'test/fixtures/report-suite/cucumber.mjs'], {
       cwd: ROOT,
       env: {
         PATH: process.env.PATH ?? '',
-        NODE_OPTIONS: '--import tsx',
         FIXTURE_REPORTS_DIR: reportsDir,
         E2E_WORKERS: '3',
         E2E_TARGET: 'external',

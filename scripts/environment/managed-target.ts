@@ -1,11 +1,14 @@
-import { applyTestcontainersDefaults, assertContainerRuntime, startTestEnvironment, type EnvironmentInfo } from '../support/environment/test-environment.ts';
-import { startReferenceSystem } from '../support/environment/reference-system.ts';
-import { startInfraControl } from '../support/environment/infra-control.ts';
-import { registerTeardown } from '../support/environment/teardown.ts';
+import { applyTestcontainersDefaults, assertContainerRuntime, startTestEnvironment, type EnvironmentInfo } from './test-environment.ts';
+import { startReferenceSystem } from './reference-system.ts';
+import { startInfraControl } from './infra-control.ts';
+import { registerTeardown } from './teardown.ts';
+import type { SystemUnderTest } from '../../support/target.ts';
 
 export type ManagedTarget = {
   info: EnvironmentInfo;
   queueInstances: number;
+  /** What the suite's workers are told about it (support/target.ts). */
+  target: SystemUnderTest;
   /** E2E_* variables that point the suite (or a person) at this target. */
   env: Record<string, string>;
   /** Values that must never appear in logs or reports (scripts/secret-scan.ts). */
@@ -39,6 +42,16 @@ export async function startManagedTarget(
     return {
       info: environment.info,
       queueInstances: endpoints.queueUrls.length,
+      target: {
+        managed: true,
+        coreUrl: endpoints.coreUrl,
+        queueUrls: endpoints.queueUrls,
+        gatewayUrl: endpoints.gatewayUrl,
+        adminToken: endpoints.adminToken,
+        databaseUrl: environment.info.databaseUrl,
+        infraUrl: infra.url,
+        infraToken: infra.token,
+      },
       env: {
         E2E_TARGET: 'managed',
         E2E_CORE_URL: endpoints.coreUrl,

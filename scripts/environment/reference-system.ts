@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createWriteStream, mkdirSync } from 'node:fs';
+import { createWriteStream, mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { freePorts } from './free-ports.ts';
@@ -53,6 +53,8 @@ type Options = {
   root?: string;
   /** Queue instances sharing the cluster (default 2: the suite checks they agree). */
   queueInstances?: number;
+  /** Node.js binary the services run on (default: the one running this); load runs compare runtimes with it. */
+  node?: string;
 };
 
 /**
@@ -92,7 +94,7 @@ export async function startReferenceSystem(options: Options): Promise<StartedRef
   const services: ServiceProcess[] = [];
   const launch = async (spec: (typeof specs)[number]) => {
     const env = { ...spec.env, PORT: String(spec.port), SERVICE_NAME: spec.name };
-    const child = spawnService(options.root ?? ROOT, spec.entry, env, path.join(options.logDir, `${spec.name}.log`));
+    const child = spawnService(options.node ?? process.execPath, options.root ?? ROOT, spec.entry, env, path.join(options.logDir, `${spec.name}.log`));
     const service: ServiceProcess = { name: spec.name, url: `http://127.0.0.1:${spec.port}`, port: spec.port, child, env };
     const unregister = registerTeardown(spec.name, () => stopService(service));
     child.once('exit', unregister);
@@ -138,11 +140,11 @@ export async function startReferenceSystem(options: Options): Promise<StartedRef
   };
 }
 
-function spawnService(root: string, entry: string, env: Record<string, string>, logFile: string): ChildProcess {
+function spawnService(node: string, root: string, entry: string, env: Record<string, string>, logFile: string): ChildProcess {
   const log = createWriteStream(logFile, { flags: 'a' });
   // SERVICE_NODE_ARGS: flags node refuses in NODE_OPTIONS, e.g. --cpu-prof for profiling a load run.
   const nodeArgs = (env.SERVICE_NODE_ARGS ?? '').split(' ').filter(Boolean);
-  const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', path.join(root, 'reference-system', entry)], {
+  const child = spawn(node, [...nodeArgs, ...typeScriptLoader(root), path.join(root, 'reference-system', entry)], {
     cwd: root,
     env: { PATH: process.env.PATH ?? '', NODE_ENV: 'production', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -150,6 +152,15 @@ function spawnService(root: string, entry: string, env: Record<string, string>, 
   child.stdout!.pipe(log);
   child.stderr!.pipe(log);
   return child;
+}
+
+/**
+ * Node strips the types of this checkout's TypeScript itself (tsconfig's erasableSyntaxOnly
+ * keeps it that way). A checkout from before that (an --ab-ref of an older commit) still
+ * needs its own tsx, from its own node_modules.
+ */
+function typeScriptLoader(root: string): string[] {
+  return readFileSync(path.join(root, 'tsconfig.json'), 'utf8').includes('erasableSyntaxOnly') ? [] : ['--import', 'tsx'];
 }
 
 async function waitUntilReady(service: ServiceProcess, timeoutMs: number): Promise<void> {

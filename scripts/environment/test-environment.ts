@@ -47,8 +47,8 @@ export async function assertContainerRuntime(timeoutMs = 15_000): Promise<void> 
     throw new Error(
       `No container runtime answers (${(error as Error).message}).\n` +
         '  Start Docker, or on a Debian/Ubuntu machine without registry access run as root:\n' +
-        '    eval "$(bash scripts/offline-images.sh)"\n' +
-        '  which installs and starts Docker, builds local Redis/PostgreSQL images and prints the env vars to use.',
+        '    eval "$(bash scripts/provision.sh)"\n' +
+        '  which installs and starts Docker (and Node 24 where node is older), builds local Redis/PostgreSQL images and prints the env vars to use.',
     );
   } finally {
     clearTimeout(timer);
@@ -74,7 +74,7 @@ export async function startTestEnvironment(log: (line: string) => void = () => u
   // Registered before anything is up: a signal during start-up waits for the containers being
   // created (they would be missed by a sweep made now), then removes them.
   const unregister = registerTeardown('containers', async () => {
-    await Promise.race([startup, new Promise((r) => setTimeout(r, 60_000))]);
+    await Promise.race([startup, new Promise((r) => setTimeout(r, 60_000).unref())]);
     await removeRunResources();
   });
   const [redis, postgres] = await startup;
@@ -124,7 +124,7 @@ function withPullHint(error: unknown): Error {
     e.message +=
       `\n  An image could not be pulled (${images.redis}, ${images.postgres} or Testcontainers' Ryuk).` +
       '\n  Without registry access, build local images and take the settings it prints:' +
-      '\n    eval "$(bash scripts/offline-images.sh)"' +
+      '\n    eval "$(bash scripts/provision.sh)"' +
       '\n  (E2E_REDIS_IMAGE, E2E_POSTGRES_IMAGE, TESTCONTAINERS_RYUK_DISABLED=true), or point those at images you have.';
   }
   return e;

@@ -1,4 +1,5 @@
-import { GenericContainer, Network, Wait, getContainerRuntimeClient, type StartedNetwork, type StartedTestContainer } from 'testcontainers';
+import { RedisContainer } from '@testcontainers/redis';
+import { Network, getContainerRuntimeClient, type StartedNetwork, type StartedTestContainer } from 'testcontainers';
 import { Cluster, Redis } from 'ioredis';
 import { trackNetwork } from './cleanup.ts';
 import { freePorts } from './free-ports.ts';
@@ -32,7 +33,11 @@ export class RedisClusterContainer {
   private nodeTimeoutMs = 2000;
   private labels: Record<string, string> = {};
 
-  constructor(private readonly image: string) {}
+  private readonly image: string;
+
+  constructor(image: string) {
+    this.image = image;
+  }
 
   withMasters(count: number): this {
     this.masters = count;
@@ -62,7 +67,9 @@ export class RedisClusterContainer {
       // allSettled, not all: on a failure, every container that did start is known and removed.
       const results = await Promise.allSettled(
         Array.from({ length: total }, (_, i) =>
-          new GenericContainer(this.image)
+          // The module's Redis defaults (port 6379, wait for "Ready to accept connections",
+          // redis-server) with the cluster's own flags and a fixed host port.
+          new RedisContainer(this.image)
             .withNetwork(network)
             .withNetworkAliases(`redis-${i}`)
             .withLabels(this.labels)
@@ -81,7 +88,6 @@ export class RedisClusterContainer {
               '--repl-diskless-sync-delay', '0',
               '--maxmemory-policy', 'noeviction',
             ])
-            .withWaitStrategy(Wait.forLogMessage(/Ready to accept connections/))
             .start(),
         ),
       );
@@ -115,11 +121,15 @@ export class RedisClusterContainer {
 }
 
 export class StartedRedisCluster {
-  constructor(
-    readonly network: StartedNetwork,
-    readonly nodes: RedisNode[],
-    private readonly expectedMasters: number,
-  ) {}
+  readonly network: StartedNetwork;
+  readonly nodes: RedisNode[];
+  private readonly expectedMasters: number;
+
+  constructor(network: StartedNetwork, nodes: RedisNode[], expectedMasters: number) {
+    this.network = network;
+    this.nodes = nodes;
+    this.expectedMasters = expectedMasters;
+  }
 
   /** Seed nodes for a client on this host. */
   getSeedNodes(): { host: string; port: number }[] {

@@ -19,7 +19,7 @@ let running: Promise<void> | undefined;
 
 /**
  * Runs every registered teardown, newest first (processes before the containers they use).
- * Concurrent callers (a signal arriving twice, via npm and tsx) share one run, so nobody exits
+ * Concurrent callers (a signal arriving twice: once from the terminal, once from npm) share one run, so nobody exits
  * while containers are still being removed.
  */
 export function runTeardowns(): Promise<void> {

@@ -27,11 +27,11 @@ export type InfraControl = { url: string; token: string; stop(): Promise<void> }
 const RESTORE_TIMEOUT_MS = 60_000;
 
 class HttpError extends Error {
-  constructor(
-    readonly status: number,
-    message: string,
-  ) {
+  readonly status: number;
+
+  constructor(status: number, message: string) {
     super(message);
+    this.status = status;
   }
 }
 

@@ -1,0 +1,60 @@
+/**
+ * The suite's reports, written by cucumber itself so a plain `npx cucumber-js` run has them:
+ * this formatter writes cucumber's JSON (reports/json/cucumber.json, which the HTML report is
+ * made from) and, once the run is over, reports/run.json, results.json, summary.md and html/;
+ * then it scans every report and service log for secrets. A report that cannot be rendered,
+ * or a secret found, fails the run: a gate whose report is broken or leaking must not look green.
+ *
+ * Listed in cucumber.js as `./scripts/e2e/report-formatter.ts:reports/json/cucumber.json`.
+ */
+import { JsonFormatter, type IFormatterOptions } from '@cucumber/cucumber';
+import type { Envelope } from '@cucumber/messages';
+import { writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { renderReports } from '../report/render-reports.ts';
+import { scanForSecrets } from '../secret-scan.ts';
+import { currentSession, log, REPORTS, ROOT } from './session.ts';
+
+export default class ReportFormatter extends JsonFormatter {
+  static override readonly documentation = 'cucumber JSON, then the run metadata, regression summary and HTML report; fails the run on a leaked secret';
+
+  private readonly envelopes: Envelope[] = [];
+
+  constructor(options: IFormatterOptions) {
+    super(options);
+    options.eventBroadcaster.on('envelope', (envelope: Envelope) => this.envelopes.push(envelope));
+  }
+
+  override async finished(): Promise<void> {
+    await super.finished(); // cucumber.json is complete on disk now
+    const session = currentSession();
+    // A dry run (or a run whose coordinator hook never started) has nothing to report.
+    if (!session) return;
+    const success = this.envelopes.find((e) => e.testRunFinished)?.testRunFinished?.success ?? false;
+    writeFileSync(
+      path.join(REPORTS, 'run.json'),
+      JSON.stringify({ ...session.meta, wallTimeMs: Date.now() - session.startedAt, exitCode: success ? 0 : 1 }, null, 2),
+    );
+    try {
+      const rendered = await renderReports(REPORTS, { envelopes: this.envelopes });
+      log(`summary: ${path.relative(ROOT, rendered.summaryPath)}; HTML report: ${rendered.htmlPath ? path.relative(ROOT, rendered.htmlPath) : 'none'}`);
+    } catch (error) {
+      failTheRun(`rendering the reports failed: ${(error as Error).stack}`);
+    }
+    // Reports and logs are shared as CI artefacts: a leaked admin token or queue token fails the run.
+    for (const leak of scanForSecrets(REPORTS, session.secrets)) {
+      failTheRun(`SECRET IN OUTPUT: ${leak.what} in ${path.relative(ROOT, leak.file)}:${leak.line}`);
+    }
+  }
+}
+
+/**
+ * Cucumber decides its exit code from the scenarios and hooks before formatters finish; this
+ * makes the process exit non-zero all the same (an 'exit' listener may still set exitCode).
+ */
+function failTheRun(reason: string): void {
+  log(reason);
+  process.once('exit', () => {
+    process.exitCode = 1;
+  });
+}
