@@ -71,7 +71,7 @@ build_base() {
   image_exists "$base_image" && { log "$base_image present"; return; }
   ensure_packages
   local rootfs; rootfs="$(mktemp -d /tmp/bookworm-rootfs.XXXXXX)"
-  trap 'rm -rf "$rootfs"' RETURN
+  trap 'rm -rf "$rootfs"; trap - RETURN' RETURN
   log "debootstrap bookworm into $rootfs (about a minute)"
   if ! debootstrap --variant=minbase --include=redis-server,postgresql-15 bookworm "$rootfs" "$mirror" >"$rootfs.log" 2>&1; then
     tail -n 30 "$rootfs.log" >&2; exit 1
