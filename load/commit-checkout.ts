@@ -1,8 +1,8 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, symlinkSync } from 'node:fs';
+import { mkdtempSync, readFileSync, symlinkSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { registerTeardown } from '../support/environment/teardown.ts';
+import { registerTeardown } from '../scripts/environment/teardown.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 
@@ -10,11 +10,13 @@ export type CommitCheckout = { dir: string; ref: string; commit: string; remove(
 
 /**
  * Another commit of this repository, checked out beside it (a detached git worktree in a temp
- * directory sharing this checkout's node_modules), so a load run can start that commit's
- * reference system as variant B: a before/after of a code change measured in one run, on the
- * same containers, under the same background load.
+ * directory), so a load run can start that commit's reference system as variant B: a
+ * before/after of a change measured in one run, on the same containers, under the same
+ * background load. It shares this checkout's node_modules when its lockfile is the same;
+ * otherwise the dependencies are part of the change and it gets its own `npm ci`, run on
+ * `node` (the binary its services will run on) so install scripts see that runtime.
  */
-export function checkoutCommit(ref: string): CommitCheckout {
+export function checkoutCommit(ref: string, options: { node?: string; log?: (line: string) => void } = {}): CommitCheckout {
   const git = (...args: string[]) => execFileSync('git', args, { cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trim();
   const commit = git('rev-parse', '--verify', `${ref}^{commit}`);
   const dir = mkdtempSync(path.join(os.tmpdir(), 'ticket-rush-variant-b-'));
@@ -30,7 +32,17 @@ export function checkoutCommit(ref: string): CommitCheckout {
     }
   };
   registerTeardown(`checkout of ${ref}`, async () => remove());
-  // Dependencies as in this checkout: the comparison is about the code, not about installs.
-  symlinkSync(path.join(ROOT, 'node_modules'), path.join(dir, 'node_modules'), 'dir');
+  const lockfile = (root: string) => readFileSync(path.join(root, 'package-lock.json'), 'utf8');
+  if (lockfile(dir) === lockfile(ROOT)) {
+    symlinkSync(path.join(ROOT, 'node_modules'), path.join(dir, 'node_modules'), 'dir');
+  } else {
+    options.log?.(`${ref} has other dependencies: npm ci in ${dir}`);
+    const node = options.node ?? process.execPath;
+    execFileSync('npm', ['ci', '--no-audit', '--no-fund', '--loglevel=error'], {
+      cwd: dir,
+      stdio: ['ignore', 'ignore', 'inherit'],
+      env: { ...process.env, PATH: `${path.dirname(node)}:${process.env.PATH ?? ''}` },
+    });
+  }
   return { dir, ref, commit, remove };
 }

@@ -15,6 +15,8 @@ import { threshold, type Scenario, type ScenarioOutcome } from './scenario.ts';
 import type { LoadTarget } from './target.ts';
 
 export type RunOptions = {
+  /** 'b' when this run measures variant B on its own: its report files end in -b. */
+  variantLabel?: string;
   smoke: boolean;
   scale: number;
   timeScale: number;
@@ -128,7 +130,7 @@ export async function runScenario(scenario: Scenario, target: LoadTarget, option
   };
 
   mkdirSync(options.reportDir, { recursive: true });
-  const base = path.join(options.reportDir, `${scenario.name}${options.smoke ? '-smoke' : ''}`);
+  const base = path.join(options.reportDir, `${scenario.name}${options.smoke ? '-smoke' : ''}${options.variantLabel ? `-${options.variantLabel}` : ''}`);
   writeFileSync(`${base}.json`, JSON.stringify(report, null, 2));
   writeFileSync(`${base}.html`, renderLoadHtml(report));
   printReport(report);

@@ -67,6 +67,11 @@ export type Scenario = {
   summary: string;
   /** Settings the managed services need for this scenario (documented in docs/load.md). */
   serviceEnv?: Record<string, string>;
+  /**
+   * True when the scenario measures a variant B itself, side by side (alternating rounds, or
+   * one race per side). Otherwise `npm run load` runs it once against each side in turn.
+   */
+  measuresVariantB?: boolean;
   run(ctx: ScenarioContext): Promise<ScenarioOutcome>;
 };
 

@@ -1,8 +1,8 @@
 import { execFileSync } from 'node:child_process';
 import path from 'node:path';
-import { startReferenceSystem } from '../support/environment/reference-system.ts';
+import { startReferenceSystem } from '../scripts/environment/reference-system.ts';
 import { checkoutCommit, type CommitCheckout } from './commit-checkout.ts';
-import { applyTestcontainersDefaults, assertContainerRuntime, startTestEnvironment } from '../support/environment/test-environment.ts';
+import { applyTestcontainersDefaults, assertContainerRuntime, startTestEnvironment } from '../scripts/environment/test-environment.ts';
 
 /** Where a load run sends its traffic, and what it may read directly to check the outcome. */
 export type LoadTarget = {
@@ -30,6 +30,8 @@ export type LoadTarget = {
   variantB?: {
     serviceEnv: Record<string, string>;
     ref?: string;
+    /** The Node.js version its services run on, when --ab-node chose another binary. */
+    nodeVersion?: string;
     coreUrl: string;
     queueUrls: string[];
     gatewayUrl: string;
@@ -48,7 +50,7 @@ export async function startManagedLoadTarget(options: {
   logDir: string;
   serviceEnv: Record<string, string>;
   queueInstances: number;
-  variantB?: { serviceEnv: Record<string, string>; ref?: string };
+  variantB?: { serviceEnv: Record<string, string>; ref?: string; node?: string };
 }): Promise<LoadTarget> {
   const { log, logDir, serviceEnv, queueInstances, variantB: variant } = options;
   applyTestcontainersDefaults();
@@ -64,7 +66,7 @@ export async function startManagedLoadTarget(options: {
     if (variant && bEnv) {
       try {
         if (variant.ref) {
-          checkout = checkoutCommit(variant.ref);
+          checkout = checkoutCommit(variant.ref, { node: variant.node, log });
           log(`checked out ${variant.ref} (${checkout.commit.slice(0, 12)}) for variant B in ${checkout.dir}`);
         }
         log(`starting variant B of the reference system${checkout ? ` at ${variant.ref}` : ''}${Object.keys(bEnv).length ? ` with ${formatEnv(bEnv)}` : ''}`);
@@ -74,6 +76,7 @@ export async function startManagedLoadTarget(options: {
           extraEnv: bEnv,
           queueInstances,
           root: checkout?.dir,
+          node: variant.node,
         });
       } catch (error) {
         checkout?.remove();
@@ -103,6 +106,7 @@ export async function startManagedLoadTarget(options: {
           ? {
               serviceEnv: variant?.serviceEnv ?? {},
               ref: variant?.ref,
+              nodeVersion: variant?.node ? execFileSync(variant.node, ['--version'], { encoding: 'utf8' }).trim() : undefined,
               coreUrl: systemB.endpoints.coreUrl,
               gatewayUrl: systemB.endpoints.gatewayUrl,
               queueUrls: systemB.endpoints.queueUrls,
@@ -157,7 +161,33 @@ function containerPid(id: string): number {
 /** What variant B differs in, for a report: "code at <ref>" and/or its extra settings. */
 export function describeVariantB(variantB: NonNullable<LoadTarget['variantB']>): string {
   const code = variantB.ref ? [`code at ${variantB.ref}`] : [];
-  return [...code, formatEnv(variantB.serviceEnv)].filter(Boolean).join(', ');
+  const runtime = variantB.nodeVersion ? [`Node.js ${variantB.nodeVersion}`] : [];
+  return [...code, ...runtime, formatEnv(variantB.serviceEnv)].filter(Boolean).join(', ');
 }
 
 const formatEnv = (env: Record<string, string>) => Object.entries(env).map(([k, v]) => `${k}=${v}`).join(' ');
+
+/**
+ * For a scenario that cannot compare variants itself: the target as side A (without B), and
+ * variant B as a target of its own (its services, the same containers), to run it on in turn.
+ */
+export function sidesOf(target: LoadTarget): { label: string; target: LoadTarget }[] {
+  const b = target.variantB;
+  if (!b) return [{ label: '', target }];
+  const shared = target.processes.filter((p) => p.name.startsWith('redis '));
+  return [
+    { label: '', target: { ...target, variantB: undefined } },
+    {
+      label: 'b',
+      target: {
+        ...target,
+        coreUrl: b.coreUrl,
+        queueUrls: b.queueUrls,
+        gatewayUrl: b.gatewayUrl,
+        processes: [...b.processes, ...shared],
+        serviceEnv: { ...target.serviceEnv, ...b.serviceEnv },
+        variantB: undefined,
+      },
+    },
+  ];
+}

@@ -9,8 +9,8 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { runScenario } from '../load/run.ts';
 import { findScenario, scenarios } from '../load/scenarios/index.ts';
-import { externalLoadTarget, startManagedLoadTarget, type LoadTarget } from '../load/target.ts';
-import { runTeardowns } from '../support/environment/teardown.ts';
+import { describeVariantB, externalLoadTarget, sidesOf, startManagedLoadTarget, type LoadTarget } from '../load/target.ts';
+import { runTeardowns } from './environment/teardown.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 const log = (line: string) => console.log(`[load ${new Date().toISOString().slice(11, 19)}] ${line}`);
@@ -30,8 +30,9 @@ options:
   --service-env K=V      extra environment for the managed services (repeatable)
   --ab-service-env K=V   also start a variant B of the services with this on top (repeatable);
                          enter-capacity and enter-latency then alternate bare, A and B
-  --ab-ref=<git rev>     variant B runs that commit's code (a git worktree beside this one):
-                         a before/after of a code change in one run`;
+  --ab-ref=<git rev>     variant B runs that commit's code (a git worktree beside this one,
+                         with its own npm ci when its lockfile differs): a before/after in one run
+  --ab-node=<path>       variant B's services run on that Node.js binary (e.g. the old runtime)`;
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
@@ -47,6 +48,7 @@ const { values, positionals } = parseArgs({
     'service-env': { type: 'string', multiple: true, default: [] },
     'ab-service-env': { type: 'string', multiple: true, default: [] },
     'ab-ref': { type: 'string' },
+    'ab-node': { type: 'string' },
     help: { type: 'boolean', default: false },
   },
 });
@@ -72,7 +74,9 @@ if (values.gate !== 'seed' && values.gate !== 'targets') {
 const envPairs = (pairs: string[]) => Object.fromEntries(pairs.map((kv) => [kv.slice(0, kv.indexOf('=')), kv.slice(kv.indexOf('=') + 1)]));
 const serviceEnv: Record<string, string> = Object.assign({}, ...runs.map((r) => r.scenario.serviceEnv ?? {}), envPairs(values['service-env']));
 const variantB =
-  values['ab-service-env'].length || values['ab-ref'] ? { serviceEnv: envPairs(values['ab-service-env']), ref: values['ab-ref'] } : undefined;
+  values['ab-service-env'].length || values['ab-ref'] || values['ab-node']
+    ? { serviceEnv: envPairs(values['ab-service-env']), ref: values['ab-ref'], node: values['ab-node'] }
+    : undefined;
 
 // Two by default, the shape e2e checks. On 2 cores one instance halves entry-scale's enter P95
 // (fewer wake-ups and context switches) but cannot serve circulation's 8,000 requests/s
@@ -110,17 +114,21 @@ try {
       : await startManagedLoadTarget({ log, logDir: LOG_DIR, serviceEnv, queueInstances, variantB });
   let passed = true;
   for (const run of runs) {
-    log(`running ${run.scenario.name}${run.smoke ? ' (smoke)' : ''} against ${target.queueUrls.length} queue instance(s)`);
-    const report = await runScenario(run.scenario, target, {
-      smoke: run.smoke,
-      scale: Number(values.scale),
-      timeScale: Number(values['time-scale']),
-      gate: values.gate,
-      http: { connections: Number(values.connections), pipelining: Number(values.pipelining), timeoutMs: Number(values['timeout-ms']) },
-      reportDir: path.join(ROOT, 'reports', 'load'),
-      log,
-    });
-    passed &&= report.passed;
+    for (const side of run.scenario.measuresVariantB ? [{ label: '', target }] : sidesOf(target)) {
+      const of = side.label ? ` on variant B (${describeVariantB(target.variantB!)})` : '';
+      log(`running ${run.scenario.name}${run.smoke ? ' (smoke)' : ''}${of} against ${side.target.queueUrls.length} queue instance(s)`);
+      const report = await runScenario(run.scenario, side.target, {
+        variantLabel: side.label,
+        smoke: run.smoke,
+        scale: Number(values.scale),
+        timeScale: Number(values['time-scale']),
+        gate: values.gate,
+        http: { connections: Number(values.connections), pipelining: Number(values.pipelining), timeoutMs: Number(values['timeout-ms']) },
+        reportDir: path.join(ROOT, 'reports', 'load'),
+        log,
+      });
+      passed &&= report.passed;
+    }
   }
   exitCode = passed ? 0 : 1;
 } catch (error) {

@@ -13,6 +13,7 @@ import { instanceFor } from './queue-calls.ts';
  */
 export const enterCapacity: Scenario = {
   name: 'enter-capacity',
+  measuresVariantB: true,
   summary: 'closed loop: queue enter vs a bare Koa + single-Redis-call endpoint, alternating rounds; queue must reach ≥ 50 %',
   async run(ctx): Promise<ScenarioOutcome> {
     const { http, admin, target, smoke, runId } = ctx;

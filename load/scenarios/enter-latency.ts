@@ -14,6 +14,7 @@ import { instanceFor } from './queue-calls.ts';
  */
 export const enterLatency: Scenario = {
   name: 'enter-latency',
+  measuresVariantB: true,
   summary: 'open model 5,000 enters/s: queue vs a bare Koa + single-Redis-call endpoint (and variant B), alternating rounds',
   async run(ctx): Promise<ScenarioOutcome> {
     const { http, admin, target, smoke, runId, recorder } = ctx;

@@ -15,6 +15,7 @@ type Seat = { seatId: string; status: string };
  */
 export const seatRush: Scenario = {
   name: 'seat-rush',
+  measuresVariantB: true,
   summary: '1,000 ACTIVE users race for 100 seats, then pay: exactly 100 winners, no seat held or sold twice',
   async run(ctx): Promise<ScenarioOutcome> {
     const { target, smoke } = ctx;
