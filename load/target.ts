@@ -32,6 +32,8 @@ export type LoadTarget = {
     ref?: string;
     /** The Node.js version its services run on, when --ab-node chose another binary. */
     nodeVersion?: string;
+    /** Its own services have their own admin token. */
+    adminToken: string;
     coreUrl: string;
     queueUrls: string[];
     gatewayUrl: string;
@@ -107,6 +109,7 @@ export async function startManagedLoadTarget(options: {
               serviceEnv: variant?.serviceEnv ?? {},
               ref: variant?.ref,
               nodeVersion: variant?.node ? execFileSync(variant.node, ['--version'], { encoding: 'utf8' }).trim() : undefined,
+              adminToken: systemB.endpoints.adminToken,
               coreUrl: systemB.endpoints.coreUrl,
               gatewayUrl: systemB.endpoints.gatewayUrl,
               queueUrls: systemB.endpoints.queueUrls,
@@ -184,6 +187,7 @@ export function sidesOf(target: LoadTarget): { label: string; target: LoadTarget
         coreUrl: b.coreUrl,
         queueUrls: b.queueUrls,
         gatewayUrl: b.gatewayUrl,
+        adminToken: b.adminToken,
         processes: [...b.processes, ...shared],
         serviceEnv: { ...target.serviceEnv, ...b.serviceEnv },
         variantB: undefined,
