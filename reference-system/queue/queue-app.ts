@@ -7,7 +7,7 @@ import type { QueuePolicy } from '../shared/queue-policy.ts';
 import { loadScripts } from '../shared/queue-scripts.ts';
 import type { TokenCodec } from '../shared/queue-token.ts';
 import { isRedisUnavailable } from '../shared/redis.ts';
-import type { DurableWrites } from '../shared/durable-writes.ts';
+import type { DurableWrites, ReplicaView } from '../shared/durable-writes.ts';
 import type { QueueRateLimits } from '../shared/rate-limit.ts';
 import { startPromoter, type PromoterOptions } from './promoter.ts';
 import { registerQueueAdminRoutes } from './queue-admin-routes.ts';
@@ -40,7 +40,12 @@ export function createQueueApp(deps: QueueAppDeps) {
   const { router, finish } = createHttpApp({
     logger,
     metrics,
-    readiness: [{ name: 'redis', check: () => clusterServing(redis) }],
+    readiness: [
+      { name: 'redis', check: () => clusterServing(redis) },
+      // Ready for an opening burst: every durable write knows from the start whether its shard
+      // has a replica to wait for (shared/durable-writes.ts, createReplicaView).
+      ...(scripts.replicas ? [{ name: 'replication', check: () => replicaCountsKnown(scripts.replicas!) }] : []),
+    ],
     translateError: (e) => (isRedisUnavailable(e) ? unavailable('the waiting room is briefly unavailable, retry shortly') : undefined),
     // Every queue operation is idempotent, so a slow one may be cut off: a fan retries instead of
     // waiting on a Redis failover (README.md, Guarantees).
@@ -50,6 +55,10 @@ export function createQueueApp(deps: QueueAppDeps) {
   registerQueueAdminRoutes(router, { redis, scripts, adminToken: deps.adminToken, defaultPolicy: deps.defaultPolicy });
   const promoter = deps.promoter ? startPromoter({ redis, scripts, logger, metrics: queueMetrics }, deps.promoter) : undefined;
   return { app: finish(), service, scripts, metrics, promoter };
+}
+
+async function replicaCountsKnown(replicas: ReplicaView): Promise<void> {
+  if (!(await replicas.loaded())) throw new Error('replica counts of the masters not known yet');
 }
 
 /** Ready only while the cluster serves every slot: a PING alone succeeds on a broken cluster. */

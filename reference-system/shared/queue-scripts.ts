@@ -48,6 +48,8 @@ export function loadScripts(redis: Cluster, options: { durableWrites?: DurableWr
   const batches = createScriptBatches(redis, options.durableWrites);
   return {
     names,
+    /** With durable writes: replica counts by master (readiness waits for them). */
+    replicas: batches.replicas,
     run(name: string, concertId: string, ...args: (string | number)[]): Promise<ScriptReply> {
       if (!names.includes(name)) return Promise.reject(new Error(`no Lua script named ${name}`));
       return batches.run(commandName(name), scriptKeys(concertId), args, options.durableWrites !== undefined && DURABLE_SCRIPTS.has(name));

@@ -1,5 +1,5 @@
 import type { Cluster } from 'ioredis';
-import { configuredReplicasOf, liveReplicasOf, NotReplicatedError, type DurableWrites } from './durable-writes.ts';
+import { createReplicaView, masterOf, NotReplicatedError, type DurableWrites } from './durable-writes.ts';
 import type { ScriptReply } from './queue-scripts.ts';
 
 type Call = { command: string; args: (string | number)[]; resolve: (reply: ScriptReply) => void; reject: (error: unknown) => void };
@@ -16,11 +16,13 @@ type Batch = { concertKeys: string[]; durable: boolean; calls: Call[] };
  * one WAIT: Redis counts the connection's writes, so one WAIT confirms the whole batch (a
  * pipeline goes to the slot owner on that node's one connection), and reads never wait for it.
  * A WAIT that comes back short is forgiven only when the master's own configuration says the
- * shard has fewer replicas than asked for (a promoted replica alone): see shortfall below.
+ * shard has fewer replicas than asked for (a promoted replica alone); otherwise the batch waits
+ * again, in steps, until `durableWrites.timeoutMs` has passed: see confirm below.
  */
 export function createScriptBatches(redis: Cluster, durableWrites?: DurableWrites) {
   let pending = new Map<string, Batch>();
   let scheduled = false;
+  const replicas = durableWrites ? createReplicaView(redis) : undefined;
 
   const flush = () => {
     scheduled = false;
@@ -33,15 +35,16 @@ export function createScriptBatches(redis: Cluster, durableWrites?: DurableWrite
     const pipeline = redis.pipeline() as unknown as Record<string, (...a: unknown[]) => unknown> & { call: Cluster['call']; exec: Cluster['exec'] };
     for (const call of calls) pipeline[call.command](...concertKeys, ...call.args);
     const wanted = durable && durableWrites ? durableWrites.replicas : 0;
-    // Where the client believes the shard has no replica (a promoted one, alone), WAIT only
-    // probes (1 ms) instead of holding every write for the full timeout.
-    if (wanted > 0) pipeline.call('WAIT', wanted, liveReplicasOf(redis, concertKeys[0]) > 0 ? durableWrites!.timeoutMs : 1);
+    const deadline = performance.now() + (durableWrites?.timeoutMs ?? 0);
+    // Where the shard's master says it has no replica (a promoted one, alone), WAIT only probes
+    // (1 ms) instead of holding every write for a step. Not yet known counts as a replica.
+    if (wanted > 0) pipeline.call('WAIT', wanted, replicas!.known(concertKeys[0]) === 0 ? 1 : waitStep(deadline));
     try {
       const results = (await pipeline.exec()) ?? [];
       let notConfirmed: unknown;
       if (wanted > 0) {
         const [waitError, acknowledged] = results[calls.length] ?? [new Error('no reply to WAIT')];
-        notConfirmed = waitError ?? (await shortfall(concertKeys[0], Number(acknowledged), wanted));
+        notConfirmed = waitError ?? (await confirm(concertKeys[0], Number(acknowledged), wanted, deadline));
       }
       calls.forEach((call, i) => {
         const [error, reply] = results[i] ?? [new Error('no reply in the pipeline')];
@@ -55,21 +58,30 @@ export function createScriptBatches(redis: Cluster, durableWrites?: DurableWrite
   };
 
   /**
-   * Why `acknowledged` replicas are not enough, or undefined when they are: all that were
-   * wanted, or all the shard has by its master's own configuration (a promoted replica alone has
-   * none, and refusing every write until an operator restores a replica would close the room).
+   * Undefined once enough replicas confirmed the batch: all that were wanted, or all the shard
+   * has by its master's own configuration (a promoted replica alone has none, and refusing every
+   * write until an operator restores a replica would close the room). Until then it WAITs again
+   * on the master connection the batch was written on (WAIT counts that connection's writes),
+   * and gives up with NotReplicatedError at the deadline: a replica slow under a burst delays
+   * the answer instead of failing it.
    */
-  const shortfall = async (key: string, acknowledged: number, wanted: number) => {
-    if (acknowledged >= wanted) return undefined;
+  const confirm = async (key: string, acknowledged: number, wanted: number, deadline: number) => {
     try {
-      const existing = await configuredReplicasOf(redis, key);
-      return acknowledged >= Math.min(wanted, existing) ? undefined : new NotReplicatedError(acknowledged, wanted);
+      while (acknowledged < wanted) {
+        const existing = await replicas!.fresh(key);
+        if (acknowledged >= Math.min(wanted, existing)) return undefined;
+        if (performance.now() >= deadline) return new NotReplicatedError(acknowledged, wanted);
+        acknowledged = Number(await masterOf(redis, key).call('WAIT', wanted, waitStep(deadline)));
+      }
+      return undefined;
     } catch (error) {
       return error;
     }
   };
 
   return {
+    /** Replicas per shard as their masters see them (durable writes only): part of readiness. */
+    replicas,
     /** Runs `command` (a script defined on the client) on one concert's keys in the next batch. */
     run(command: string, concertKeys: string[], args: (string | number)[], durable: boolean): Promise<ScriptReply> {
       return new Promise((resolve, reject) => {
@@ -85,3 +97,11 @@ export function createScriptBatches(redis: Cluster, durableWrites?: DurableWrite
     },
   };
 }
+
+/**
+ * One WAIT lasts at most this long, so a shard that lost its replica meanwhile (a failover) is
+ * noticed between steps instead of holding writes for the whole timeout. WAIT blocks the
+ * connection it is sent on, so shorter also means other commands to that master wait less.
+ */
+const WAIT_STEP_MS = 250;
+const waitStep = (deadline: number) => Math.max(1, Math.min(WAIT_STEP_MS, Math.ceil(deadline - performance.now())));

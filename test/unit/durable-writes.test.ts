@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import calculateSlot from 'cluster-key-slot';
 import type { Cluster } from 'ioredis';
-import { countReplicas, durableWritesFromEnv, liveReplicasOf, NotReplicatedError } from '../../reference-system/shared/durable-writes.ts';
+import { countReplicas, createReplicaView, durableWritesFromEnv, NotReplicatedError } from '../../reference-system/shared/durable-writes.ts';
 import { isRedisUnavailable } from '../../reference-system/shared/redis.ts';
 
 function withEnv(vars: Record<string, string | undefined>, run: () => void) {
@@ -18,10 +18,10 @@ function withEnv(vars: Record<string, string | undefined>, run: () => void) {
   }
 }
 
-test('off unless QUEUE_DURABLE_WRITES=1; then one replica within 250 ms unless configured', () => {
+test('off unless QUEUE_DURABLE_WRITES=1; then one replica within 1 s unless configured', () => {
   withEnv({ QUEUE_DURABLE_WRITES: undefined }, () => assert.equal(durableWritesFromEnv(), undefined));
   withEnv({ QUEUE_DURABLE_WRITES: '0' }, () => assert.equal(durableWritesFromEnv(), undefined));
-  withEnv({ QUEUE_DURABLE_WRITES: '1' }, () => assert.deepEqual(durableWritesFromEnv(), { replicas: 1, timeoutMs: 250 }));
+  withEnv({ QUEUE_DURABLE_WRITES: '1' }, () => assert.deepEqual(durableWritesFromEnv(), { replicas: 1, timeoutMs: 1000 }));
   withEnv({ QUEUE_DURABLE_WRITES: '1', QUEUE_DURABLE_REPLICAS: '2', QUEUE_DURABLE_TIMEOUT_MS: '100' }, () =>
     assert.deepEqual(durableWritesFromEnv(), { replicas: 2, timeoutMs: 100 }),
   );
@@ -30,16 +30,29 @@ test('off unless QUEUE_DURABLE_WRITES=1; then one replica within 250 ms unless c
 test('a misconfiguration fails at start-up, not at the first fan', () => {
   withEnv({ QUEUE_DURABLE_WRITES: 'yes' }, () => assert.throws(() => durableWritesFromEnv(), /QUEUE_DURABLE_WRITES/));
   withEnv({ QUEUE_DURABLE_WRITES: '1', QUEUE_DURABLE_REPLICAS: '0' }, () => assert.throws(() => durableWritesFromEnv(), /REPLICAS/));
+  // Longer than the queue's 1.5 s request deadline allows: the fan would get the deadline's 503.
+  withEnv({ QUEUE_DURABLE_WRITES: '1', QUEUE_DURABLE_TIMEOUT_MS: '5000' }, () => assert.throws(() => durableWritesFromEnv(), /TIMEOUT/));
 });
 
-test('live replicas of a key come from the client slot map: master first, then replicas', () => {
+test("replica counts come from each master's own CLUSTER NODES, not from the client's slot map", async () => {
   const key = 'queue:{c-1}:policy';
   const slots: string[][] = [];
-  slots[calculateSlot(key)] = ['10.0.0.1:6379', '10.0.0.2:6379'];
-  assert.equal(liveReplicasOf({ slots } as unknown as Cluster, key), 1);
-  slots[calculateSlot(key)] = ['10.0.0.2:6379']; // the promoted replica, alone
-  assert.equal(liveReplicasOf({ slots } as unknown as Cluster, key), 0);
-  assert.equal(liveReplicasOf({ slots: [] } as unknown as Cluster, key), 0);
+  // The slot map right after start-up: Redis lists no replica in CLUSTER SLOTS yet.
+  slots[calculateSlot(key)] = ['10.0.0.1:6379'];
+  let nodesText = 'aaa 10.0.0.1:6379@16379 myself,master - 0 1 1 connected 0-16383\nbbb 10.0.0.2:6379@16379 slave aaa 0 1 1 connected';
+  const master = { options: { host: '10.0.0.1', port: 6379 }, call: async () => nodesText };
+  const redis = { slots, nodes: () => [master] } as unknown as Cluster;
+  const view = createReplicaView(redis, 60_000);
+  try {
+    assert.equal(view.known(key), undefined, 'unknown before the master answered: durable writes then wait, never probe');
+    assert.equal(await view.loaded(), true);
+    assert.equal(view.known(key), 1);
+    nodesText = 'bbb 10.0.0.2:6379@16379 myself,master - 0 1 2 connected 0-16383\naaa 10.0.0.1:6379@16379 master,fail - 0 1 1 disconnected';
+    assert.equal(await view.fresh(key), 0, 'a promoted replica alone');
+    assert.equal(view.known(key), 0);
+  } finally {
+    view.stop();
+  }
 });
 
 test('a write no replica confirmed is "Redis unavailable": the fan gets 503 and retries', () => {
