@@ -1,6 +1,7 @@
 Feature: Being let in
   The waiting room lets fans in (READY) strictly in the order they arrived, never more at once
-  than the concert allows. A fan who is let in takes their turn (ACTIVE) to start booking.
+  than the concert allows and no faster than it admits. A fan who is let in starts shopping
+  (ACTIVE).
 
   Background:
     Given a concert with 100 seats is on sale
@@ -22,19 +23,26 @@ Feature: Being let in
     When admission to the concert is resumed
     Then as each fan who was let in leaves, the next is let in: Ann, Ben, Cat and Dan
 
-  Scenario: A fan who is let in takes their turn
+  Scenario: Fans are let in no faster than the waiting room admits them
+    Given the waiting room admits up to 1 fan a second
+    And admission to the concert is paused
+    And Ann, Ben, Cat and Dan enter the queue in that order
+    When admission to the concert is resumed
+    Then Ann, Ben, Cat and Dan are let in no faster than 1 a second
+
+  Scenario: A fan who is let in starts shopping, and starting again changes nothing
     Given Ann enters the queue
     And Ann is let in
-    When Ann takes her turn
-    Then Ann is ACTIVE until a time in the future
-    When Ann takes her turn again
-    Then Ann is still ACTIVE
+    When Ann starts shopping
+    Then Ann is shopping
+    When Ann starts shopping again
+    Then Ann is shopping
 
-  Scenario: A fan who is still waiting cannot take a turn
+  Scenario: A fan who is still waiting cannot start shopping
     Given the waiting room lets at most 1 fan in at a time
     And Ann enters the queue
     And Ann is let in
     And Ben enters the queue
-    When Ben tries to take his turn
-    Then he is told he is not ready yet
+    When Ben tries to start shopping
+    Then the request is refused with 409 NOT_READY
     And Ben is WAITING at position 1

@@ -4,7 +4,7 @@ Feature: Malformed booking requests
 
   Background:
     Given a concert with 10 seats is on sale
-    And Alice has been let in and is active
+    And Alice has started shopping
 
   Scenario Outline: A reservation request <problem> is refused and reserves nothing
     When Alice sends a reservation request <problem>
@@ -21,7 +21,7 @@ Feature: Malformed booking requests
       | that is a list instead of a record |
 
   Scenario: Reserving a seat the concert does not have
-    When Alice reserves seat Z99
+    When Alice tries to reserve seat Z99
     Then the request is refused with 404 SEAT_NOT_FOUND
     And no seat of the concert is reserved
 

@@ -17,28 +17,30 @@ Feature: Entering the waiting room
     Given Alice enters the queue
     And Bob enters the queue
     When Bob enters the queue again
-    Then the entry is recognised as a re-entry
-    And Bob keeps the same token
+    Then Bob is recognised as already in the queue, with the same token
     And Bob is WAITING at position 2
 
   Scenario: The answer says how many wait, how long the wait may be and when to ask again
     Given Ann, Ben and Cat enter the queue in that order
-    Then Cat is told she is at position 3 of 3 waiting
-    And Cat is given a wait estimate and told to check again within a minute
+    Then Cat is told she is at position 3 of 3 waiting, with a wait estimate and when to check again
 
   Scenario: Fans keep the order in which they arrived
     When Ann, Ben, Cat, Dan and Eve enter the queue in that order
     Then Ann, Ben, Cat, Dan and Eve are waiting at positions 1 to 5
 
+  Scenario: Fans who arrive in the same instant keep the order they were told
+    When 40 fans enter the queue at the same instant
+    Then the 40 fans are still where they were told, at positions 1 to 40
+
   Scenario: A concert that is not on sale has no waiting room
-    When Alice tries to enter the queue for a concert that is not on sale
-    Then she is turned away because the concert was not found
+    When Alice tries to enter the queue of a concert that is not on sale
+    Then the request is refused with 404 CONCERT_NOT_FOUND
 
   Scenario Outline: Entering with <problem> is refused and changes nothing
     Given Ann enters the queue
     When someone tries to enter the queue with <problem>
-    Then the request is refused as invalid
-    And the queue statistics still show 1 entered and 1 waiting
+    Then the request is refused with 400 VALIDATION_FAILED
+    And the queue statistics show 1 entered and 1 waiting
 
     Examples:
       | problem                                   |

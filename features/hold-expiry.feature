@@ -6,33 +6,33 @@ Feature: Holds run out
   Background:
     Given a concert with 10 seats is on sale
     And seats are held for 1 second
-    And Alice has been let in and is active
+    And Alice has started shopping
 
   Scenario: An unpaid hold runs out and the seat returns to sale
     When Alice reserves seat A1
     Then Alice sees seat A1 as HELD
-    And after the hold runs out, Alice sees seat A1 as AVAILABLE again
+    And Alice eventually sees seat A1 as AVAILABLE
     And Alice sees her reservation as EXPIRED
-    When Alice pays for her reservation
-    Then the payment is refused because the hold expired
+    When Alice tries to pay for her reservation
+    Then the request is refused with 409 RESERVATION_EXPIRED
     And nothing was charged
 
   Scenario: A hold runs out even when nobody is looking
     When Alice reserves seat A1
-    Then the hold of Alice runs out without anyone asking
+    Then Alice's hold runs out without anyone asking
 
   Scenario: Another fan can take a seat whose hold ran out
-    Given Bob has been let in and is active
+    Given Bob has started shopping
     When Alice reserves seat A1
-    And after the hold runs out, Alice sees seat A1 as AVAILABLE again
+    And Alice eventually sees seat A1 as AVAILABLE
     And Bob reserves seat A1
     Then Bob holds seat A1 at the seat's price
 
   Scenario: A hold that runs out while the payment is being taken is not booked
     Given the payment provider answers only after the hold has run out
     When Alice reserves seat A1
-    And Alice pays for her reservation
-    Then the payment is refused because the hold expired
+    And Alice tries to pay for her reservation
+    Then the request is refused with 409 RESERVATION_EXPIRED
     And Alice's reservation is EXPIRED
     And seat A1 is AVAILABLE
     And the late charge is voided

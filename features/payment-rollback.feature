@@ -6,16 +6,18 @@ Feature: Payments that fail are rolled back
 
   Background:
     Given a concert with 10 seats is on sale
-    And Alice has been let in and is active
-    And Alice holds seat A1
+    And Alice has started shopping
+    And Alice reserves seat A1
 
   Scenario: A declined payment releases the seat, and the fan can reserve and pay again
     Given the payment provider declines payments
-    When Alice pays for her reservation
-    Then the payment is declined
+    When Alice tries to pay for her reservation
+    Then the request is refused with 402 PAYMENT_DECLINED
     And Alice's reservation is CANCELLED
     And seat A1 is AVAILABLE
     And nothing was charged
+    When Alice tries to pay for her reservation
+    Then the request is refused with 409 RESERVATION_NOT_HELD
     Given the payment provider approves payments
     When Alice reserves seat A1
     And Alice pays for her reservation
@@ -25,8 +27,8 @@ Feature: Payments that fail are rolled back
 
   Scenario: A payment the provider answers too late is rolled back and the late charge voided
     Given the payment provider answers only after we have given up
-    When Alice pays for her reservation
-    Then the payment times out
+    When Alice tries to pay for her reservation
+    Then the request is refused with 504 PAYMENT_TIMEOUT
     And Alice's reservation is CANCELLED
     And seat A1 is AVAILABLE
     And the late charge is voided
@@ -34,8 +36,8 @@ Feature: Payments that fail are rolled back
 
   Scenario: A payment the provider fails on is rolled back
     Given the payment provider fails payments
-    When Alice pays for her reservation
-    Then the payment fails at the provider
+    When Alice tries to pay for her reservation
+    Then the request is refused with 502 PAYMENT_GATEWAY_ERROR
     And Alice's reservation is CANCELLED
     And seat A1 is AVAILABLE
     And nothing was charged

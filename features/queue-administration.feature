@@ -1,21 +1,27 @@
 Feature: Running the waiting room
-  Operators set each concert's waiting-room policy, pause and resume admission, and watch the
-  numbers. Only they can, and a bad request never changes anything.
+  Operators put concerts on sale, set each waiting room's policy, pause and resume admission,
+  and watch the numbers. Only they can, and a bad request never changes anything.
 
   Background:
     Given a concert with 100 seats is on sale
 
   Scenario: An operator changes the policy and gets the whole effective policy back
-    When the operator lets at most 50 fans in at a time, up to 10 a second
-    Then the effective policy lets 50 fans in at a time, up to 10 a second
-    And the effective policy still gives 60 seconds to take a turn and 300 seconds of idle time
-    When the operator gives fans 30 seconds to take their turn
-    Then the effective policy lets 50 fans in at a time, up to 10 a second
-    And the effective policy gives 30 seconds to take a turn
+    When the operator changes the policy:
+      | active limit | admissions a second |
+      | 50           | 10                  |
+    Then the effective policy is:
+      | active limit | admissions a second | seconds to start shopping | idle seconds | hold seconds |
+      | 50           | 10                  | 60                        | 300          | 300          |
+    When the operator changes the policy:
+      | seconds to start shopping |
+      | 30                        |
+    Then the effective policy is:
+      | active limit | admissions a second | seconds to start shopping | idle seconds | hold seconds |
+      | 50           | 10                  | 30                        | 300          | 300          |
 
   Scenario: While admission is paused nobody is let in, and resuming lets fans in again
     Given the waiting room lets at most 5 fans in at a time
-    And a fan who is let in has 5 seconds to take their turn
+    And a fan who is let in has 5 seconds to start shopping
     And Zoe enters the queue
     And Zoe is let in
     When admission to the concert is paused
@@ -27,32 +33,35 @@ Feature: Running the waiting room
 
   Scenario: The statistics count entries and every way a place ends
     Given the waiting room lets at most 1 fan in at a time
-    And Ann has been let in and is active
+    And Ann has started shopping
     And Ben and Cat enter the queue in that order
     When Ben leaves the queue
-    Then the queue statistics show:
-      | waiting | ready | active | entered | exited | expired | completed |
-      | 1       | 0     | 1      | 3       | 1      | 0       | 0         |
+    Then the queue statistics show 1 waiting, 0 ready, 1 active, 3 entered, 1 exited, 0 expired and 0 completed
 
-  Scenario Outline: Someone with <credentials> cannot <action>
+  Scenario Outline: Someone with <credentials> cannot <action>, and nothing changes
     Given admission to the concert is <state>
     When someone with <credentials> tries to <action>
-    Then they are refused as not an operator
-    And the waiting room is still <state> with its policy unchanged
+    Then the request is refused with 401 ADMIN_UNAUTHORIZED
+    And the waiting room is still <state>, and nothing else changed
 
     Examples:
-      | credentials         | action              | state   |
-      | no credentials      | change the policy   | paused  |
-      | a wrong admin token | change the policy   | paused  |
-      | a wrong admin token | resume admission    | paused  |
-      | no credentials      | resume admission    | paused  |
-      | a wrong admin token | pause admission     | resumed |
-      | no credentials      | pause admission     | resumed |
-      | a wrong admin token | read the statistics | paused  |
+      | credentials           | action                | state   |
+      | no credentials        | put a concert on sale | resumed |
+      | a wrong key           | put a concert on sale | paused  |
+      | no credentials        | change the policy     | paused  |
+      | a wrong key           | change the policy     | resumed |
+      | the key with a suffix | change the policy     | paused  |
+      | no credentials        | resume admission      | paused  |
+      | a wrong key           | resume admission      | paused  |
+      | a non-Bearer scheme   | resume admission      | paused  |
+      | no credentials        | pause admission       | resumed |
+      | a wrong key           | pause admission       | resumed |
+      | a fan's queue token   | pause admission       | resumed |
+      | a wrong key           | read the statistics   | paused  |
 
   Scenario Outline: The operator cannot <action> for a concert that is not on sale
     When the operator tries to <action> for a concert that is not on sale
-    Then the operator is told the concert was not found
+    Then the request is refused with 404 CONCERT_NOT_FOUND
 
     Examples:
       | action              |
@@ -63,7 +72,7 @@ Feature: Running the waiting room
 
   Scenario Outline: A policy change with <change> is refused and changes nothing
     When the operator tries to change the policy with <change>
-    Then the request is refused as invalid
+    Then the request is refused with 400 VALIDATION_FAILED
     And the waiting room policy is unchanged
 
     Examples:

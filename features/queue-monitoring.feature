@@ -5,14 +5,8 @@ Feature: Watching the waiting room on a sale day
   Background:
     Given a concert with 100 seats is on sale
 
-  Scenario Outline: Queue server <server> reports it is alive and ready to serve
-    Then queue server <server> reports it is alive
-    And queue server <server> reports it is ready to serve
-
-    Examples:
-      | server |
-      | 1      |
-      | 2      |
+  Scenario: Every queue server reports it is alive and ready to serve
+    Then every queue server reports it is alive and ready to serve
 
   Scenario: The monitoring figures follow what happens in the queue
     Given the waiting room lets at most 1 fan in at a time
@@ -20,7 +14,7 @@ Feature: Watching the waiting room on a sale day
     And Ann is let in
     And Ben and Cat enter the queue in that order
     When Ben leaves the queue
-    Then the monitoring figures for the concert show:
+    Then every queue server's monitoring figures for the concert show:
       | figure                 | value |
       | entries                | 3     |
       | admissions             | 1     |
@@ -30,4 +24,4 @@ Feature: Watching the waiting room on a sale day
       | fans waiting           | 1     |
       | fans let in            | 1     |
       | fans active            | 0     |
-    And the time Ann waited to be let in was recorded
+    And the time Ann waited to be let in was recorded once

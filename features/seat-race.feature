@@ -5,16 +5,17 @@ Feature: Racing for seats
 
   Scenario: Two fans reserve the same seat at the same instant
     Given a concert with 100 seats is on sale
-    And Alice has been let in and is active
-    And Bob has been let in and is active
-    When Alice and Bob reserve seat A1 at the same instant
-    Then exactly one of them holds seat A1 and the other is told it is unavailable
+    And Alice has started shopping
+    And Bob has started shopping
+    When Alice and Bob race for 1 seat at the same instant
+    Then exactly 1 fan holds a seat and the other 1 is told it is unavailable
+    And no seat is held by more than one fan
     And seat A1 is HELD
 
   Scenario: Fifty fans race for ten seats
     Given a concert with 10 seats is on sale
-    And 50 fans have been let in and are active
-    When the 50 fans each reserve one of the 10 seats at the same instant
+    And 50 fans have started shopping
+    When the 50 fans race for 10 seats at the same instant
     Then exactly 10 fans hold a seat and the other 40 are told it is unavailable
     And no seat is held by more than one fan
     And every seat of the concert is HELD

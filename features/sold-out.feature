@@ -6,9 +6,9 @@ Feature: Sold out
     Given a concert with 2 seats is on sale
     And Alice has bought seat A1
     And Bob has bought seat A2
-    And Carol has been let in and is active
-    Then Carol sees every seat as SOLD
-    When Carol reserves seat A1
-    Then the reservation is refused because the seat is unavailable
+    And Carol has started shopping
+    Then Carol sees 2 seats, all SOLD
+    When Carol tries to reserve seat A1
+    Then the request is refused with 409 SEAT_UNAVAILABLE
     And seat A1 is SOLD
     And Alice's reservation is CONFIRMED

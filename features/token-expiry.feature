@@ -1,39 +1,47 @@
 Feature: Turns that are not used expire
-  A fan who is let in must take their turn in time, and a fan who takes it must keep using it;
-  otherwise the place goes to the next fan. This holds even when nobody is looking.
+  A fan who is let in must start shopping in time, and a shopper must keep using the box office;
+  otherwise the place goes to the next fan. Every box-office call keeps the turn alive; checking
+  one's place does not. This holds even when nobody is looking.
 
   Background:
     Given a concert with 100 seats is on sale
     And the waiting room lets at most 1 fan in at a time
 
-  Scenario: A fan who does not take their turn in time loses it to the next fan
-    Given a fan who is let in has 1 second to take their turn
+  Scenario: A fan who does not start shopping in time loses the turn to the next fan
+    Given a fan who is let in has 1 second to start shopping
     And Ann enters the queue
     And Ben enters the queue
     And Ann is let in
-    When Ann does not take her turn in time
-    Then Ann's token has expired
+    When Ann lets her turn lapse
+    Then Ann's token is refused everywhere as expired
     And Ben is let in
-    And the queue statistics count 1 expired
+    And the queue statistics show 1 expired
 
-  Scenario: A fan who stops using their turn loses it
-    Given an active fan who does nothing for 2 seconds loses their turn
-    And Ann has been let in and is active
-    When Ann does nothing for too long
-    Then Ann's token has expired
-    And Ann can no longer take her turn
+  Scenario: A shopper who stays idle loses the turn
+    Given a shopper who stays idle for 2 seconds loses their turn
+    And Ann has started shopping
+    When Ann lets her turn lapse
+    Then Ann's token is refused everywhere as expired
+
+  Scenario: Every call at the box office keeps a shopper's turn alive
+    Given a shopper who stays idle for 2 seconds loses their turn
+    And Ann has started shopping
+    When Ann keeps looking at the seats for 4 seconds
+    Then Ann is shopping
+    When Ann lets her turn lapse
+    Then Ann's token is refused everywhere as expired
 
   Scenario: Unused turns expire and free their place while nobody is looking
-    Given a fan who is let in has 1 second to take their turn
+    Given a fan who is let in has 1 second to start shopping
     And Ann enters the queue
     And Ben enters the queue
-    Then without anyone checking, the queue statistics eventually show 2 expired and nobody ready, active or waiting
+    Then the queue statistics eventually show 2 expired, 0 ready, 0 active and 0 waiting
 
   Scenario: A fan whose turn expired starts again at the back with a new token
-    Given a fan who is let in has 1 second to take their turn
+    Given a fan who is let in has 1 second to start shopping
     And Ann enters the queue
     And Ann is let in
-    And Ann does not take her turn in time
+    And Ann lets her turn lapse
     And admission to the concert is paused
     And Ben enters the queue
     When Ann enters the queue again

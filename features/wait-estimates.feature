@@ -12,14 +12,14 @@ Feature: Wait estimates and when to check again
     And Ann, Ben, Cat, Dan and Eve enter the queue in that order
     And Eve is told to expect a wait of at most 1 second
     When admission to the concert is resumed
-    And Ann and Ben are let in but keep their places
+    And Ann and Ben are let in
     Then Eve is eventually told to expect a wait of more than 10 seconds
 
   Scenario: Fans further back are asked to check again less often
     Given the waiting room admits up to 1 fan a second
     And admission to the concert is paused
     When Ann enters the queue
-    And 300 more fans enter the queue
+    And 300 more fans enter the queue at the same instant
     And Zed enters the queue
     Then Zed is asked to check again less often than Ann
     And nobody is asked to check again more often than once a second

@@ -1,113 +1,54 @@
-import { Given, Then, When } from '@cucumber/cucumber';
-import assert from 'node:assert/strict';
-import { adminApi } from '../support/admin-api.ts';
-import { becomeActive, enterQueue, queueStats, statusOf, tokenOf, type EntryBody } from '../support/journeys.ts';
-import { queueApi } from '../support/queue-api.ts';
+import { Then, When } from '@cucumber/cucumber';
+import type { Answer } from '../support/driver/answer.ts';
+import type { Fan } from '../support/driver/fan.ts';
+import type { StatusView } from '../support/driver/schemas.ts';
+import { queueServers } from '../support/driver/stage.ts';
+import { expectAnswer, expectEqual, expectSuccess, expectThat, names } from '../support/expect.ts';
+import { eventually, poll } from '../support/polling.ts';
 import type { TicketWorld } from '../support/world.ts';
 
-/** Tokens fans held before they entered again, to compare with the new one. */
-const earlierTokens = new WeakMap<TicketWorld, Map<string, string | undefined>>();
-const rememberToken = (world: TicketWorld, name: string) => {
-  const tokens = earlierTokens.get(world) ?? new Map<string, string | undefined>();
-  tokens.set(name, world.fan(name).token);
-  earlierTokens.set(world, tokens);
+// ---- Entering --------------------------------------------------------------------------------
+
+When('{fan} enters the queue( again){through}', async function (this: TicketWorld, fan: Fan, through?: number) {
+  expectSuccess(await fan.enter({ through }));
+});
+
+When('{fan} tries to enter the queue of {concert}', async function (this: TicketWorld, fan: Fan, concert: string) {
+  await fan.enter({ concert });
+});
+
+/** What each attempt is, on the driver. */
+const attempts: Record<string, (fan: Fan, through?: number) => Promise<unknown>> = {
+  'enter the queue': (fan, through) => fan.enter({ through }),
+  'start shopping': (fan, through) => fan.startShopping({ through }),
+  'leave the queue': (fan, through) => fan.leave({ through }),
+  'check her place': (fan, through) => fan.status({ through }),
 };
-const earlierToken = (world: TicketWorld, name: string) => {
-  const token = earlierTokens.get(world)?.get(name);
-  assert.ok(token, `${name} had no earlier token`);
-  return token;
-};
 
-When('{word} enters the queue', async function (this: TicketWorld, name: string) {
-  this.last = await enterQueue(this, name);
+When('{fan} tries to {attempt}{moreTimes}{through}', async function (this: TicketWorld, fan: Fan, attempt: string, times: number, through?: number) {
+  for (let i = 0; i < times; i++) await attempts[attempt](fan, through);
 });
 
-When('{word} enters the queue through queue server {int}', async function (this: TicketWorld, name: string, instance: number) {
-  this.last = await enterQueue(this, name, { instance });
+When('{fan} {repeated} {int} times{through}', async function (this: TicketWorld, fan: Fan, action: string, times: number, through?: number) {
+  const once = action === 'enters the queue' ? () => fan.enter({ through }) : () => fan.status({ through });
+  for (let i = 0; i < times; i++) expectSuccess(await once());
 });
 
-When('{word} enters the queue again', async function (this: TicketWorld, name: string) {
-  rememberToken(this, name);
-  this.last = await enterQueue(this, name);
+When('{fans} enter the queue in that order', async function (this: TicketWorld, fans: Fan[]) {
+  for (const fan of fans) expectSuccess(await fan.enter());
 });
 
-When('{fans} enter the queue in that order', async function (this: TicketWorld, names: string[]) {
-  for (const name of names) await enterQueue(this, name);
+When('{fans} enter the queue in that order, taking turns across every queue server', async function (this: TicketWorld, fans: Fan[]) {
+  const servers = queueServers.all();
+  for (const [i, fan] of fans.entries()) expectSuccess(await fan.enter({ through: servers[i % servers.length] }));
 });
 
-When(
-  '{fans} enter the queue in that order, alternating between the queue servers',
-  async function (this: TicketWorld, names: string[]) {
-    for (const [i, name] of names.entries()) await enterQueue(this, name, { instance: (i % 2) + 1 });
-  },
-);
-
-Then('the entry is accepted as new', function (this: TicketWorld) {
-  assert.equal(this.last?.status, 201);
+When('{int} (more )fans enter the queue at the same instant', async function (this: TicketWorld, count: number) {
+  for (const answer of await Promise.all(this.joinCrowd(count).map((fan) => fan.enter()))) expectSuccess(answer);
 });
 
-Then('the entry is recognised as a re-entry', function (this: TicketWorld) {
-  assert.equal(this.last?.status, 200);
-});
-
-Then('{word} is {word} at position {int}', async function (this: TicketWorld, name: string, status: string, position: number) {
-  const res = await statusOf(this, name);
-  assert.equal(res.status, 200, `status answered ${res.status}: ${JSON.stringify(res.body)}`);
-  const body = res.body as EntryBody;
-  assert.deepEqual({ status: body.status, position: body.position }, { status, position });
-});
-
-Then(
-  '{word} is {word} at position {int} according to queue server {int}',
-  async function (this: TicketWorld, name: string, status: string, position: number, instance: number) {
-    const res = await statusOf(this, name, instance);
-    assert.equal(res.status, 200, `status answered ${res.status}: ${JSON.stringify(res.body)}`);
-    const body = res.body as EntryBody;
-    assert.deepEqual({ status: body.status, position: body.position }, { status, position });
-  },
-);
-
-Then('{fans} are waiting at positions 1 to {int}', async function (this: TicketWorld, names: string[], last: number) {
-  assert.equal(names.length, last, 'one fan per position');
-  const seen = [];
-  for (const name of names) {
-    const res = await statusOf(this, name);
-    const body = res.body as EntryBody;
-    seen.push({ name, status: body.status, position: body.position });
-  }
-  assert.deepEqual(seen, names.map((name, i) => ({ name, status: 'WAITING', position: i + 1 })));
-});
-
-Then('{word} keeps the same token', function (this: TicketWorld, name: string) {
-  assert.equal((this.last?.body as EntryBody).token, earlierToken(this, name));
-});
-
-Then('{word} has a new token', function (this: TicketWorld, name: string) {
-  assert.notEqual(tokenOf(this, name), earlierToken(this, name));
-});
-
-Then("{word}'s old token has expired", async function (this: TicketWorld, name: string) {
-  const res = await queueApi.status(this.api, this.queueUrl(), earlierToken(this, name));
-  assert.deepEqual([res.status, (res.body as { error?: { code: string } }).error?.code], [410, 'TOKEN_EXPIRED']);
-});
-
-Then('{word} is told she/he is at position {int} of {int} waiting', function (this: TicketWorld, name: string, position: number, total: number) {
-  const body = this.fan(name).lastEntry?.body as EntryBody;
-  assert.deepEqual({ status: body.status, position: body.position, totalWaiting: body.totalWaiting }, { status: 'WAITING', position, totalWaiting: total });
-});
-
-Then('{word} is given a wait estimate and told to check again within a minute', function (this: TicketWorld, name: string) {
-  const body = this.fan(name).lastEntry?.body as EntryBody;
-  assert.ok(Number.isInteger(body.estimatedWaitSeconds) && body.estimatedWaitSeconds >= 0, `estimate ${body.estimatedWaitSeconds}`);
-  assert.ok(body.pollAfterMs >= 1000 && body.pollAfterMs <= 60_000, `check again after ${body.pollAfterMs} ms`);
-});
-
-When('{word} tries to enter the queue for a concert that is not on sale', async function (this: TicketWorld, name: string) {
-  this.last = await queueApi.enter(this.api, this.queueUrl(), { concertId: this.concertId('a concert never put on sale'), userId: this.fan(name).userId });
-});
-
-Then('she/he is turned away because the concert was not found', function (this: TicketWorld) {
-  assert.deepEqual([this.last?.status, (this.last?.body as { error?: { code: string } }).error?.code], [404, 'CONCERT_NOT_FOUND']);
+When('{int} fans enter the queue{through}', async function (this: TicketWorld, count: number, through?: number) {
+  for (const fan of this.joinCrowd(count)) expectSuccess(await fan.enter({ through }));
 });
 
 /** Entry requests that break the contract's rules for identifiers and bodies. */
@@ -119,32 +60,205 @@ const unusableEntries: Record<string, (world: TicketWorld) => unknown> = {
   'a fan name that is a number': (w) => ({ concertId: w.concertId(), userId: 42 }),
   'a concert name with forbidden characters': (w) => ({ concertId: `${w.concertId()}/../x`, userId: w.fan('Someone').userId }),
   'details that are a list': (w) => [w.concertId(), w.fan('Someone').userId],
+  'text that is not JSON': (w) => ({ text: `{"concertId": "${w.concertId()}", "userId": ` }),
 };
 
 When('someone tries to enter the queue with {}', async function (this: TicketWorld, problem: string) {
-  if (problem === 'text that is not JSON') {
-    this.last = await queueApi.enterRaw(this.api, this.queueUrl(), `{"concertId": "${this.concertId()}", "userId": `);
-    return;
+  expectThat(problem in unusableEntries, `no example of an entry with ${problem}`);
+  await this.fan('Someone').enterAsIs(unusableEntries[problem](this));
+});
+
+Then('the entry is accepted as new', function (this: TicketWorld) {
+  expectAnswer(this.latest, 201);
+});
+
+Then('{fan} is recognised as already in the queue, with the same token', function (this: TicketWorld, fan: Fan) {
+  expectAnswer(this.latest, 200);
+  expectThat(fan.token() === fan.previousToken(), `${fan} entering again got a new token, where she should have kept hers`);
+});
+
+Then('{fan} has a new token', function (this: TicketWorld, fan: Fan) {
+  expectThat(fan.token() !== fan.previousToken(), `${fan} entered again and kept her old token, where she should have got a new one`);
+});
+
+// ---- Places in the queue -------------------------------------------------------------------
+
+Then('{fan} is WAITING at position {int}{through}', async function (this: TicketWorld, fan: Fan, position: number, through?: number) {
+  const place = (await fan.status({ through })).value;
+  expectEqual(`${place.status} at position ${place.position}`, `WAITING at position ${position}`, `${fan}'s place`);
+});
+
+Then('{fans} are waiting at positions 1 to {int}', async function (this: TicketWorld, fans: Fan[], last: number) {
+  expectEqual(fans.length, last, 'fans named for the positions');
+  const seen = [];
+  for (const fan of fans) {
+    const place = (await fan.status()).value;
+    seen.push(`${fan} ${place.status} ${place.position}`);
   }
-  const body = unusableEntries[problem];
-  assert.ok(body, `no example of an entry with ${problem}`);
-  this.last = await queueApi.enter(this.api, this.queueUrl(), body(this));
+  expectEqual(seen, fans.map((fan, i) => `${fan} WAITING ${i + 1}`), 'who waits where');
 });
 
-Then('the request is refused as invalid', function (this: TicketWorld) {
-  assert.deepEqual([this.last?.status, (this.last?.body as { error?: { code: string } }).error?.code], [400, 'VALIDATION_FAILED']);
+Then('{fans} are still where they were told, at positions 1 to {int}', async function (this: TicketWorld, fans: Fan[], last: number) {
+  const moved: string[] = [];
+  const positions: number[] = [];
+  for (const fan of fans) {
+    const told = fan.lastEntry().position;
+    const place = (await fan.status()).value;
+    if (place.position !== told) moved.push(`${fan} told ${told}, now ${place.position}`);
+    positions.push(place.position ?? 0);
+  }
+  expectThat(moved.length === 0, () => `${moved.length} of ${fans.length} fans are not where their entry told them: ${moved.slice(0, 5).join('; ')}`);
+  expectEqual([...positions].sort((a, b) => a - b), Array.from({ length: last }, (_, i) => i + 1), 'the positions the fans hold');
 });
 
-Then('the queue statistics still show {int} entered and {int} waiting', async function (this: TicketWorld, entered: number, waiting: number) {
-  const stats = await queueStats(this);
-  assert.deepEqual({ entered: stats.entered, waiting: stats.waiting }, { entered, waiting });
+const placeWords = { WAITING: 'WAITING', READY: 'let in', ACTIVE: 'shopping' } as const;
+
+Then('every queue server tells {fan} she/he is {place}', async function (this: TicketWorld, fan: Fan, expected: string) {
+  const placeOf = (answer: Answer<StatusView>) =>
+    !answer.succeeded ? String(answer) : answer.value.status === 'WAITING' ? `WAITING at position ${answer.value.position}` : placeWords[answer.value.status];
+  // Admission happens in the background: a server may need a moment to see it.
+  for (const through of queueServers.all()) {
+    await eventually(() => fan.status({ through }), (answer) => placeOf(answer) === expected, {
+      what: `queue server ${through} to tell ${fan} she is ${expected}`,
+      timeoutMs: 10_000,
+      describe: placeOf,
+    });
+  }
 });
 
-Given('{word} has been let in and is active', async function (this: TicketWorld, name: string) {
-  await becomeActive(this, name);
+Then(
+  '{fan} is told she/he is at position {int} of {int} waiting, with a wait estimate and when to check again',
+  function (this: TicketWorld, fan: Fan, position: number, total: number) {
+    const told = fan.lastEntry();
+    expectEqual(`${told.status} ${told.position} of ${told.totalWaiting}`, `WAITING ${position} of ${total}`, `what ${fan}'s entry told her`);
+    expectAdvice(fan);
+  },
+);
+
+function expectAdvice(fan: Fan) {
+  const { estimatedWaitSeconds, pollAfterMs } = fan.lastEntry();
+  expectThat(Number.isInteger(estimatedWaitSeconds), `${fan} was told to expect ${estimatedWaitSeconds} s, not a whole number of seconds`);
+  expectThat(pollAfterMs >= 1000 && pollAfterMs <= 60_000, `${fan} was told to check again after ${pollAfterMs} ms, not within a second to a minute`);
+}
+
+// ---- Being let in --------------------------------------------------------------------------
+
+Then('{fans} is/are let in{through}', async function (this: TicketWorld, fans: Fan[], through?: number) {
+  for (const fan of fans) await fan.waitUntilLetIn({ through, timeoutMs: 20_000 });
 });
 
-Given('admission to the concert is resumed', async function (this: TicketWorld) {
-  const res = await adminApi.resumeAdmission(this.api, this.queueUrl(), this.concertId());
-  assert.equal(res.status, 204, `resuming answered ${res.status}: ${JSON.stringify(res.body)}`);
+Then('as each fan who was let in leaves, the next is let in: {fans}', async function (this: TicketWorld, fans: Fan[]) {
+  for (const [i, fan] of fans.entries()) {
+    await fan.waitUntilLetIn();
+    // Everyone who arrived later is still waiting, in arrival order.
+    for (const [j, later] of fans.slice(i + 1).entries()) {
+      const place = (await later.status()).value;
+      expectEqual(`${place.status} ${place.position}`, `WAITING ${j + 1}`, `${later}'s place once ${fan} was let in`);
+    }
+    expectSuccess(await fan.leave());
+  }
+});
+
+Then('{fans} are let in no faster than {int} a second', async function (this: TicketWorld, fans: Fan[], perSecond: number) {
+  // The first second's worth may come at once (the bucket starts full); after that, no more
+  // than `perSecond` more each second since admission resumed. One more for the clock's grain.
+  const resumed = this.latest;
+  expectThat(resumed?.what.includes('resuming admission') === true, 'admission was not resumed just before this step');
+  const resumedAt = resumed.exchange.startedAt;
+  const { value, done } = await poll(
+    async () => {
+      const letIn: Fan[] = [];
+      for (const fan of fans) if ((await fan.status()).value.status !== 'WAITING') letIn.push(fan);
+      return { letIn, seconds: (Date.now() - resumedAt) / 1000 };
+    },
+    ({ letIn, seconds }) => letIn.length > perSecond * (1 + seconds) + 1 || letIn.length === fans.length,
+    { what: 'every fan to be let in', timeoutMs: (fans.length / perSecond + 3) * 1000, intervalMs: 100 },
+  );
+  const allowed = Math.floor(perSecond * (1 + value.seconds) + 1);
+  expectThat(value.letIn.length <= allowed, `${value.letIn.length} fans let in ${value.seconds.toFixed(1)} s after admission resumed, at most ${allowed} allowed at ${perSecond} a second: ${names(value.letIn)}`);
+  expectThat(done, `only ${value.letIn.length} of ${fans.length} fans let in after ${value.seconds.toFixed(1)} s: ${names(value.letIn)}`);
+});
+
+// ---- Shopping ------------------------------------------------------------------------------
+
+When('{fan} has started shopping{ofConcert}', async function (this: TicketWorld, fan: Fan, concert?: string) {
+  await fan.startShoppingFromTheQueue({ concert });
+});
+
+When('{int} fans have started shopping', async function (this: TicketWorld, count: number) {
+  await Promise.all(this.joinCrowd(count).map((fan) => fan.startShoppingFromTheQueue()));
+});
+
+When('{fan} starts shopping( again){through}', async function (this: TicketWorld, fan: Fan, through?: number) {
+  expectSuccess(await fan.startShopping({ through }));
+});
+
+Then('{fan} is shopping', async function (this: TicketWorld, fan: Fan) {
+  const place = (await fan.status()).value;
+  expectEqual(`${place.status} at position ${place.position}`, 'ACTIVE at position null', `${fan}'s place`);
+  expectThat(place.expiresAt !== null && Date.parse(place.expiresAt) > Date.now(), `${fan}'s turn ends at ${place.expiresAt}, not in the future`);
+});
+
+// ---- Checking, lapsing, leaving ---------------------------------------------------------------
+
+When('{fan} lets her/his turn lapse', async function (this: TicketWorld, fan: Fan) {
+  // Only her place is checked while she waits: checking is not activity, so it must not keep the turn.
+  await fan.waitUntilPlaceLost();
+});
+
+When('{fan} leaves the queue{through}', async function (this: TicketWorld, fan: Fan, through?: number) {
+  expectSuccess(await fan.leave({ through }));
+});
+
+// ---- Wait estimates ------------------------------------------------------------------------
+
+Then('{fan} is told to expect a wait of at most {int} second(s)', function (this: TicketWorld, fan: Fan, seconds: number) {
+  const told = fan.lastEntry().estimatedWaitSeconds;
+  expectThat(told <= seconds, `${fan} was told to expect ${told} s, more than ${seconds}`);
+});
+
+Then('{fan} is eventually told to expect a wait of more than {int} seconds', async function (this: TicketWorld, fan: Fan, seconds: number) {
+  // Nobody who was let in moves on, so the measured pace of admission falls towards zero.
+  await eventually(() => fan.status(), (answer) => answer.succeeded && answer.value.estimatedWaitSeconds > seconds, {
+    what: `${fan}'s estimate to pass ${seconds} s`,
+    timeoutMs: 20_000,
+    intervalMs: 250,
+    describe: (answer) => (answer.succeeded ? `an estimate of ${answer.value.estimatedWaitSeconds} s` : String(answer)),
+  });
+});
+
+Then('{fan} is asked to check again less often than {fan}', async function (this: TicketWorld, back: Fan, front: Fan) {
+  const [b, f] = [(await back.status()).value, (await front.status()).value];
+  expectThat((b.position ?? 0) > (f.position ?? 0), `${back} (position ${b.position}) is not behind ${front} (position ${f.position})`);
+  expectThat(b.pollAfterMs > f.pollAfterMs, `${back} at position ${b.position} is asked every ${b.pollAfterMs} ms, ${front} at position ${f.position} every ${f.pollAfterMs} ms`);
+});
+
+Then('nobody is asked to check again more often than once a second', function (this: TicketWorld) {
+  const told = [...this.crowd, this.fan('Ann'), this.fan('Zed')].map((fan) => ({ fan, every: fan.lastEntry().pollAfterMs }));
+  const tooOften = told.filter(({ every }) => every < 1000);
+  expectThat(tooOften.length === 0, () => `${tooOften.length} of ${told.length} fans were asked to check more often than once a second, e.g. ${tooOften[0].fan} every ${tooOften[0].every} ms`);
+});
+
+// ---- Queue servers that crash --------------------------------------------------------------
+
+function survivingServers(world: TicketWorld): number[] {
+  const crashed = world.fault.crashedServer;
+  expectThat(crashed !== undefined, 'no queue server has crashed in this scenario');
+  return queueServers.all().filter((server) => server !== crashed);
+}
+
+Then('every surviving queue server tells {fans} their places, 1 to {int}', async function (this: TicketWorld, fans: Fan[], last: number) {
+  expectEqual(fans.length, last, 'fans named for the positions');
+  for (const through of survivingServers(this)) {
+    const seen = [];
+    for (const fan of fans) {
+      const place = await fan.status({ through });
+      seen.push(place.succeeded ? `${place.value.status} ${place.value.position}` : String(place));
+    }
+    expectEqual(seen, fans.map((_, i) => `WAITING ${i + 1}`), `the places queue server ${through} tells the fans`);
+  }
+});
+
+Then('a newcomer can enter through every surviving queue server', async function (this: TicketWorld) {
+  for (const through of survivingServers(this)) expectSuccess(await this.fan(`Newcomer${through}`).enter({ through }));
 });

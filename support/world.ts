@@ -1,54 +1,96 @@
 import { World, setWorldConstructor, setDefaultTimeout, type IWorldOptions } from '@cucumber/cucumber';
 import { randomBytes } from 'node:crypto';
-import { ApiClient, type Exchange } from './http/api-client.ts';
-import { target } from './target.ts';
-
-export type Fan = { name: string; userId: string; token?: string; lastEntry?: Exchange };
+import type { Answer } from './driver/answer.ts';
+import { Fan } from './driver/fan.ts';
+import { Infrastructure } from './driver/infrastructure.ts';
+import { Operator } from './driver/operator.ts';
+import { PaymentProvider } from './driver/payment-provider.ts';
+import type { PaymentView, QueueStats, SlotOwner } from './driver/schemas.ts';
+import type { Stage } from './driver/stage.ts';
+import { ApiClient } from './http/api-client.ts';
+import type { QueueTraffic } from './chaos/queue-traffic.ts';
 
 setDefaultTimeout(60_000);
 
+/** What a fault scenario carries from one step to the next. */
+export type FaultState = {
+  traffic?: QueueTraffic;
+  killedMaster?: SlotOwner & { at: number };
+  takeoverAt?: number;
+  /** The queue server a step crashed. */
+  crashedServer?: number;
+  /** Every answer buyers got while the database restarted, by call. */
+  bookingAnswers?: { call: string; answer: string; status: number; code?: string }[];
+  coreStartedAt?: number;
+};
+
 /**
- * Per-scenario state: the fans in play, the concert they are after, the last answer. Every
- * scenario gets its own concert ids, so scenarios run in parallel without sharing queues.
+ * One scenario's state, typed: the actors (fans by name, the operator, the payment provider,
+ * the infrastructure), the scenario's concerts, the latest answer, and what later steps compare
+ * with. Every scenario gets its own concert ids, so scenarios run in parallel without sharing
+ * a waiting room. The World is the stage the actors play on (support/driver/stage.ts).
  */
-export class TicketWorld extends World {
+export class TicketWorld extends World implements Stage {
   readonly api = new ApiClient();
   readonly runId = randomBytes(4).toString('hex');
-  readonly fans = new Map<string, Fan>();
-  readonly concerts = new Map<string, string>();
-  last?: Exchange;
+  latest?: Answer<unknown>;
+  readonly payments: { payer: string; answer: Answer<PaymentView> }[] = [];
+
+  readonly operator = new Operator(this);
+  readonly provider = new PaymentProvider(this);
+  readonly infrastructure = new Infrastructure(this);
+  /** Fans a step brings in by number ("50 fans have started shopping"), in the order they came. */
+  crowd: Fan[] = [];
+  /** The answers of fans acting at the same instant, in crowd order. */
+  crowdAnswers: Answer<unknown>[] = [];
+  /** The waiting room as it was before a refused request, to show the request changed nothing. */
+  roomBefore?: QueueStats;
+  /** The token someone presented (`null`: none), for the steps that check where it is refused. */
+  presentedToken?: string | null;
+  /** How long seats are held in this scenario, when a step set it. */
+  holdSeconds?: number;
+  fault: FaultState = {};
+  /** For the report: how many exchanges there were when the current step began. */
+  exchangesBeforeStep = 0;
+  failureAttached = false;
+
+  readonly #fans = new Map<string, Fan>();
+  readonly #concerts = new Map<string, string>();
 
   constructor(options: IWorldOptions) {
     super(options);
   }
 
-  /** Concert id for a name used in the scenario ("the concert", "Concert B"). */
+  /** The id of a concert as the scenario names it; "the concert" unless named. */
   concertId(name = 'the concert'): string {
-    let id = this.concerts.get(name);
+    let id = this.#concerts.get(name);
     if (!id) {
-      id = `c-${this.runId}-${this.concerts.size + 1}`;
-      this.concerts.set(name, id);
+      id = `c-${this.runId}-${this.#concerts.size + 1}`;
+      this.#concerts.set(name, id);
     }
     return id;
   }
 
+  /** The fan of that name, the same actor every time the scenario names her. */
   fan(name: string): Fan {
-    let fan = this.fans.get(name);
+    let fan = this.#fans.get(name);
     if (!fan) {
-      fan = { name, userId: `${name.toLowerCase().replace(/[^a-z0-9]/g, '-')}-${this.runId}` };
-      this.fans.set(name, fan);
+      fan = new Fan(this, name, this.runId);
+      this.#fans.set(name, fan);
     }
     return fan;
   }
 
-  /** Queue instance n (1-based); scenarios that do not care use the first. */
-  queueUrl(instance = 1): string {
-    return target.queueUrls[(instance - 1) % target.queueUrls.length];
+  /** Brings `count` more fans into the crowd and returns them. */
+  joinCrowd(count: number, label = 'Fan'): Fan[] {
+    const newcomers = Array.from({ length: count }, (_, i) => this.fan(`${label}${this.crowd.length + i + 1}`));
+    this.crowd.push(...newcomers);
+    return newcomers;
   }
 
-  async remember(exchange: Promise<Exchange>): Promise<Exchange> {
-    this.last = await exchange;
-    return this.last;
+  /** Someone posing as an operator with the given authorization header (or none). */
+  someoneWith(credentials: string, authorization: string | undefined): Operator {
+    return new Operator(this, `someone with ${credentials}`, () => authorization);
   }
 }
 

@@ -9,9 +9,9 @@ Feature: The database restarts in the middle of bookings
     Given a concert with 20 seats is on sale
 
   Scenario: Buyers keep booking through a PostgreSQL restart
-    Given 6 buyers are let in and ready to shop
-    And payments take a second and a half at the payment provider
-    When the buyers book a seat each while the database restarts
-    Then every answer the buyers got was a success, a clean refusal or "SERVICE_UNAVAILABLE"
-    And a buyer who starts after the restart books a seat, and no service was restarted
+    Given 6 fans have started shopping
+    And the payment provider takes 1.5 seconds to answer
+    When the 6 fans each book a seat while the database restarts
+    Then every answer they got was a success, a clean refusal or "SERVICE_UNAVAILABLE"
+    And a fan who starts after the restart books a seat, and no service was restarted
     And no booking is half done

@@ -1,6 +1,6 @@
-@chaos @serial @infra
-Feature: A queue instance crashes
-  Several queue instances share one waiting room in Redis, and any of them can serve any fan.
+@chaos @serial @infra @several-queue-servers
+Feature: A queue server crashes
+  Several queue servers share one waiting room in Redis, and any of them can serve any fan.
   When one crashes, the others serve every fan, with the same place and token, and keep
   admitting fans from the queue.
 
@@ -8,10 +8,10 @@ Feature: A queue instance crashes
     Given a concert with 100 seats is on sale
     And admission to the concert is paused
 
-  Scenario: The other instance serves every fan and admission goes on
-    Given 10 fans have entered the queue through queue instance 1
-    When queue instance 1 crashes
-    Then each of those fans sees their place through queue instance 2
-    And a new fan can enter through queue instance 2
-    When admission to the concert resumes through queue instance 2
-    Then every one of those fans is let in, as seen through queue instance 2
+  Scenario: The surviving queue servers serve every fan and admission goes on
+    Given 10 fans enter the queue through queue server 1
+    When queue server 1 crashes
+    Then every surviving queue server tells the 10 fans their places, 1 to 10
+    And a newcomer can enter through every surviving queue server
+    When admission to the concert is resumed through queue server 2
+    Then the 10 fans are let in through queue server 2

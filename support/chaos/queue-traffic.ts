@@ -1,5 +1,7 @@
-import { Agent } from 'undici';
-import { tolerantRequest } from './tolerant-request.ts';
+import { setTimeout as pause } from 'node:timers/promises';
+import { routes, type Route } from '../driver/routes.ts';
+import { schemas } from '../driver/schemas.ts';
+import { ApiClient } from '../http/api-client.ts';
 
 /**
  * Fans entering and polling the waiting room without pause while a fault is injected: every
@@ -26,10 +28,19 @@ export type QueueTraffic = {
 /** Longer than any answer the contract allows during a failover: a request this slow "hung". */
 export const CLIENT_TIMEOUT_MS = 10_000;
 
-const agent = new Agent({ connections: 32, headersTimeout: CLIENT_TIMEOUT_MS, bodyTimeout: CLIENT_TIMEOUT_MS });
+const client = new ApiClient();
 
-const call = (method: 'GET' | 'POST', url: string, headers: Record<string, string>, body?: unknown) =>
-  tolerantRequest(method, url, { headers, body, timeoutMs: CLIENT_TIMEOUT_MS, dispatcher: agent });
+/** One request as a fan's app makes it; thousands of them, so they stay out of the transcript. */
+async function call(baseUrl: string, [method, path]: Route, headers: Record<string, string>, body?: unknown) {
+  const exchange = await client.send(method, `${baseUrl}${path}`, { headers, body, timeoutMs: CLIENT_TIMEOUT_MS, record: false });
+  return {
+    status: exchange.status,
+    code: schemas.error.safeParse(exchange.body).data?.error.code,
+    token: schemas.entry.safeParse(exchange.body).data?.token,
+    startedAt: exchange.startedAt,
+    durationMs: exchange.durationMs,
+  };
+}
 
 export function startQueueTraffic(options: {
   queueUrls: string[];
@@ -43,16 +54,16 @@ export function startQueueTraffic(options: {
   const acknowledged: AcknowledgedFan[] = [];
   let running = true;
   // Pacing only: keeps a 2-core CI machine responsive; nothing waits on this for a condition.
-  const breather = () => new Promise((r) => setTimeout(r, 5));
+  const breather = () => pause(5);
 
   const enterLoop = async (loop: number) => {
     for (let seq = 0; running; seq++) {
       const instance = (loop + seq) % queueUrls.length;
       const userId = `${userPrefix}-${loop}-${seq}`;
-      const res = await call('POST', `${queueUrls[instance]}/api/v1/queue/enter`, {}, { concertId, userId });
-      answers.push({ op: 'enter', instance: instance + 1, status: res.status, code: res.body?.error?.code, startedAt: res.startedAt, durationMs: res.durationMs });
-      if (res.status === 200 || res.status === 201) {
-        acknowledged.push({ userId, token: res.body.token, loop, seq, ackAt: Date.now() });
+      const res = await call(queueUrls[instance], routes.queue.enter(), {}, { concertId, userId });
+      answers.push({ op: 'enter', instance: instance + 1, status: res.status, code: res.code, startedAt: res.startedAt, durationMs: res.durationMs });
+      if ((res.status === 200 || res.status === 201) && res.token) {
+        acknowledged.push({ userId, token: res.token, loop, seq, ackAt: Date.now() });
       }
       await breather();
     }
@@ -63,8 +74,8 @@ export function startQueueTraffic(options: {
       const fan = acknowledged[Math.floor(Math.random() * acknowledged.length)];
       if (fan) {
         const instance = (loop + n) % queueUrls.length;
-        const res = await call('GET', `${queueUrls[instance]}/api/v1/queue/status`, { 'x-queue-token': fan.token });
-        answers.push({ op: 'status', instance: instance + 1, status: res.status, code: res.body?.error?.code, startedAt: res.startedAt, durationMs: res.durationMs });
+        const res = await call(queueUrls[instance], routes.queue.status(), { 'x-queue-token': fan.token });
+        answers.push({ op: 'status', instance: instance + 1, status: res.status, code: res.code, startedAt: res.startedAt, durationMs: res.durationMs });
       }
       await breather();
     }

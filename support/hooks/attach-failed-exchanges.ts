@@ -8,9 +8,6 @@ import type { TicketWorld } from '../world.ts';
 /** Enough to see the failing call and what led to it, without burying it. */
 const EXCHANGES_TO_ATTACH = 3;
 
-const exchangeCountBeforeStep = new WeakMap<TicketWorld, number>();
-const attachedToAStep = new WeakSet<TicketWorld>();
-
 function attachExchanges(world: TicketWorld, exchanges: readonly Exchange[], heading: string): void {
   const masked = maskExchanges(exchanges, [target.adminToken]);
   world.attach(`${heading} (secrets masked, oldest first)\n\n${formatTranscript(masked)}`, {
@@ -20,7 +17,7 @@ function attachExchanges(world: TicketWorld, exchanges: readonly Exchange[], hea
 }
 
 BeforeStep(function (this: TicketWorld) {
-  exchangeCountBeforeStep.set(this, this.api.exchanges.length);
+  this.exchangesBeforeStep = this.api.exchanges.length;
 });
 
 // An AfterStep hook runs inside the step, so its attachments belong to the failed step itself
@@ -28,18 +25,18 @@ BeforeStep(function (this: TicketWorld) {
 AfterStep(function (this: TicketWorld, { result }) {
   if (result?.status !== Status.FAILED) return;
   const all = this.api.exchanges;
-  const duringStep = all.slice(exchangeCountBeforeStep.get(this) ?? 0);
+  const duringStep = all.slice(this.exchangesBeforeStep);
   if (duringStep.length > 0) {
     attachExchanges(this, duringStep.slice(-EXCHANGES_TO_ATTACH), 'HTTP exchanges of the failed step');
   } else if (all.length > 0) {
     // Typically a Then step asserting on what the When step got back.
     attachExchanges(this, all.slice(-EXCHANGES_TO_ATTACH), 'The step made no HTTP call; the last exchanges before it');
   }
-  attachedToAStep.add(this);
+  this.failureAttached = true;
 });
 
 // A failure outside any step (a Before/After hook) still deserves the exchanges that led to it.
 After(function (this: TicketWorld, { result }) {
-  if (result?.status !== Status.FAILED || attachedToAStep.has(this) || this.api.exchanges.length === 0) return;
+  if (result?.status !== Status.FAILED || this.failureAttached || this.api.exchanges.length === 0) return;
   attachExchanges(this, this.api.exchanges.slice(-EXCHANGES_TO_ATTACH), 'Last HTTP exchanges before the scenario failed');
 });

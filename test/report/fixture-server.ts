@@ -27,11 +27,11 @@ export async function startFixtureServer(): Promise<FixtureServer> {
 
   const handle = (req: IncomingMessage, res: ServerResponse) => {
     const path = new URL(req.url ?? '/', 'http://fixture').pathname;
-    if (req.method === 'POST' && path === '/admin/concerts') return send(res, 201, { concertId: 'fixture' });
+    if (req.method === 'POST' && path === '/admin/concerts') return send(res, 201, { concertId: 'fixture', seatCount: 1, price: 1 });
     if (req.method === 'POST' && path === '/api/v1/queue/enter') {
       const token = randomBytes(32).toString('base64url');
       issuedTokens.push(token);
-      return send(res, 201, { status: 'WAITING', token, position: 1, totalWaiting: 1 });
+      return send(res, 201, { status: 'WAITING', token, position: 1, totalWaiting: 1, estimatedWaitSeconds: 0, pollAfterMs: 1000 });
     }
     if (req.method === 'GET' && path === '/api/v1/queue/status') {
       // Echoes the token in free text on purpose: masking must catch it there too.

@@ -14,6 +14,7 @@ function exchange(overrides: Partial<Exchange>): Exchange {
     status: 200,
     responseHeaders: {},
     body: undefined,
+    startedAt: 0,
     durationMs: 3,
     ...overrides,
   };

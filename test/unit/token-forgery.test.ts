@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createTokenCodec } from '../../reference-system/shared/queue-token.ts';
-import { forge } from '../../support/token-forgery.ts';
+import { forge } from '../../support/driver/counterfeit-tokens.ts';
 
 // The forgeries features/token-security.feature presents, checked against the codec itself: each
 // must be a real forgery (well-formed, only the named part changed) and each must be refused.

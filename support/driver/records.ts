@@ -1,5 +1,5 @@
 import pg from 'pg';
-import { target } from './target.ts';
+import { target } from '../target.ts';
 
 /**
  * Read-only SQL for assertions about money and seats: the suite checks what PostgreSQL recorded,
@@ -58,6 +58,15 @@ export const records = {
     return rows.map((r) => ({ reservationId: r.reservation_id, seatId: r.seat_id, userId: r.user_id, status: r.status, amount: r.amount, lapsed: r.lapsed }));
   },
 
+  async reservation(reservationId: string): Promise<ReservationRecord | undefined> {
+    const { rows } = await db().query(
+      `SELECT reservation_id, seat_id, user_id, status, amount, (status = 'HELD' AND expires_at <= now()) AS lapsed
+       FROM reservations WHERE reservation_id = $1`,
+      [reservationId],
+    );
+    return rows.map((r) => ({ reservationId: r.reservation_id, seatId: r.seat_id, userId: r.user_id, status: r.status, amount: r.amount, lapsed: r.lapsed }))[0];
+  },
+
   async payments(concertId: string): Promise<PaymentRecord[]> {
     const { rows } = await db().query(
       `SELECT payment_id, reservation_id, user_id, status, amount, charge_id, charge_voided_at IS NOT NULL AS voided
@@ -73,6 +82,28 @@ export const records = {
       chargeId: r.charge_id,
       chargeVoided: r.voided,
     }));
+  },
+
+  /**
+   * Bookings the records show half done: a sold seat without exactly one completed payment of
+   * its amount, or a completed payment whose reservation is not confirmed.
+   */
+  async halfDoneBookings(concertId: string): Promise<string[]> {
+    const problems: string[] = [];
+    const unpaid = await db().query(
+      `SELECT r.seat_id,
+              (SELECT count(*) FROM payments p WHERE p.reservation_id = r.reservation_id AND p.status = 'COMPLETED' AND p.amount = r.amount) AS paid
+       FROM reservations r WHERE r.concert_id = $1 AND r.status = 'CONFIRMED'`,
+      [concertId],
+    );
+    for (const r of unpaid.rows) if (Number(r.paid) !== 1) problems.push(`seat ${r.seat_id} is sold with ${r.paid} completed payments`);
+    const orphans = await db().query(
+      `SELECT p.payment_id, r.status FROM payments p JOIN reservations r USING (reservation_id)
+       WHERE p.concert_id = $1 AND p.status = 'COMPLETED' AND r.status <> 'CONFIRMED'`,
+      [concertId],
+    );
+    for (const p of orphans.rows) problems.push(`payment ${p.payment_id} is COMPLETED but its reservation is ${p.status}`);
+    return problems;
   },
 
   /** A seat's state as the records show it: SOLD (confirmed), HELD (a running hold) or AVAILABLE. */

@@ -1,0 +1,29 @@
+Feature: Fans who ask too often are slowed down
+  A fan (or a script posing as one) who enters or checks her place far more often than any app
+  needs to is told to wait, with a time to retry. The limits are kept by each queue server on
+  its own (README, Guarantees): 30 entries and 240 checks a minute per fan and server, the
+  defaults.
+
+  Background:
+    Given a concert with 100 seats is on sale
+    And admission to the concert is paused
+
+  Scenario: A fan who enters too often is told when to retry
+    When Ann enters the queue 30 times through queue server 1
+    And Ann tries to enter the queue 5 more times through queue server 1
+    Then the request is refused with 429 RATE_LIMITED
+    And the answer says to retry within a minute
+    And Ann is WAITING at position 1
+
+  Scenario: A fan who checks her place too often is told when to retry
+    Given Ann enters the queue
+    When Ann checks her place 240 times through queue server 1
+    And Ann tries to check her place 20 more times through queue server 1
+    Then the request is refused with 429 RATE_LIMITED
+    And the answer says to retry within a minute
+
+  @several-queue-servers
+  Scenario: Each queue server keeps its own count
+    When Ann enters the queue 30 times through queue server 1
+    And Ann tries to enter the queue through queue server 2
+    Then Ann is recognised as already in the queue, with the same token

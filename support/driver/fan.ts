@@ -1,0 +1,261 @@
+import { randomUUID } from 'node:crypto';
+import { target } from '../target.ts';
+import { eventually } from '../polling.ts';
+import type { Answer } from './answer.ts';
+import { routes } from './routes.ts';
+import { schemas, type EntryView, type PaymentView, type ReservationView, type StatusView } from './schemas.ts';
+import { asSent, call, queueServers, type Stage } from './stage.ts';
+
+/** A fan's place in one concert's queue: the token that proves it, and the tokens before it. */
+type Pass = { token?: string; tokenBefore?: string; entry?: EntryView };
+
+/** Which token a call carries: the fan's own (default), a given one, or none (`null`). */
+type Carrying = { token?: string | null; concert?: string };
+
+const QUEUE_TOKEN = 'x-queue-token';
+/** A well-formed reservation id nobody holds. */
+export const NOBODYS_RESERVATION = '3f2504e0-4f89-41d3-9a0c-0305e82c3301';
+
+/**
+ * A fan, as the waiting room and the box office see one: she enters a concert's queue, waits
+ * until she is let in, starts shopping, reserves a seat, pays, leaves. Each method is one HTTP
+ * call (or a bounded wait made of them) and returns the checked answer; the fan keeps what a
+ * real client would keep (her token, her reservation).
+ */
+export class Fan {
+  readonly name: string;
+  readonly userId: string;
+  /** Every reservation the box office granted her, oldest first. */
+  readonly reservations: ReservationView[] = [];
+  readonly #stage: Stage;
+  readonly #passes = new Map<string, Pass>();
+
+  constructor(stage: Stage, name: string, runId: string) {
+    this.#stage = stage;
+    this.name = name;
+    this.userId = `${name.toLowerCase().replace(/[^a-z0-9]/g, '-')}-${runId}`;
+  }
+
+  toString(): string {
+    return this.name;
+  }
+
+  // ---- Her place in the queue --------------------------------------------------------------
+
+  async enter(options: { concert?: string; through?: number } = {}): Promise<Answer<EntryView>> {
+    const concertId = this.#stage.concertId(options.concert);
+    const answer = await call(this.#stage, `${this} entering the queue`, queueServers.url(options.through), routes.queue.enter(), schemas.entry, {
+      body: { concertId, userId: this.userId },
+    });
+    if (answer.succeeded) {
+      const pass = this.#pass(options.concert);
+      pass.tokenBefore = pass.token;
+      pass.token = answer.value.token;
+      pass.entry = answer.value;
+    }
+    return answer;
+  }
+
+  /** An entry request with any body, or text sent as is: for requests the contract refuses. */
+  enterAsIs(request: unknown) {
+    return call(this.#stage, `${this} sending an unusable entry request`, queueServers.url(), routes.queue.enter(), schemas.entry, asSent(request));
+  }
+
+  /** What her latest successful entry was told. */
+  lastEntry(concert?: string): EntryView {
+    const entry = this.#pass(concert).entry;
+    if (!entry) throw new Error(`${this} has not entered the queue of ${concert ?? 'the concert'}`);
+    return entry;
+  }
+
+  token(concert?: string): string {
+    const token = this.#pass(concert).token;
+    if (!token) throw new Error(`${this} has no queue token for ${concert ?? 'the concert'}: she has not entered its queue`);
+    return token;
+  }
+
+  /** The token she held before her latest entry (the same one, when she entered again while her place was alive). */
+  previousToken(concert?: string): string {
+    const token = this.#pass(concert).tokenBefore;
+    if (!token) throw new Error(`${this} had no token for ${concert ?? 'the concert'} before her latest entry`);
+    return token;
+  }
+
+  status(options: Carrying & { through?: number } = {}): Promise<Answer<StatusView>> {
+    return call(this.#stage, `${this} checking her place`, queueServers.url(options.through), routes.queue.status(), schemas.status, {
+      headers: this.#carrying(options),
+    });
+  }
+
+  /** Polls her status (bounded) until it is `status`; what she was told then. */
+  async waitUntil(status: StatusView['status'], options: { through?: number; timeoutMs?: number } = {}): Promise<StatusView> {
+    const seen = await eventually(() => this.status(options), (answer) => answer.succeeded && answer.value.status === status, {
+      what: `${this} to be ${status}${options.through ? ` according to queue server ${options.through}` : ''}`,
+      timeoutMs: options.timeoutMs ?? 15_000,
+      describe: String,
+    });
+    return seen.value;
+  }
+
+  waitUntilLetIn(options: { through?: number; timeoutMs?: number } = {}): Promise<StatusView> {
+    return this.waitUntil('READY', options);
+  }
+
+  /** Polls until her token is refused as expired: her turn lapsed, or her entry ended. */
+  async waitUntilPlaceLost(options: { timeoutMs?: number } = {}): Promise<void> {
+    await eventually(() => this.status(), (answer) => answer.status === 410, {
+      what: `${this}'s place to lapse`,
+      timeoutMs: options.timeoutMs ?? 15_000,
+      describe: String,
+    });
+  }
+
+  startShopping(options: Carrying & { through?: number } = {}) {
+    return call(this.#stage, `${this} starting to shop`, queueServers.url(options.through), routes.queue.activate(), schemas.activation, {
+      headers: this.#carrying(options),
+    });
+  }
+
+  leave(options: Carrying & { through?: number } = {}) {
+    return call(this.#stage, `${this} leaving the queue`, queueServers.url(options.through), routes.queue.leave(), schemas.nothing, {
+      headers: this.#carrying(options),
+    });
+  }
+
+  // ---- The box office --------------------------------------------------------------------
+
+  seats(options: Carrying = {}) {
+    return call(this.#stage, `${this} looking at the seats of ${options.concert ?? 'the concert'}`, target.coreUrl, routes.core.seats(this.#stage.concertId(options.concert)), schemas.seats, {
+      headers: this.#carrying(options),
+    });
+  }
+
+  /** Reserves a seat; `extra` adds fields to the request (a client's idea of the price, say). */
+  async reserve(seatId: string, options: Carrying & { extra?: Record<string, unknown> } = {}): Promise<Answer<ReservationView>> {
+    const answer = await call(this.#stage, `${this} reserving seat ${seatId}`, target.coreUrl, routes.core.reserve(), schemas.reservation, {
+      headers: this.#carrying(options),
+      body: { ...options.extra, concertId: this.#stage.concertId(options.concert), seatId },
+    });
+    if (answer.succeeded) this.reservations.push(answer.value);
+    return answer;
+  }
+
+  /** A reservation request the box office cannot understand: any body, or `{ text }` sent as is. */
+  sendReservationRequest(request: unknown) {
+    return call(this.#stage, `${this} sending a malformed reservation request`, target.coreUrl, routes.core.reserve(), schemas.reservation, {
+      headers: this.#carrying({}),
+      ...asSent(request),
+    });
+  }
+
+  lookUpReservation(reservationId = this.heldReservation().reservationId, options: Carrying = {}) {
+    return call(this.#stage, `${this} looking up reservation ${reservationId}`, target.coreUrl, routes.core.reservation(reservationId), schemas.reservation, {
+      headers: this.#carrying(options),
+    });
+  }
+
+  /**
+   * Pays for her reservation (or the one given). A fresh Idempotency-Key unless `key` names one;
+   * `key: null` sends none.
+   */
+  async pay(
+    options: Carrying & { key?: string | null; reservationId?: string; extra?: Record<string, unknown>; timeoutMs?: number } = {},
+  ): Promise<Answer<PaymentView>> {
+    const key = options.key === undefined ? randomUUID() : options.key;
+    const reservationId = options.reservationId ?? this.heldReservation().reservationId;
+    const answer = await call(this.#stage, `${this} paying for reservation ${reservationId}`, target.coreUrl, routes.core.pay(), schemas.payment, {
+      headers: { ...this.#carrying(options), ...(key === null ? {} : { 'idempotency-key': key }) },
+      body: { ...options.extra, reservationId },
+      timeoutMs: options.timeoutMs,
+    });
+    this.#stage.payments.push({ payer: this.name, answer });
+    return answer;
+  }
+
+  /** Her latest reservation. */
+  heldReservation(): ReservationView {
+    const latest = this.reservations.at(-1);
+    if (!latest) throw new Error(`${this} has not reserved anything`);
+    return latest;
+  }
+
+  /**
+   * Every call that takes a queue token, carrying `token` (`null`: none): checking her place,
+   * starting to shop and leaving on every queue server, then every box-office call. For
+   * scenarios about tokens that must be refused everywhere.
+   */
+  async tryEveryCallWith(token: string | null): Promise<Answer<unknown>[]> {
+    const answers: Answer<unknown>[] = [];
+    for (const through of queueServers.all()) {
+      answers.push(await this.status({ token, through }), await this.startShopping({ token, through }), await this.leave({ token, through }));
+    }
+    return [...answers, ...(await this.tryEveryBoxOfficeCallWith(token))];
+  }
+
+  /** Looking at the seats, reserving A1, looking up and paying for a reservation, carrying `token`. */
+  async tryEveryBoxOfficeCallWith(token: string | null): Promise<Answer<unknown>[]> {
+    return [
+      await this.seats({ token }),
+      await this.reserve('A1', { token }),
+      await this.lookUpReservation(NOBODYS_RESERVATION, { token }),
+      await this.pay({ token, reservationId: NOBODYS_RESERVATION }),
+    ];
+  }
+
+  /** An entry or reservation request sent with a method its path does not take, or padded past the body limit. */
+  sendUnusual(request: 'entry' | 'reservation', how: { method?: 'PUT'; padBytes?: number }) {
+    const [route, base, body] =
+      request === 'entry'
+        ? [routes.queue.enter(), queueServers.url(), { concertId: this.#stage.concertId(), userId: this.userId }]
+        : [routes.core.reserve(), target.coreUrl, { concertId: this.#stage.concertId(), seatId: 'A1' }];
+    const [method, path] = route;
+    const padding = how.padBytes ? { padding: 'x'.repeat(how.padBytes) } : {};
+    return call(this.#stage, `${this} sending an unusual ${request} request`, base, [how.method ?? method, path], schemas.nothing, {
+      headers: request === 'reservation' ? this.#carrying({}) : {},
+      body: { ...body, ...padding },
+    });
+  }
+
+  // ---- Whole journeys, for setting the stage -----------------------------------------------
+
+  /** Enters, waits until let in, starts shopping: the path every buyer takes. */
+  async startShoppingFromTheQueue(options: { concert?: string } = {}): Promise<void> {
+    const entered = await this.enter(options);
+    if (!entered.succeeded) throw new Error(`${this} could not enter the queue: ${entered}`);
+    if (entered.value.status === 'WAITING') await this.#waitForTurn(options.concert);
+    const started = await this.startShopping(options);
+    if (!started.succeeded) throw new Error(`${this} was let in but could not start shopping: ${started}`);
+  }
+
+  /** Reserves the seat and pays for it; both must succeed. */
+  async buy(seatId: string): Promise<PaymentView> {
+    const held = await this.reserve(seatId);
+    if (!held.succeeded) throw new Error(`${this} could not reserve seat ${seatId}: ${held}`);
+    const paid = await this.pay();
+    if (!paid.succeeded) throw new Error(`${this} could not pay for seat ${seatId}: ${paid}`);
+    return paid.value;
+  }
+
+  async #waitForTurn(concert?: string): Promise<void> {
+    await eventually(() => this.status({ concert }), (answer) => answer.succeeded && answer.value.status !== 'WAITING', {
+      what: `${this} to be let in`,
+      timeoutMs: 15_000,
+      describe: (answer) => (answer.succeeded ? `${answer.value.status} at position ${answer.value.position}` : String(answer)),
+    });
+  }
+
+  #pass(concert = 'the concert'): Pass {
+    const concertId = this.#stage.concertId(concert);
+    let pass = this.#passes.get(concertId);
+    if (!pass) {
+      pass = {};
+      this.#passes.set(concertId, pass);
+    }
+    return pass;
+  }
+
+  #carrying({ token, concert }: Carrying): Record<string, string> {
+    if (token === null) return {};
+    return { [QUEUE_TOKEN]: token ?? this.token(concert) };
+  }
+}

@@ -1,0 +1,81 @@
+import { target } from '../target.ts';
+import { routes, type Route } from './routes.ts';
+import { schemas, type SlotOwner } from './schemas.ts';
+import { call, type Stage } from './stage.ts';
+import type { z } from 'zod';
+import { parsePrometheus, sampleValue } from '../prometheus.ts';
+
+/**
+ * The infrastructure under the system: queue server processes, the Redis Cluster, PostgreSQL.
+ * Fault scenarios steer it through the runner's infra-control server
+ * (scripts/environment/infra-control.ts), which only a managed target has; @infra scenarios
+ * skip elsewhere. Its calls stay out of the report's transcripts: they carry the infra token, and
+ * reports show what the system under test answered, not the harness.
+ */
+export class Infrastructure {
+  readonly #stage: Stage;
+
+  constructor(stage: Stage) {
+    this.#stage = stage;
+  }
+
+  static available(): boolean {
+    return Boolean(target.infraUrl);
+  }
+
+  state() {
+    return this.#control('reading what is down', routes.infrastructure.state(), schemas.infraState);
+  }
+
+  killQueueServer(server: number) {
+    return this.#control(`killing queue server ${server}`, routes.infrastructure.killQueueServer(server), schemas.restored);
+  }
+
+  /** The Redis master serving a concert's waiting room: every key of it carries `{concertId}`. */
+  redisOwnerOf(concert?: string): Promise<SlotOwner> {
+    return this.#control('finding the Redis master of the concert', routes.infrastructure.redisOwner(), schemas.slotOwner, { key: this.#slotKey(concert) });
+  }
+
+  killRedisMasterOf(concert?: string): Promise<SlotOwner> {
+    return this.#control("killing the Redis master of the concert's waiting room", routes.infrastructure.killRedisOwner(), schemas.slotOwner, {
+      key: this.#slotKey(concert),
+    });
+  }
+
+  async restartDatabase(): Promise<number> {
+    const { acceptingAfterMs } = await this.#control('restarting PostgreSQL', routes.infrastructure.restartPostgres(), schemas.restarted);
+    return acceptingAfterMs;
+  }
+
+  /** Undoes every fault still in place and waits until all services are ready. */
+  async restoreAll(): Promise<number> {
+    const { restoredAfterMs } = await this.#control('restoring every node and service', routes.infrastructure.restoreAll(), schemas.restoredAll);
+    return restoredAfterMs;
+  }
+
+  /** When the core service's process started (from its metrics): unchanged means it was not restarted. */
+  async coreStartedAt(): Promise<number> {
+    const answer = await call(this.#stage, "reading the core service's metrics", target.coreUrl, routes.operations.metrics(), schemas.metrics, { asLatest: false });
+    const started = sampleValue(parsePrometheus(answer.value), 'process_start_time_seconds');
+    if (started === undefined) throw new Error("the core service's metrics have no process_start_time_seconds");
+    return started;
+  }
+
+  #slotKey(concert?: string): string {
+    return `{${this.#stage.concertId(concert)}}`;
+  }
+
+  async #control<T>(what: string, route: Route, schema: z.ZodType<T>, body?: unknown): Promise<T> {
+    if (!target.infraUrl) throw new Error('this target has no fault-injection server: fault injection needs a managed target (npm run e2e)');
+    const answer = await call(this.#stage, what, target.infraUrl, route, schema, {
+      headers: { authorization: `Bearer ${target.infraToken}` },
+      body,
+      // Restoring a cluster can take a while on a busy machine; never forever.
+      timeoutMs: 120_000,
+      record: false,
+      asLatest: false,
+    });
+    if (!answer.succeeded) throw new Error(`${what} failed: ${answer}`);
+    return answer.value;
+  }
+}

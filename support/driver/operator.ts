@@ -1,0 +1,106 @@
+import { randomBytes } from 'node:crypto';
+import { target } from '../target.ts';
+import { routes } from './routes.ts';
+import { schemas, type Policy } from './schemas.ts';
+import { asSent, call, queueServers, type Stage } from './stage.ts';
+
+/** The Authorization header of credentials someone may present, by the words scenarios use. */
+const credentials = new Map<string, () => string | undefined>([
+  ["the operators' key", () => `Bearer ${target.adminToken}`],
+  ['no credentials', () => undefined],
+  ['a wrong key', () => `Bearer ${randomBytes(24).toString('base64url')}`],
+  ['the key with a suffix', () => `Bearer ${target.adminToken}x`],
+  ['a non-Bearer scheme', () => `Basic ${target.adminToken}`],
+]);
+
+export function authorizationFor(presented: string): string | undefined {
+  const header = credentials.get(presented);
+  if (!header) throw new Error(`no credentials called "${presented}"; known: ${[...credentials.keys()].join(', ')}`);
+  return header();
+}
+
+export type ConcertDetails = { name?: string; seatCount: number; price: number };
+
+/**
+ * The operator (or someone posing as one): puts concerts on sale, sets a waiting room's policy,
+ * pauses and resumes admission, reads its statistics and every server's health and metrics.
+ */
+export class Operator {
+  readonly #stage: Stage;
+  readonly #who: string;
+  /** The Authorization header, worked out when a call is made (the target is known only then). */
+  readonly #authorization: () => string | undefined;
+  readonly #concert: string;
+
+  constructor(stage: Stage, who = 'the operator', authorization = () => authorizationFor("the operators' key"), concert = 'the concert') {
+    this.#stage = stage;
+    this.#who = who;
+    this.#authorization = authorization;
+    this.#concert = concert;
+  }
+
+  /** The same person, acting on another concert by default. */
+  forConcert(concert: string): Operator {
+    return new Operator(this.#stage, this.#who, this.#authorization, concert);
+  }
+
+  toString(): string {
+    return this.#who;
+  }
+
+  putOnSale(concert: ConcertDetails & { concert?: string }) {
+    const { name = 'Midnight Rush Tour', seatCount, price } = concert;
+    return this.putOnSaleAsIs({ concertId: this.#concertId(concert.concert), name, seatCount, price });
+  }
+
+  /** Any body, for requests the contract refuses. */
+  putOnSaleAsIs(body: unknown) {
+    return call(this.#stage, `${this} putting a concert on sale`, target.coreUrl, routes.admin.createConcert(), schemas.concert, {
+      headers: this.#headers(),
+      body,
+    });
+  }
+
+  /** Changes the policy; `changes` may be anything (see asSent), for requests the contract refuses. */
+  setPolicy(changes: Partial<Policy> | unknown, options: { through?: number; concert?: string } = {}) {
+    return call(this.#stage, `${this} changing the queue policy`, queueServers.url(options.through), routes.admin.queuePolicy(this.#concertId(options.concert)), schemas.policy, {
+      headers: this.#headers(),
+      ...asSent(changes),
+    });
+  }
+
+  pause(options: { through?: number; concert?: string } = {}) {
+    return call(this.#stage, `${this} pausing admission`, queueServers.url(options.through), routes.admin.pause(this.#concertId(options.concert)), schemas.nothing, {
+      headers: this.#headers(),
+    });
+  }
+
+  resume(options: { through?: number; concert?: string } = {}) {
+    return call(this.#stage, `${this} resuming admission`, queueServers.url(options.through), routes.admin.resume(this.#concertId(options.concert)), schemas.nothing, {
+      headers: this.#headers(),
+    });
+  }
+
+  stats(options: { through?: number; concert?: string } = {}) {
+    return call(this.#stage, `${this} reading the queue statistics`, queueServers.url(options.through), routes.admin.queueStats(this.#concertId(options.concert)), schemas.stats, {
+      headers: this.#headers(),
+    });
+  }
+
+  health(server: number, probe: 'live' | 'ready') {
+    return call(this.#stage, `${this} asking queue server ${server} whether it is ${probe}`, queueServers.url(server), routes.operations.health(probe), schemas.health);
+  }
+
+  metrics(server: number) {
+    return call(this.#stage, `${this} reading queue server ${server}'s metrics`, queueServers.url(server), routes.operations.metrics(), schemas.metrics);
+  }
+
+  #concertId(concert = this.#concert): string {
+    return this.#stage.concertId(concert);
+  }
+
+  #headers(): Record<string, string> {
+    const authorization = this.#authorization();
+    return authorization === undefined ? {} : { authorization };
+  }
+}

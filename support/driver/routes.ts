@@ -1,0 +1,48 @@
+/**
+ * Every HTTP route the suite calls, in one place: the contract of docs/api.md (queue, core,
+ * admin, the payment gateway stub) and the runner's fault-injection server. Actors
+ * (support/driver/*.ts) build their requests from these; no step or other module spells a path.
+ */
+const id = encodeURIComponent;
+
+export const routes = {
+  queue: {
+    enter: () => ['POST', '/api/v1/queue/enter'] as const,
+    status: () => ['GET', '/api/v1/queue/status'] as const,
+    activate: () => ['POST', '/api/v1/queue/activate'] as const,
+    leave: () => ['DELETE', '/api/v1/queue/token'] as const,
+  },
+  core: {
+    seats: (concertId: string) => ['GET', `/api/v1/concerts/${id(concertId)}/seats`] as const,
+    reserve: () => ['POST', '/api/v1/reservations'] as const,
+    reservation: (reservationId: string) => ['GET', `/api/v1/reservations/${id(reservationId)}`] as const,
+    pay: () => ['POST', '/api/v1/payments'] as const,
+  },
+  admin: {
+    createConcert: () => ['POST', '/admin/concerts'] as const,
+    queuePolicy: (concertId: string) => ['PUT', `/admin/concerts/${id(concertId)}/queue-policy`] as const,
+    pause: (concertId: string) => ['POST', `/admin/concerts/${id(concertId)}/queue/pause`] as const,
+    resume: (concertId: string) => ['POST', `/admin/concerts/${id(concertId)}/queue/resume`] as const,
+    queueStats: (concertId: string) => ['GET', `/admin/concerts/${id(concertId)}/queue`] as const,
+  },
+  operations: {
+    health: (probe: 'live' | 'ready') => ['GET', `/health/${probe}`] as const,
+    metrics: () => ['GET', '/metrics'] as const,
+  },
+  gateway: {
+    behaviour: () => ['PUT', '/__control/behavior'] as const,
+    charges: (referencePrefix: string) => ['GET', `/__control/charges?referencePrefix=${id(referencePrefix)}`] as const,
+  },
+  infrastructure: {
+    state: () => ['GET', '/state'] as const,
+    killQueueServer: (server: number) => ['POST', `/queue-instances/${server}/kill`] as const,
+    startQueueServer: (server: number) => ['POST', `/queue-instances/${server}/start`] as const,
+    redisOwner: () => ['POST', '/redis/owner'] as const,
+    killRedisOwner: () => ['POST', '/redis/kill-owner'] as const,
+    restoreRedis: () => ['POST', '/redis/restore'] as const,
+    restartPostgres: () => ['POST', '/postgres/restart'] as const,
+    restoreAll: () => ['POST', '/restore'] as const,
+  },
+};
+
+export type Route = readonly [method: 'GET' | 'POST' | 'PUT' | 'DELETE', path: string];

@@ -1,0 +1,73 @@
+import type { z } from 'zod';
+import type { ApiClient, SendOptions } from '../http/api-client.ts';
+import { target } from '../target.ts';
+import { Answer } from './answer.ts';
+import type { Route } from './routes.ts';
+import type { PaymentView } from './schemas.ts';
+
+/**
+ * What every actor of a scenario shares: the HTTP client whose exchanges the report shows, the
+ * scenario's concerts, and its latest answer (which `Then the request is refused …` reads).
+ * The World is the stage (support/world.ts).
+ */
+export interface Stage {
+  readonly api: ApiClient;
+  /** The id of a concert as the scenario names it ("the concert", "Concert B"). */
+  concertId(name?: string): string;
+  latest?: Answer<unknown>;
+  /** Every payment attempt of the scenario, oldest first, with who made it. */
+  readonly payments: { payer: string; answer: Answer<PaymentView> }[];
+}
+
+/**
+ * Sends one request on the stage, checks the answer's shape and keeps it as the latest (unless
+ * `asLatest: false`: a look at the books is not what a scenario's refusal step is about).
+ */
+export async function call<T>(
+  stage: Stage,
+  what: string,
+  baseUrl: string,
+  [method, path]: Route,
+  schema: z.ZodType<T>,
+  options: SendOptions & { asLatest?: boolean } = {},
+): Promise<Answer<T>> {
+  const answer = new Answer(what, await stage.api.send(method, `${baseUrl}${path}`, options), schema);
+  if (options.asLatest !== false) stage.latest = answer;
+  return answer;
+}
+
+/**
+ * The target's queue servers, numbered from 1. Asking for one the target does not have fails
+ * at once: a scenario about queue server 2 must never quietly run against server 1.
+ */
+export const queueServers = {
+  get count(): number {
+    return target.queueUrls.length;
+  },
+  url(server = 1): string {
+    const url = target.queueUrls[server - 1];
+    if (!url) {
+      throw new Error(
+        `the scenario asks for queue server ${server}, but the target has ${queueServers.count} (E2E_QUEUE_URLS); ` +
+          'tag scenarios that need several with @several-queue-servers so they skip where there is only one',
+      );
+    }
+    return url;
+  },
+  urls(): string[] {
+    return [...target.queueUrls];
+  },
+  /** 1, 2, … up to the number the target has: "every queue server". */
+  all(): number[] {
+    return target.queueUrls.map((_, i) => i + 1);
+  },
+};
+
+/**
+ * A request body for calls the contract refuses: anything is sent as JSON, except
+ * `{ text: "..." }`, which is sent as it is (text that is not JSON, say).
+ */
+export function asSent(request: unknown): Pick<SendOptions, 'body' | 'rawBody'> {
+  if (typeof request === 'object' && request !== null && 'text' in request && typeof request.text === 'string') return { rawBody: request.text };
+  return { body: request };
+}
