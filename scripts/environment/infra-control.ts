@@ -6,9 +6,9 @@ import type { StartedReferenceSystem, ServiceName } from './reference-system.ts'
 import type { TestEnvironment } from './test-environment.ts';
 
 /**
- * Fault injection for scenarios. Cucumber workers are separate processes; the containers and the
- * reference system's child processes belong to the runner (scripts/e2e.ts), so the runner serves
- * this small HTTP API and workers call it (support/infra-api.ts). It listens on 127.0.0.1 only
+ * Fault injection for scenarios. Cucumber workers are threads that own nothing; the containers
+ * and the reference system's child processes belong to the coordinator (scripts/e2e/session.ts),
+ * so it serves this small HTTP API and workers call it (support/driver/infrastructure.ts). It listens on 127.0.0.1 only
  * and every call must carry a random bearer token, so nothing else on the machine can kill nodes.
  *
  *   GET  /state                            what is down right now
@@ -17,7 +17,7 @@ import type { TestEnvironment } from './test-environment.ts';
  *   POST /redis/owner        {key}         the master serving key's slot
  *   POST /redis/kill-owner   {key}         docker kill that master
  *   POST /redis/restore                    docker start killed nodes, wait until the cluster is whole
- *   POST /postgres/restart                 docker restart PostgreSQL, wait until it answers
+ *   POST /postgres/restart                 pg_ctl stop -m fast, start the container again, wait until it answers
  *   POST /restore                          all of the above undone; every service ready
  *
  * Operations run one at a time, in arrival order.
