@@ -147,11 +147,13 @@ describe('reporting pipeline on a real fixture run', () => {
   });
 
   it('annotates the failed and the flaky scenario for GitHub', () => {
-    const lines = githubAnnotations(rendered.results);
+    // In the order the scenarios finished, which parallel workers do not fix.
+    const lines = githubAnnotations(rendered.results).sort();
     assert.deepEqual(
       lines.map((line) => line.split(' ')[0]),
       ['::error', '::warning'],
     );
     assert.match(lines[0], /file=test\/fixtures\/report-suite\/features\/reporting.feature,line=10,/);
+    assert.match(lines[1], /title=Flaky%3A A flaky scenario passes on its second attempt::passed on attempt 2/);
   });
 });
