@@ -117,15 +117,24 @@ export async function startTestEnvironment(log: (line: string) => void = () => u
   };
 }
 
-/** An image that cannot be pulled usually means "no registry here": say what to do about it. */
+/**
+ * An image that cannot be pulled usually means "no registry here": say what to do about it.
+ * A GitHub runner has Docker and reaches Docker Hub: there a failed pull is Docker Hub's rate
+ * limit or an outage, and the offline script would install a second Docker engine.
+ */
 function withPullHint(error: unknown): Error {
   const e = error instanceof Error ? error : new Error(String(error));
   if (/registry|pull|manifest|no such host|repository does not exist/i.test(e.message)) {
+    e.message += `\n  An image could not be pulled (${images.redis}, ${images.postgres} or Testcontainers' Ryuk).`;
     e.message +=
-      `\n  An image could not be pulled (${images.redis}, ${images.postgres} or Testcontainers' Ryuk).` +
-      '\n  Without registry access, build local images and take the settings it prints:' +
-      '\n    eval "$(bash scripts/provision.sh)"' +
-      '\n  (E2E_REDIS_IMAGE, E2E_POSTGRES_IMAGE, TESTCONTAINERS_RYUK_DISABLED=true), or point those at images you have.';
+      process.env.GITHUB_ACTIONS === 'true'
+        ? '\n  On a GitHub runner this is Docker Hub refusing (rate limit of anonymous pulls) or unreachable:' +
+          '\n  re-run the job; if it persists, log in before the suite (docker/login-action with a Docker Hub token)' +
+          '\n  or point E2E_REDIS_IMAGE / E2E_POSTGRES_IMAGE at a registry you use (ghcr.io). Do not run' +
+          '\n  scripts/provision.sh here: the runner has Docker, and it would install a second engine.'
+        : '\n  Without registry access, build local images and take the settings it prints:' +
+          '\n    eval "$(bash scripts/provision.sh)"' +
+          '\n  (E2E_REDIS_IMAGE, E2E_POSTGRES_IMAGE, TESTCONTAINERS_RYUK_DISABLED=true), or point those at images you have.';
   }
   return e;
 }
