@@ -2,7 +2,7 @@
  * `npm run report:baseline [-- --force]`: makes the last run's results the committed baseline
  * (reports/baseline.json). Run the full suite first (`npm run e2e`), check the summary, then
  * commit the file. A filtered run (--tags, --name, paths) is refused without --force, because
- * it would make every scenario it left out look removed.
+ * it would make every scenario it left out look removed; so is a run in which nothing passed.
  */
 import path from 'node:path';
 import { existsSync } from 'node:fs';
@@ -36,6 +36,11 @@ if (next.partial && !values.force) {
       'run the full suite, or pass --force',
   );
 }
+
+// A run in which nothing passed (an environment that never came up, a dry run) would make every
+// later failure look old and every slowdown unmeasurable.
+const passed = Object.values(next.scenarios).filter((s) => s.status === 'passed').length;
+if (passed === 0 && !values.force) fail('no scenario passed in the last run: it cannot be a baseline; run the full suite, or pass --force');
 
 const previous = readResultsFile(target);
 writeResultsFile(target, next);
