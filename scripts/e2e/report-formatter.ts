@@ -1,9 +1,12 @@
 /**
  * The suite's reports, written by cucumber itself so a plain `npx cucumber-js` run has them:
  * this formatter writes cucumber's JSON (reports/json/cucumber.json, which the HTML report is
- * made from) and, once the run is over, reports/run.json, results.json, summary.md and html/;
- * then it scans every report and service log for secrets. A report that cannot be rendered,
- * or a secret found, fails the run: a gate whose report is broken or leaking must not look green.
+ * made from) and, once the run is over, reports/run.json, results.json, history/, summary.md
+ * and html/; then it scans every report and service log for secrets. It is the run's one gate:
+ * besides cucumber's own verdict, the run fails on each reason the gate finds (a new failure,
+ * a scenario too often flaky, a duration regression: scripts/report/gate.ts), on a report that
+ * cannot be rendered and on a secret found: a gate whose report is broken or leaking must not
+ * look green.
  *
  * Listed in cucumber.js as `./scripts/e2e/report-formatter.ts:reports/json/cucumber.json`.
  */
@@ -16,7 +19,8 @@ import { scanForSecrets } from '../secret-scan.ts';
 import { currentSession, log, REPORTS, ROOT } from './session.ts';
 
 export default class ReportFormatter extends JsonFormatter {
-  static override readonly documentation = 'cucumber JSON, then the run metadata, regression summary and HTML report; fails the run on a leaked secret';
+  static override readonly documentation =
+    'cucumber JSON, then the run metadata, history, regression summary and HTML report; fails the run on a gate reason or a leaked secret';
 
   private readonly envelopes: Envelope[] = [];
 
@@ -38,6 +42,9 @@ export default class ReportFormatter extends JsonFormatter {
     try {
       const rendered = await renderReports(REPORTS, { envelopes: this.envelopes });
       log(`summary: ${path.relative(ROOT, rendered.summaryPath)}; HTML report: ${rendered.htmlPath ? path.relative(ROOT, rendered.htmlPath) : 'none'}`);
+      log(`history: ${rendered.history.length} run(s) in ${path.relative(ROOT, path.join(REPORTS, 'history'))}/`);
+      if (rendered.verdict.passed) log('gate: passed');
+      for (const reason of rendered.verdict.reasons) failTheRun(`gate: ${reason}`);
     } catch (error) {
       failTheRun(`rendering the reports failed: ${(error as Error).stack}`);
     }

@@ -1,7 +1,10 @@
 import reporter from 'multiple-cucumber-html-reporter';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import type { GateVerdict } from './gate.ts';
+import type { HistoryEntry } from './history.ts';
+import { renderTrendsPage } from './trends.ts';
 import type { RegressionDiff } from './regression-diff.ts';
 import type { RunMetadata } from './run-metadata.ts';
 import type { RunResults } from './scenario-results.ts';
@@ -20,6 +23,9 @@ export type HtmlReportInput = {
   meta?: RunMetadata;
   results?: RunResults;
   diff?: RegressionDiff;
+  verdict?: GateVerdict;
+  /** The runs of reports/history/, this one last: rendered as html/trends.html. */
+  history?: HistoryEntry[];
 };
 
 /** Custom data values go into the page unescaped by the reporter. */
@@ -65,7 +71,8 @@ function prepareJson(jsonDir: string, results: RunResults | undefined): string {
   return staging;
 }
 
-function customData(meta: RunMetadata | undefined, results: RunResults | undefined, diff: RegressionDiff | undefined) {
+function customData(input: HtmlReportInput) {
+  const { meta, results, diff, verdict, history } = input;
   const rows: { label: string; value: string }[] = [];
   if (meta) {
     rows.push(
@@ -110,10 +117,13 @@ function customData(meta: RunMetadata | undefined, results: RunResults | undefin
       label: 'Against baseline',
       value:
         `${diff.newlyFailing.length} newly failing, ${diff.newlyPassing.length} newly passing, ` +
-        `${diff.added.length} added, ${diff.removed.length} removed, ${diff.slower.length} slower`,
+        `${diff.added.length} added, ${diff.removed.length} removed`,
     });
   }
-  return { title: 'Run metadata', data: rows.map((row) => ({ label: escapeHtml(row.label), value: escapeHtml(row.value) })) };
+  if (verdict) rows.push({ label: 'Gate', value: verdict.passed ? 'passed' : `failed: ${verdict.reasons.join('; ')}` });
+  const data = rows.map((row) => ({ label: escapeHtml(row.label), value: escapeHtml(row.value) }));
+  if (history?.length) data.push({ label: 'Trends', value: `<a id="trends-link" href="trends.html">${history.length} run(s) of history</a>` });
+  return { title: 'Run metadata', data };
 }
 
 /**
@@ -121,7 +131,7 @@ function customData(meta: RunMetadata | undefined, results: RunResults | undefin
  * artifacts, offline, and behind proxies. Fails if a reporter upgrade brings CDN links back.
  */
 export function assertNoRemoteAssets(reportPath: string): void {
-  const pages = [path.join(reportPath, 'index.html')];
+  const pages = ['index.html', 'trends.html'].map((page) => path.join(reportPath, page)).filter(existsSync);
   const featuresDir = path.join(reportPath, 'features');
   for (const file of readdirSync(featuresDir)) pages.push(path.join(featuresDir, file));
   const remote = /<(?:script|link|img|iframe|object)\b[^>]*\b(?:src|href|data)\s*=\s*["']?(?:https?:)?\/\//i;
@@ -133,7 +143,7 @@ export function assertNoRemoteAssets(reportPath: string): void {
   }
 }
 
-/** Renders cucumber's JSON into reports/html/index.html with the run's metadata; returns its path. */
+/** Renders cucumber's JSON into reports/html/index.html with the run's metadata, and trends.html; returns index.html's path. */
 export function renderHtmlReport(input: HtmlReportInput): string {
   const staging = prepareJson(input.jsonDir, input.results);
   try {
@@ -152,11 +162,12 @@ export function renderHtmlReport(input: HtmlReportInput): string {
       disableLog: true,
       customStyle: path.join(import.meta.dirname, 'report-style.css'),
       pageFooter: '<div class="created-by"><p>ticket-rush QA kit: npm run e2e, npm run report</p></div>',
-      customData: customData(input.meta, input.results, input.diff),
+      customData: customData(input),
     });
   } finally {
     rmSync(staging, { recursive: true, force: true });
   }
+  if (input.history?.length && input.verdict) renderTrendsPage(input.reportPath, input.history, input.verdict);
   assertNoRemoteAssets(input.reportPath);
   return path.join(input.reportPath, 'index.html');
 }

@@ -1,3 +1,4 @@
+import { percent, type GateVerdict } from './gate.ts';
 import type { RegressionDiff } from './regression-diff.ts';
 import { isFailing } from './regression-diff.ts';
 import type { RunMetadata } from './run-metadata.ts';
@@ -21,13 +22,13 @@ export function seconds(ms: number | undefined): string {
 
 const where = (s: ScenarioResult) => `\`${s.uri}${s.line ? `:${s.line}` : ''}\``;
 
-function headline(results: RunResults): string {
+function headline(results: RunResults, verdict: GateVerdict | undefined): string {
   const count = (pick: (s: ScenarioResult) => boolean) => results.scenarios.filter(pick).length;
   const failed = count((s) => isFailing(s.status));
   const passed = count((s) => s.status === 'passed');
   const flaky = count((s) => s.flaky);
   const skipped = count((s) => s.status === 'skipped');
-  const icon = failed > 0 || results.scenarios.length === 0 ? '❌' : flaky > 0 ? '⚠️' : '✅';
+  const icon = failed > 0 || results.scenarios.length === 0 || verdict?.passed === false ? '❌' : flaky > 0 ? '⚠️' : '✅';
   const parts = [
     `${failed} failed`,
     `${passed} passed${flaky ? ` (${flaky} flaky)` : ''}`,
@@ -128,10 +129,6 @@ function baselineSection(baseline: BaselineInfo | undefined): string[] {
     ...list('Newly passing', diff.newlyPassing.map((c) => `\`${cell(c.key)}\` (was ${c.was})`)),
     ...list('Added', diff.added.map((key) => `\`${cell(key)}\``)),
     ...list('Removed', diff.removed.map((key) => `\`${cell(key)}\``)),
-    ...list(
-      'Slower (more than 2× and more than 1 s)',
-      diff.slower.map((s) => `\`${cell(s.key)}\`: ${seconds(s.baselineMs)} → ${seconds(s.currentMs)}`),
-    ),
     ...(diff.notRun.length ? [`- Not run this time (filtered out): ${diff.notRun.length}`] : []),
     '',
   ];
@@ -150,21 +147,70 @@ function slowestSection(results: RunResults): string[] {
   ];
 }
 
-/** reports/summary.md: what a reviewer needs from a run, in the order they need it. */
-export function renderSummary(results: RunResults, meta: RunMetadata | undefined, baseline?: BaselineInfo): string {
+function gateSection(verdict: GateVerdict | undefined): string[] {
+  if (!verdict) return [];
+  const t = verdict.thresholds;
+  if (verdict.passed) {
+    return [
+      `**Gate passed**: no failure, no scenario flaky in more than ${percent(t.maxFlakyShare)} of the last ${t.window} runs, ` +
+        `none more than ${t.slowdownFactor}× and ${seconds(t.slowdownMinMs)} slower than its median.`,
+      '',
+    ];
+  }
+  return [`**Gate failed** (${verdict.reasons.length} reason(s)):`, '', ...verdict.reasons.map((reason) => `- ${cell(reason)}`), ''];
+}
+
+function flakyOverWindowSection(verdict: GateVerdict | undefined): string[] {
+  if (!verdict) return [];
+  const { window, maxFlakyShare } = verdict.thresholds;
+  const title = `### Flaky over the last ${window} runs (${verdict.windowRuns} in the history so far)`;
+  if (verdict.flaky.length === 0) return [title, '', 'None: no scenario needed a retry to pass.', ''];
   return [
-    headline(results),
+    title,
+    '',
+    `A share above ${percent(maxFlakyShare)} fails the run (\`E2E_GATE_FLAKY_SHARE\`).`,
+    '',
+    '| Scenario | Flaky runs | Share of the last runs |',
+    '|---|---:|---:|',
+    ...verdict.flaky.map((f) => `| \`${cell(f.key)}\` | ${f.flakyRuns} of ${window} | ${percent(f.share)}${f.share > maxFlakyShare ? ' ❌' : ''} |`),
+    '',
+  ];
+}
+
+function newlySlowSection(verdict: GateVerdict | undefined): string[] {
+  if (!verdict) return [];
+  const { slowdownFactor, slowdownMinMs } = verdict.thresholds;
+  const title = `### Newly slow (more than ${slowdownFactor}× and ${seconds(slowdownMinMs)} over the usual duration)`;
+  if (slowdownFactor === 0) return [title, '', 'Not checked: `E2E_GATE_SLOWDOWN_FACTOR=0`.', ''];
+  if (verdict.newlySlow.length === 0) return [title, '', 'None.', ''];
+  return [
+    title,
+    '',
+    '| Scenario | Usual | Now | Usual from |',
+    '|---|---:|---:|---|',
+    ...verdict.newlySlow.map((s) => `| \`${cell(s.key)}\` | ${seconds(s.referenceMs)} | ${seconds(s.currentMs)} | ${s.reference} |`),
+    '',
+  ];
+}
+
+/** reports/summary.md: what a reviewer needs from a run, in the order they need it. */
+export function renderSummary(results: RunResults, meta: RunMetadata | undefined, baseline?: BaselineInfo, verdict?: GateVerdict): string {
+  return [
+    headline(results, verdict),
     '',
     environmentLine(meta, results),
     '',
     ...countsTable(results),
     '',
+    ...gateSection(verdict),
     ...failedSection(results),
     ...flakySection(results),
     ...skippedSection(results),
     ...baselineSection(baseline),
+    ...flakyOverWindowSection(verdict),
+    ...newlySlowSection(verdict),
     ...slowestSection(results),
-    'Full report: `reports/html/index.html` (on CI: in the `e2e-reports-node*` artifacts); JUnit: `reports/junit.xml`.',
+    'Full report: `reports/html/index.html`, its history `reports/html/trends.html` (on CI: in the `e2e-reports-node*` artifacts); JUnit: `reports/junit.xml`.',
     '',
   ].join('\n');
 }

@@ -1,6 +1,8 @@
 import { existsSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { readResultsFile, toResultsFile, writeResultsFile } from './baseline.ts';
+import { gateThresholds, judgeRun, type GateVerdict } from './gate.ts';
+import { ciRunUrl, readHistory, recordRun, type HistoryEntry } from './history.ts';
 import { renderHtmlReport } from './html-report.ts';
 import { renderSummary, type BaselineInfo } from './markdown-summary.ts';
 import { diffAgainstBaseline } from './regression-diff.ts';
@@ -14,21 +16,26 @@ export type RenderedReports = {
   resultsPath: string;
   htmlPath?: string;
   baseline: BaselineInfo;
+  verdict: GateVerdict;
+  /** reports/history/ after this run, oldest first. */
+  history: HistoryEntry[];
 };
 
 /**
  * Where the baseline comes from: an explicit path, else E2E_BASELINE (CI points it at the last
- * main run's results.json), else the committed reports/baseline.json.
+ * usable run's results.json), else the committed reports/baseline.json.
  */
 export function baselinePath(reportsDir: string, explicit?: string): string {
   return explicit || process.env.E2E_BASELINE || path.join(reportsDir, 'baseline.json');
 }
 
 /**
- * From a finished run's outputs (its messages, json/, run.json) writes results.json,
- * summary.md (with the regression diff) and html/index.html. The suite's report formatter
+ * From a finished run's outputs (its messages, json/, run.json) writes results.json, judges
+ * the run (gate.ts) against the baseline and the runs before it in history/, records it there,
+ * and writes summary.md and html/ (index.html and trends.html). The suite's report formatter
  * calls it at the end of every run with the messages it received; `npm run report` calls it
- * again on the last run's reports/messages.ndjson.
+ * again on the last run's reports/messages.ndjson (the run's history file is replaced, not
+ * added twice). A run without run.json (no metadata) is judged and shown but not recorded.
  */
 export async function renderReports(
   reportsDir: string,
@@ -52,8 +59,27 @@ export async function renderReports(
     ? { found: true, source: shownSource, ...baselineFile, diff: diffAgainstBaseline(baselineFile, results) }
     : { found: false, source: shownSource };
 
+  const historyDir = path.join(reportsDir, 'history');
+  const startedAt = meta?.startedAt ?? resultsFile.createdAt;
+  const earlier = readHistory(historyDir).filter((entry) => entry.run.startedAt < startedAt);
+  const verdict = judgeRun(results, earlier, baselineFile, baseline.found ? baseline.diff : undefined, gateThresholds());
+  const entry: HistoryEntry = {
+    ...resultsFile,
+    run: {
+      startedAt,
+      node: meta?.node ?? process.version,
+      target: meta?.target ?? 'containers',
+      wallTimeMs: meta?.wallTimeMs,
+      exitCode: meta?.exitCode,
+      cucumberArgs: meta?.cucumberArgs,
+      ciRunUrl: ciRunUrl(),
+    },
+    gate: { passed: verdict.passed, reasons: verdict.reasons },
+  };
+  const history = meta ? recordRun(historyDir, entry).filter((e) => e.run.startedAt <= startedAt) : [...earlier, entry];
+
   const summaryPath = path.join(reportsDir, 'summary.md');
-  writeFileSync(summaryPath, renderSummary(results, meta, baseline));
+  writeFileSync(summaryPath, renderSummary(results, meta, baseline, verdict));
 
   const jsonDir = path.join(reportsDir, 'json');
   const htmlPath = existsSync(path.join(jsonDir, 'cucumber.json'))
@@ -63,7 +89,9 @@ export async function renderReports(
         meta,
         results,
         diff: baseline.found ? baseline.diff : undefined,
+        verdict,
+        history,
       })
     : undefined;
-  return { results, summaryPath, resultsPath, htmlPath, baseline };
+  return { results, summaryPath, resultsPath, htmlPath, baseline, verdict, history };
 }

@@ -4,13 +4,43 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { after, before, describe, it } from 'node:test';
 import { chromium, type Browser, type Page } from 'playwright-core';
+import { toResultsFile } from '../../scripts/report/baseline.ts';
+import { recordRun, type HistoryEntry } from '../../scripts/report/history.ts';
 import { renderReports } from '../../scripts/report/render-reports.ts';
+import { readScenarioResults } from '../../scripts/report/scenario-results.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '..', '..');
 const FIXTURE_RUN = path.join(ROOT, 'test/fixtures/report-run');
 /** Rendered under reports/ so it can be opened by hand after `npm test`; reports/ is git-ignored. */
 const RENDERED = path.join(ROOT, 'reports/fixture-report');
 const SCREENSHOT = path.join(ROOT, 'reports/report-screenshot.png');
+const KEY = (feature: string, name: string) => `test/fixtures/report-suite/features/${feature}.feature: ${name}`;
+const ENTERS = KEY('reporting', 'A fan who enters gets a token');
+const FAILING = KEY('reporting', 'A failing status check shows the exchange that failed');
+const FLAKY = KEY('reporting', 'A flaky scenario passes on its second attempt');
+
+/**
+ * Four runs before the fixture run, made from its own results: the "enters" scenario fails in
+ * the second and recovers after, the flaky one needed a retry in the first and third, and the
+ * scenario failing in the fixture run passed in all of them.
+ */
+function earlierRuns(): HistoryEntry[] {
+  const fixture = toResultsFile(readScenarioResults(path.join(FIXTURE_RUN, 'messages.ndjson')), { commit: 'x', branch: 'main' });
+  return [1, 2, 3, 4].map((n) => {
+    const scenarios = structuredClone(fixture.scenarios);
+    scenarios[ENTERS].status = n === 2 ? 'failed' : 'passed';
+    scenarios[FAILING].status = 'passed';
+    scenarios[FLAKY] = { ...scenarios[FLAKY], status: 'passed', flaky: n === 1 || n === 3 };
+    return {
+      ...fixture,
+      commit: `earlier${n}`.padEnd(40, '0'),
+      createdAt: `2025-12-2${n}T12:00:00.000Z`,
+      scenarios,
+      run: { startedAt: `2025-12-2${n}T12:00:00.000Z`, node: 'v24.22.3', target: 'containers', wallTimeMs: 40_000 + n * 1_000, exitCode: n === 2 ? 1 : 0 },
+      gate: { passed: n !== 2, reasons: n === 2 ? [`newly failing: ${ENTERS}`] : [] },
+    };
+  });
+}
 /** Debian's chromium by default; CI points CHROMIUM_PATH at the runner's Google Chrome. */
 const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
 
@@ -34,6 +64,7 @@ describe('the HTML report renders offline in Chromium', () => {
     rmSync(RENDERED, { recursive: true, force: true });
     mkdirSync(RENDERED, { recursive: true });
     for (const item of ['json', 'messages.ndjson', 'run.json']) cpSync(path.join(FIXTURE_RUN, item), path.join(RENDERED, item), { recursive: true });
+    for (const run of earlierRuns()) recordRun(path.join(RENDERED, 'history'), run);
     await renderReports(RENDERED, { baseline: path.join(ROOT, 'test/fixtures/report-suite/baseline.json') });
 
     browser = await chromium.launch({
@@ -93,7 +124,9 @@ describe('the HTML report renders offline in Chromium', () => {
     assert.deepEqual(await counts('Scheduling fixture'), [6, 6, 0, 0]);
     const overview = await page.locator('body').innerText();
     assert.match(overview, /Scenarios\s+Chart\s+Status\s+Progress\s+11\s+Passed\s+72\.73 %\s+Failed\s+9\.09 %\s+Skipped\s+18\.18 %/);
-    assert.match(overview, /Against baseline\s*1 newly failing, 1 newly passing, 1 added, 1 removed, 0 slower/);
+    assert.match(overview, /Against baseline\s*1 newly failing, 1 newly passing, 1 added, 1 removed/);
+    assert.match(overview, /Gate\s*failed: newly failing: test\/fixtures\/report-suite\/features\/reporting\.feature: A failing status check/);
+    assert.match(overview, /Trends\s*5 run\(s\) of history/);
     assert.match(overview, /Flaky \(passed after retry\)\s*A flaky scenario passes on its second attempt/);
     assert.match(overview, /Redis Cluster\s*3 masters \+ 3 replicas/);
     await page.screenshot({ path: SCREENSHOT, fullPage: true });
@@ -114,5 +147,43 @@ describe('the HTML report renders offline in Chromium', () => {
     assert.deepEqual(remoteRequests, []);
     assert.deepEqual(pageErrors, []);
     await page.screenshot({ path: SCREENSHOT.replace('.png', '-feature.png'), fullPage: true });
+  });
+
+  it('opens the Trends page from the metadata panel: five runs, their charts, and each scenario over time', async () => {
+    await page.goto(pathToFileURL(path.join(RENDERED, 'html/index.html')).href, { waitUntil: 'load' });
+    await page.locator('#trends-link').click();
+    await page.waitForLoadState('load');
+    assert.match(page.url(), /\/html\/trends\.html$/);
+    assert.equal(await page.locator('h1').innerText(), 'Trends: 5 run(s)');
+    // uPlot drew two charts and one sparkline per scenario.
+    await page.waitForFunction(() => document.body.dataset.chartsDrawn !== undefined, undefined, { timeout: 10_000 });
+    assert.equal(await page.locator('body').getAttribute('data-charts-drawn'), String(2 + 11));
+    assert.equal(await page.locator('#counts-chart canvas').count(), 1);
+    assert.match(await page.locator('#counts-chart .u-legend').innerText(), /passed[\s\S]*failed[\s\S]*flaky/);
+    assert.match(await page.locator('#wall-chart .u-legend').innerText(), /wall time \(s\)/);
+
+    // Newest run first: the fixture run with its failure and flaky scenario (apart from the 7 plain passes), then the failed second run.
+    const runs = await page.locator('#runs tbody tr').allInnerTexts();
+    assert.equal(runs.length, 5);
+    assert.match(runs[0], /^#5 0123456789ab\s+2026-01-01 12:00\s+fixture-branch\s+v20\.20\.2\s+7\s+1\s+1\s+2\s+41\.2 s\s+failed/);
+    assert.match(runs[3], /^#2 earlier20000\s+2025-12-22 12:00\s+main\s+v24\.22\.3\s+8\s+1\s+0\s+2\s+42 s\s+failed/);
+
+    const row = (key: string) => page.locator(`#scenarios tr[data-key="${key}"]`);
+    const cells = (key: string) => row(key).locator('.cell').evaluateAll((spans) => spans.map((s) => s.className.replace('cell ', '')));
+    // Failing in this run: listed first, first failed in this run.
+    assert.equal(await page.locator('#scenarios tbody tr').first().getAttribute('data-key'), FAILING);
+    assert.match(await row(FAILING).innerText(), /80 %\s+4\/5\s+0\s+1\s+#5 0123456789ab, 2026-01-01 12:00/);
+    // Failed once, in the second run, and recovered after.
+    assert.deepEqual(await cells(ENTERS), ['passed', 'failed', 'passed', 'passed', 'passed']);
+    assert.match(await row(ENTERS).innerText(), /80 %\s+4\/5\s+0\s+1\s+#2 earlier20000, 2025-12-22 12:00/);
+    // Flaky in three of five runs (counted as passes in the pass rate).
+    assert.deepEqual(await cells(FLAKY), ['flaky', 'passed', 'flaky', 'passed', 'flaky']);
+    assert.match(await row(FLAKY).innerText(), /100 %\s+5\/5\s+3\s+0\s+—/);
+    assert.equal(await row(FLAKY).locator('.spark canvas').count(), 1);
+
+    assert.deepEqual(remoteRequests, []);
+    assert.deepEqual(failedRequests, []);
+    assert.deepEqual(pageErrors, []);
+    await page.screenshot({ path: SCREENSHOT.replace('.png', '-trends.png'), fullPage: true });
   });
 });

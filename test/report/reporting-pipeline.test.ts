@@ -131,7 +131,7 @@ describe('reporting pipeline on a real fixture run', () => {
     assert.deepEqual(diff.notRun, []);
   });
 
-  it('summarises counts, failures, flaky and skipped scenarios, the diff and the slowest ten', () => {
+  it('summarises counts, the gate, failures, flaky and skipped scenarios, the diff, flakiness over the history and the slowest ten', () => {
     const summary = readFileSync(rendered.summaryPath, 'utf8');
     assert.match(summary, /^## ❌ End-to-end: 1 failed, 8 passed \(1 flaky\), 2 skipped of 11 scenarios/);
     assert.match(summary, /\| 8 \| 1 \| 1 \| 2 \| 0 \| 11 \|/);
@@ -142,7 +142,9 @@ describe('reporting pipeline on a real fixture run', () => {
     assert.match(summary, /\*\*Newly passing \(1\)\*\*/);
     assert.match(summary, /\*\*Added \(1\)\*\*/);
     assert.match(summary, /\*\*Removed \(1\)\*\*/);
-    assert.match(summary, /Slower \(more than 2× and more than 1 s\): none/);
+    assert.match(summary, /\*\*Gate failed\*\* \(1 reason\(s\)\):\n\n- newly failing: test\/fixtures\/report-suite\/features\/reporting\.feature: A failing status check shows the exchange that failed \(passed in the baseline\): Expected values/);
+    assert.match(summary, /### Flaky over the last 20 runs \(1 in the history so far\)[\s\S]*A flaky scenario passes on its second attempt` \| 1 of 20 \| 5 % \|/);
+    assert.match(summary, /### Newly slow \(more than 2× and 1\.0 s over the usual duration\)\n\nNone\./);
     assert.equal(summary.match(/^\| \d+ \| .* \| \d+ ms \|/gm)?.length, 10, 'the slowest table lists ten scenarios');
   });
 

@@ -1,0 +1,123 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import type { ResultsFile } from '../../scripts/report/baseline.ts';
+import { gateThresholds, judgeRun, type GateThresholds } from '../../scripts/report/gate.ts';
+import type { HistoryEntry } from '../../scripts/report/history.ts';
+import { diffAgainstBaseline } from '../../scripts/report/regression-diff.ts';
+import type { RunResults, ScenarioResult, ScenarioStatus } from '../../scripts/report/scenario-results.ts';
+
+type Outcome = [ScenarioStatus, number, boolean?];
+const defaults = gateThresholds({});
+
+function results(scenarios: Record<string, Outcome>): ResultsFile {
+  return {
+    schema: 1,
+    commit: 'c',
+    branch: 'main',
+    createdAt: '2026-01-01T00:00:00Z',
+    partial: false,
+    scenarios: Object.fromEntries(Object.entries(scenarios).map(([key, [status, durationMs, flaky]]) => [key, { status, durationMs, flaky: flaky ?? false }])),
+  };
+}
+
+/** Earlier runs, oldest first, one a minute. */
+const history = (...runs: Record<string, Outcome>[]): HistoryEntry[] =>
+  runs.map((scenarios, i) => ({
+    ...results(scenarios),
+    run: { startedAt: new Date(Date.UTC(2026, 0, 1, 0, i)).toISOString(), node: 'v24', target: 'containers' },
+    gate: { passed: true, reasons: [] },
+  }));
+
+function current(scenarios: Record<string, Outcome>): RunResults {
+  return {
+    scenarios: Object.entries(scenarios).map(
+      ([key, [status, durationMs, flaky]]): ScenarioResult => ({
+        key,
+        uri: 'features/x.feature',
+        feature: 'X',
+        name: key,
+        tags: [],
+        status,
+        attempts: flaky ? 2 : 1,
+        flaky: flaky ?? false,
+        durationMs,
+        startedAtMs: 0,
+        finishedAtMs: durationMs,
+        error: status === 'failed' ? 'boom' : undefined,
+        retriedErrors: [],
+      }),
+    ),
+    notRun: [],
+    durationMs: 0,
+    success: true,
+  };
+}
+
+function judge(now: RunResults, earlier: HistoryEntry[] = [], baseline?: ResultsFile, thresholds: GateThresholds = defaults) {
+  return judgeRun(now, earlier, baseline, baseline && diffAgainstBaseline(baseline, now), thresholds);
+}
+
+describe('the gate', () => {
+  it('passes a clean run', () => {
+    const verdict = judge(current({ a: ['passed', 100] }), history({ a: ['passed', 100] }));
+    assert.deepEqual([verdict.passed, verdict.reasons], [true, []]);
+  });
+
+  it('fails on a failure, saying whether it is new against the baseline', () => {
+    const baseline = results({ broke: ['passed', 10], known: ['failed', 10] });
+    const verdict = judge(current({ broke: ['failed', 10], known: ['failed', 10], fresh: ['failed', 10] }), [], baseline);
+    assert.deepEqual(verdict.reasons, [
+      'newly failing: broke (passed in the baseline): boom',
+      'failing: known (failed in the baseline too): boom',
+      'newly failing: fresh (not in the baseline): boom',
+    ]);
+  });
+
+  it('fails on a scenario flaky in more than the share of the window, this run included', () => {
+    const flakyIn = (n: number) => history(...Array.from({ length: 19 }, (_, i) => ({ f: ['passed', 10, i < n] as Outcome })));
+    // 4 of 20 = 20 %: not more than the share.
+    assert.equal(judge(current({ f: ['passed', 10, true] }), flakyIn(3)).passed, true);
+    const verdict = judge(current({ f: ['passed', 10, true] }), flakyIn(4));
+    assert.deepEqual(verdict.reasons, ['too flaky: f passed only on a retry in 5 of the last 20 runs (25 % > E2E_GATE_FLAKY_SHARE 20 %)']);
+    assert.deepEqual(verdict.flaky, [{ key: 'f', flakyRuns: 5, share: 0.25 }]);
+  });
+
+  it('counts the runs a short history lacks as not flaky, and forgets runs older than the window', () => {
+    const allFlaky = history(...Array.from({ length: 3 }, () => ({ f: ['passed', 10, true] as Outcome })));
+    assert.equal(judge(current({ f: ['passed', 10, true] }), allFlaky).passed, true, '4 of 20');
+    const longAgo = history(...Array.from({ length: 10 }, () => ({ f: ['passed', 10, true] as Outcome })), ...Array.from({ length: 4 }, () => ({ f: ['passed', 10] as Outcome })));
+    const verdict = judge(current({ f: ['passed', 10] }), longAgo, undefined, { ...defaults, window: 5 });
+    assert.deepEqual([verdict.passed, verdict.windowRuns, verdict.flaky], [true, 5, []]);
+  });
+
+  it('fails on a scenario more than the factor and the minimum slower than its median over the passed earlier runs', () => {
+    // Median of the passed runs 1,000 ms; the failed run's 60 s does not count.
+    const earlier = history({ s: ['passed', 900] }, { s: ['failed', 60_000] }, { s: ['passed', 1_000] }, { s: ['passed', 1_100] });
+    assert.equal(judge(current({ s: ['passed', 1_999] }), earlier).passed, true, 'not more than 2×');
+    const verdict = judge(current({ s: ['passed', 2_500] }), earlier);
+    assert.deepEqual(verdict.newlySlow, [{ key: 's', currentMs: 2_500, referenceMs: 1_000, reference: 'median of 3 earlier run(s)' }]);
+    assert.match(verdict.reasons[0], /^newly slow: s took 2500 ms, 2\.5× its median of 3 earlier run\(s\) \(1000 ms; E2E_GATE_SLOWDOWN_FACTOR 2, E2E_GATE_SLOWDOWN_MIN_MS 1000\)$/);
+  });
+
+  it('judges durations against the baseline when the history has none, and not at all when told so', () => {
+    const baseline = results({ s: ['passed', 500], tiny: ['passed', 100] });
+    const now = current({ s: ['passed', 2_000], tiny: ['passed', 900] });
+    assert.deepEqual(judge(now, [], baseline).newlySlow.map((s) => [s.key, s.reference]), [['s', 'baseline']], '9× but only 800 ms more is not slow');
+    assert.equal(judge(now, [], baseline, { ...defaults, slowdownFactor: 0 }).passed, true);
+  });
+
+  it('fails a run in which no scenario ran', () => {
+    assert.deepEqual(judge(current({})).reasons, ['no scenario ran']);
+  });
+
+  it('reads its thresholds from the environment and refuses nonsense, naming the variable', () => {
+    assert.deepEqual(defaults, { window: 20, maxFlakyShare: 0.2, slowdownFactor: 2, slowdownMinMs: 1_000 });
+    assert.deepEqual(
+      gateThresholds({ E2E_HISTORY_WINDOW: '10', E2E_GATE_FLAKY_SHARE: '0.5', E2E_GATE_SLOWDOWN_FACTOR: '3', E2E_GATE_SLOWDOWN_MIN_MS: '250' }),
+      { window: 10, maxFlakyShare: 0.5, slowdownFactor: 3, slowdownMinMs: 250 },
+    );
+    assert.throws(() => gateThresholds({ E2E_GATE_FLAKY_SHARE: '20%' }), /E2E_GATE_FLAKY_SHARE=20% is not a valid setting/);
+    assert.throws(() => gateThresholds({ E2E_HISTORY_WINDOW: '0' }), /E2E_HISTORY_WINDOW=0/);
+    assert.throws(() => gateThresholds({ E2E_GATE_SLOWDOWN_FACTOR: '0.5' }), /E2E_GATE_SLOWDOWN_FACTOR=0\.5/);
+  });
+});
