@@ -4,21 +4,10 @@ import type { ResultsFile } from '../../scripts/report/baseline.ts';
 import { gateThresholds, judgeRun, type GateThresholds } from '../../scripts/report/gate.ts';
 import type { HistoryEntry } from '../../scripts/report/history.ts';
 import { diffAgainstBaseline } from '../../scripts/report/regression-diff.ts';
-import type { RunResults, ScenarioResult, ScenarioStatus } from '../../scripts/report/scenario-results.ts';
+import type { RunResults } from '../../scripts/report/scenario-results.ts';
+import { resultsFile as results, runResults as current, type Outcome } from './made-up-runs.ts';
 
-type Outcome = [ScenarioStatus, number, boolean?];
 const defaults = gateThresholds({});
-
-function results(scenarios: Record<string, Outcome>): ResultsFile {
-  return {
-    schema: 1,
-    commit: 'c',
-    branch: 'main',
-    createdAt: '2026-01-01T00:00:00Z',
-    partial: false,
-    scenarios: Object.fromEntries(Object.entries(scenarios).map(([key, [status, durationMs, flaky]]) => [key, { status, durationMs, flaky: flaky ?? false }])),
-  };
-}
 
 /** Earlier runs, oldest first, one a minute. */
 const history = (...runs: Record<string, Outcome>[]): HistoryEntry[] =>
@@ -27,31 +16,6 @@ const history = (...runs: Record<string, Outcome>[]): HistoryEntry[] =>
     run: { startedAt: new Date(Date.UTC(2026, 0, 1, 0, i)).toISOString(), node: 'v24', target: 'containers' },
     gate: { passed: true, reasons: [] },
   }));
-
-function current(scenarios: Record<string, Outcome>): RunResults {
-  return {
-    scenarios: Object.entries(scenarios).map(
-      ([key, [status, durationMs, flaky]]): ScenarioResult => ({
-        key,
-        uri: 'features/x.feature',
-        feature: 'X',
-        name: key,
-        tags: [],
-        status,
-        attempts: flaky ? 2 : 1,
-        flaky: flaky ?? false,
-        durationMs,
-        startedAtMs: 0,
-        finishedAtMs: durationMs,
-        error: status === 'failed' ? 'boom' : undefined,
-        retriedErrors: [],
-      }),
-    ),
-    notRun: [],
-    durationMs: 0,
-    success: true,
-  };
-}
 
 function judge(now: RunResults, earlier: HistoryEntry[] = [], baseline?: ResultsFile, thresholds: GateThresholds = defaults) {
   return judgeRun(now, earlier, baseline, baseline && diffAgainstBaseline(baseline, now), thresholds);

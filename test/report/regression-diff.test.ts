@@ -1,43 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { ResultsFile } from '../../scripts/report/baseline.ts';
 import { diffAgainstBaseline } from '../../scripts/report/regression-diff.ts';
-import type { RunResults, ScenarioResult, ScenarioStatus } from '../../scripts/report/scenario-results.ts';
-
-function baseline(scenarios: Record<string, [ScenarioStatus, number]>): ResultsFile {
-  return {
-    schema: 1,
-    commit: 'abc',
-    branch: 'main',
-    createdAt: '2026-01-01T00:00:00Z',
-    partial: false,
-    scenarios: Object.fromEntries(Object.entries(scenarios).map(([key, [status, durationMs]]) => [key, { status, durationMs, flaky: false }])),
-  };
-}
-
-function run(scenarios: Record<string, [ScenarioStatus, number]>, notRun: string[] = []): RunResults {
-  return {
-    scenarios: Object.entries(scenarios).map(
-      ([key, [status, durationMs]]): ScenarioResult => ({
-        key,
-        uri: 'features/x.feature',
-        feature: 'X',
-        name: key,
-        tags: [],
-        status,
-        attempts: 1,
-        flaky: false,
-        durationMs,
-        startedAtMs: 0,
-        finishedAtMs: durationMs,
-        retriedErrors: [],
-      }),
-    ),
-    notRun,
-    durationMs: 0,
-    success: true,
-  };
-}
+import { resultsFile as baseline, runResults as run } from './made-up-runs.ts';
 
 describe('diffAgainstBaseline', () => {
   it('finds newly failing, newly passing, added and removed scenarios', () => {
