@@ -48,7 +48,7 @@ body=$(mktemp)
     fi
   done
   ((found)) || printf 'No summary: no e2e job uploaded its reports.\n\n'
-  echo "Reports (HTML with the Trends view, JUnit, messages, logs): artifacts of [this run]($RUN_URL)."
+  echo "Reports (HTML with the Trends view, JUnit, messages, service and container logs): artifacts of [this run]($RUN_URL)."
 } >"$body"
 if (($(wc -m <"$body") > limit)); then
   text=$(cat "$body")

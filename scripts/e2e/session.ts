@@ -10,6 +10,7 @@
 import { mkdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { serveTarget, serveUnavailable, stopServingTarget, type SystemUnderTest } from '../../support/target.ts';
+import { captureContainerLogs } from '../environment/container-logs.ts';
 import { startManagedTarget } from '../environment/managed-target.ts';
 import { runTeardowns } from '../environment/teardown.ts';
 import { gitInfo, type RunMetadata } from '../report/run-metadata.ts';
@@ -59,7 +60,14 @@ export async function startSession(): Promise<void> {
 
 export async function endSession(): Promise<void> {
   stopServingTarget();
-  if (session?.meta.target === 'containers') log('tearing down the reference system and containers');
+  if (session?.meta.target === 'containers') {
+    // Written before teardown removes the containers: a failed run's artifact must still have them.
+    await captureContainerLogs(path.join(REPORTS, 'logs')).then(
+      (count) => log(`${count} container logs in reports/logs/containers/, their list in reports/logs/docker-ps.txt`),
+      (error) => log(`container logs not captured: ${(error as Error).message}`),
+    );
+    log('tearing down the reference system and containers');
+  }
   await runTeardowns();
   stopListeningForInterrupts();
 }
