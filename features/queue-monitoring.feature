@@ -25,3 +25,9 @@ Feature: Watching the waiting room on a sale day
       | fans let in            | 1     |
       | fans active            | 0     |
     And the time Ann waited to be let in was recorded once
+
+  @service-logs
+  Scenario: The service logs never show a fan's token or the operators' key
+    Given Ann has started shopping
+    When Ann looks at the seats of the concert
+    Then the service logs never show Ann's token or the operators' key

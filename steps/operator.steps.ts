@@ -2,6 +2,7 @@ import { DataTable, Given, Then, When } from '@cucumber/cucumber';
 import { authorizationFor, type Operator } from '../support/driver/operator.ts';
 import type { Fan } from '../support/driver/fan.ts';
 import { records } from '../support/driver/records.ts';
+import { serviceLogs } from '../support/driver/service-logs.ts';
 import { queueServers } from '../support/driver/stage.ts';
 import type { Policy, QueueStats } from '../support/driver/schemas.ts';
 import { expectEqual, expectSuccess, expectThat } from '../support/expect.ts';
@@ -262,4 +263,16 @@ Then('the time {fan} waited to be let in was recorded once', async function (thi
     recorded += sampleValue(await metricsOf(this, server), 'queue_enter_to_ready_seconds_count', { concert: this.concertId() }) ?? 0;
   }
   expectEqual(recorded, 1, `times recorded, over every queue server, of how long ${fan} and others waited to be let in`);
+});
+
+Then("the service logs never show {fan}'s token or the operators' key", async function (this: TicketWorld, fan: Fan) {
+  // The logs have caught up with this scenario once they mention its concert (fans were let in).
+  const logs = await eventually(async () => serviceLogs.read(), (text) => text.includes(this.concertId()), {
+    what: 'the service logs to mention the concert',
+    timeoutMs: 10_000,
+    describe: (text) => `${text.length} characters, none about the concert`,
+  });
+  const signature = fan.token().split('.').at(-1) ?? '';
+  expectThat(!logs.includes(signature), `the service logs show ${fan}'s queue token`);
+  expectThat(!logs.includes(serviceLogs.adminToken()), "the service logs show the operators' key");
 });

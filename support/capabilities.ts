@@ -6,7 +6,7 @@ import { target } from './target.ts';
  * What a scenario may need beyond the public HTTP API of one queue server and the core. A
  * managed run (`npm run e2e`) has all of them; an external target such as staging may lack any.
  */
-export type Capability = 'infrastructure' | 'database' | 'gateway-control' | 'several queue servers';
+export type Capability = 'infrastructure' | 'database' | 'gateway-control' | 'several queue servers' | 'service logs';
 
 /** Tag a scenario with these to skip it, visibly, where the target lacks the capability. */
 export const capabilityTags: Record<Capability, string> = {
@@ -14,6 +14,7 @@ export const capabilityTags: Record<Capability, string> = {
   database: '@database',
   'gateway-control': '@gateway-control',
   'several queue servers': '@several-queue-servers',
+  'service logs': '@service-logs',
 };
 
 /** Why the current target lacks `capability`, or undefined when it has it. */
@@ -33,6 +34,8 @@ export function missingCapability(capability: Capability): string | undefined {
       return target.queueUrls.length >= 2
         ? undefined
         : `the target has ${target.queueUrls.length} queue server (E2E_QUEUE_URLS), and this scenario is about several sharing one waiting room`;
+    case 'service logs':
+      return target.logDir ? undefined : "E2E_LOG_DIR is not set, so the services' logs cannot be read";
   }
 }
 

@@ -19,6 +19,8 @@ export type SystemUnderTest = {
   adminToken: string;
   /** Read-only SQL for assertions about money and seats; empty where not given. */
   databaseUrl: string;
+  /** Where the services' logs can be read (reports/logs of a managed run, E2E_LOG_DIR); empty where they cannot. */
+  logDir: string;
   /** The runner's fault-injection server (managed targets only) and its bearer token. */
   infraUrl: string;
   infraToken: string;

@@ -110,13 +110,15 @@ function describeExternalTarget(meta: RunMetadata): SystemUnderTest {
     gatewayUrl: env.E2E_GATEWAY_URL ?? '',
     adminToken: env.E2E_ADMIN_TOKEN!,
     databaseUrl: env.E2E_DATABASE_URL ?? '',
-    infraUrl: '',
-    infraToken: '',
+    logDir: env.E2E_LOG_DIR ?? '',
+    // A fault-injection server of the runner's own (npm run mutation serves one for its services).
+    infraUrl: env.E2E_INFRA_URL ?? '',
+    infraToken: env.E2E_INFRA_TOKEN ?? '',
   };
   log(`running against an external target: core ${withoutCredentials(described.coreUrl)}, ${described.queueUrls.length} queue URL(s); starting no containers`);
   if (!described.gatewayUrl) log('E2E_GATEWAY_URL is not set: @gateway-control scenarios will skip themselves');
   if (!described.databaseUrl) log('E2E_DATABASE_URL is not set: @database scenarios will skip themselves');
-  log('@infra scenarios will skip themselves: the suite does not steer an external target');
+  if (!described.infraUrl) log('@infra scenarios will skip themselves: the suite does not steer an external target');
   meta.queueInstances = described.queueUrls.length;
   meta.coreUrl = withoutCredentials(described.coreUrl);
   return described;

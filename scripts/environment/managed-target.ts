@@ -49,6 +49,7 @@ export async function startManagedTarget(
         gatewayUrl: endpoints.gatewayUrl,
         adminToken: endpoints.adminToken,
         databaseUrl: environment.info.databaseUrl,
+        logDir,
         infraUrl: infra.url,
         infraToken: infra.token,
       },

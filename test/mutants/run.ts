@@ -1,0 +1,221 @@
+/**
+ * `npm run mutation [-- <mutant name> …]`: does the suite catch the defects it claims to?
+ *
+ * Starts Redis Cluster and PostgreSQL once, then for each planted defect (test/mutants/*.patch)
+ * applies it to a scratch copy of the project, starts that copy's services as child processes
+ * (process mode) with a database of its own, and runs the suite against them as an external
+ * target (with a fault-injection server, so @infra scenarios run too), failing fast: first the
+ * scenarios that prove the promise the defect breaks (docs/coverage.md), and only if they all
+ * pass, every other scenario but the @infra ones. A mutant is killed when a scenario fails. The
+ * same run on the unchanged copy comes first: a suite that fails there would "kill" everything.
+ *
+ * Prints the kill matrix (and writes reports/mutation.md), exits 1 if any mutant survived, a
+ * patch no longer applies, or the unchanged system failed. HEAVY_LOCK=<file> makes each mutant
+ * (and the container start) wait for that lock (flock), so a shared machine runs one heavy job
+ * at a time without this run holding the lock between mutants.
+ */
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { cpSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import pg from 'pg';
+import { scenariosInFeatures } from '../coverage/coverage.ts';
+import { ROOT } from '../coverage/promises-in-docs.ts';
+import { proofs } from '../coverage/promises.ts';
+import { mutants, type Mutant } from './catalogue.ts';
+import { startInfraControl } from '../../scripts/environment/infra-control.ts';
+import { startReferenceSystem } from '../../scripts/environment/reference-system.ts';
+import { applyTestcontainersDefaults, assertContainerRuntime, startTestEnvironment, type TestEnvironment } from '../../scripts/environment/test-environment.ts';
+import { runTeardowns } from '../../scripts/environment/teardown.ts';
+import { readScenarioResults } from '../../scripts/report/scenario-results.ts';
+
+const log = (line: string) => process.stderr.write(`[mutation ${new Date().toISOString().slice(11, 19)}] ${line}\n`);
+
+type Outcome = { name: string; breaks: string; killed: boolean; by?: string; error?: string; seconds: number; stage: 'targeted' | 'whole suite' };
+
+const wanted = process.argv.slice(2);
+const chosen = wanted.length ? mutants.filter((m) => wanted.includes(m.name)) : mutants;
+if (wanted.length && chosen.length !== wanted.length) throw new Error(`no such mutant: ${wanted.filter((w) => !mutants.some((m) => m.name === w)).join(', ')}`);
+
+const scratch = makeScratchCopy();
+const scenarios = scenariosInFeatures(ROOT);
+process.on('SIGINT', () => void runTeardowns().finally(() => process.exit(130)));
+process.on('SIGTERM', () => void runTeardowns().finally(() => process.exit(143)));
+
+let exitCode = 0;
+try {
+  for (const mutant of chosen) applyMutant(mutant, { check: true });
+  applyTestcontainersDefaults();
+  await assertContainerRuntime();
+  const environment = await withHeavyLock(() => startTestEnvironment(log));
+  const started = Date.now();
+
+  // The unchanged system must pass everything a mutant is judged by.
+  const clean = await runOne(environment, undefined, 0);
+  log(`unchanged system: ${clean.killed ? `FAILED (${clean.by}: ${clean.error})` : 'passed'} in ${clean.seconds} s`);
+  const outcomes: Outcome[] = [];
+  if (clean.killed) exitCode = 1;
+  else {
+    for (const [i, mutant] of chosen.entries()) {
+      const outcome = await runOne(environment, mutant, i + 1);
+      outcomes.push(outcome);
+      log(`${mutant.name}: ${outcome.killed ? `killed by ${outcome.by}` : 'SURVIVED'} (${outcome.seconds} s)`);
+    }
+  }
+  const report = killMatrix(outcomes, Math.round((Date.now() - started) / 1000));
+  console.log(report);
+  mkdirSync(path.join(ROOT, 'reports'), { recursive: true });
+  writeFileSync(path.join(ROOT, 'reports', 'mutation.md'), report);
+  if (outcomes.some((o) => !o.killed)) exitCode = 1;
+} catch (error) {
+  log((error as Error).stack ?? String(error));
+  exitCode = 1;
+} finally {
+  await runTeardowns();
+  rmSync(scratch, { recursive: true, force: true });
+}
+process.exit(exitCode);
+
+/** The project as committed and changed in the working tree, without reports, in a git repo of its own. */
+function makeScratchCopy(): string {
+  const dir = mkdtempSync(path.join(tmpdir(), 'ticket-rush-mutation-'));
+  const files = spawnSync('git', ['ls-files', '--cached', '--others', '--exclude-standard', '-z'], { cwd: ROOT, encoding: 'utf8' })
+    .stdout.split('\0')
+    .filter((file) => file && !file.startsWith('reports/'));
+  for (const file of files) cpSync(path.join(ROOT, file), path.join(dir, file), { force: true });
+  symlinkSync(path.join(ROOT, 'node_modules'), path.join(dir, 'node_modules'));
+  const git = (...args: string[]) => spawnSync('git', ['-c', 'user.name=mutation', '-c', 'user.email=mutation@localhost', ...args], { cwd: dir, encoding: 'utf8' });
+  git('init', '-q');
+  git('add', '-A');
+  git('commit', '-qm', 'unchanged');
+  return dir;
+}
+
+/** Back to the unchanged copy, then the mutant's patch (or only a check that it applies). */
+function applyMutant(mutant: Mutant | undefined, options: { check?: boolean } = {}): void {
+  const git = (...args: string[]) => spawnSync('git', args, { cwd: scratch, encoding: 'utf8' });
+  git('checkout', '-q', '--', '.');
+  git('clean', '-fdq', '-e', 'node_modules', '-e', 'reports', '-e', 'service-logs');
+  if (!mutant) return;
+  const applied = git('apply', ...(options.check ? ['--check'] : []), mutant.patchFile);
+  if (applied.status !== 0) throw new Error(`mutant ${mutant.name} no longer applies (refresh its patch): ${applied.stderr.trim()}`);
+}
+
+async function runOne(environment: TestEnvironment, mutant: Mutant | undefined, index: number): Promise<Outcome> {
+  const name = mutant?.name ?? 'unchanged';
+  applyMutant(mutant);
+  const databaseUrl = await freshDatabase(environment.info.databaseUrl, `mutant_${index}_${process.pid}`);
+  const logDir = path.join(scratch, 'service-logs', name);
+  return withHeavyLock(async () => {
+    const started = Date.now();
+    const system = await startReferenceSystem({
+      environment: { ...environment.info, databaseUrl },
+      logDir,
+      root: scratch,
+      // As npm run e2e runs it (scripts/environment/managed-target.ts).
+      extraEnv: { QUEUE_DURABLE_WRITES: '1', LOG_LEVEL: 'info' },
+    });
+    const infra = await startInfraControl({ environment, system, log: () => undefined });
+    try {
+      const env = {
+        E2E_TARGET: 'external',
+        E2E_CORE_URL: system.endpoints.coreUrl,
+        E2E_QUEUE_URLS: system.endpoints.queueUrls.join(','),
+        E2E_GATEWAY_URL: system.endpoints.gatewayUrl,
+        E2E_ADMIN_TOKEN: system.endpoints.adminToken,
+        E2E_DATABASE_URL: databaseUrl,
+        E2E_LOG_DIR: logDir,
+        E2E_INFRA_URL: infra.url,
+        E2E_INFRA_TOKEN: infra.token,
+      };
+      const targeted = mutant ? proofScenarios(mutant.breaks) : [];
+      // The unchanged system runs every scenario a mutant could be judged by.
+      const stages: [Outcome['stage'], string[]][] = mutant ? [['targeted', targeted], ['whole suite', ['--tags', 'not @infra']]] : [['whole suite', []]];
+      for (const [stage, args] of stages) {
+        const result = await cucumber(args, env);
+        if (result.failed) return { name, breaks: mutant?.breaks ?? '', killed: true, ...result.failed, seconds: Math.round((Date.now() - started) / 1000), stage };
+      }
+      return { name, breaks: mutant?.breaks ?? '', killed: false, seconds: Math.round((Date.now() - started) / 1000), stage: 'whole suite' };
+    } finally {
+      await infra.stop();
+      await system.stop();
+    }
+  });
+}
+
+/** The scenarios that prove a promise, as feature:line arguments. */
+function proofScenarios(id: string): string[] {
+  const proof = proofs.find((p) => p.id === id);
+  if (!proof) throw new Error(`no proof "${id}" in test/coverage/promises.ts`);
+  return proof.scenarios.map((ref) => {
+    const at = scenarios.get(ref);
+    if (!at) throw new Error(`proof "${id}" names a scenario that does not exist: ${ref}`);
+    return `${at.file}:${at.line}`;
+  });
+}
+
+/** One fail-fast cucumber run in the scratch copy; the first failed scenario and its first error line. */
+async function cucumber(args: string[], env: Record<string, string>): Promise<{ failed?: { by: string; error: string } }> {
+  const child = spawn(process.execPath, [path.join(scratch, 'node_modules/@cucumber/cucumber/bin/cucumber.js'), '--fail-fast', '--format', 'summary', ...args], {
+    cwd: scratch,
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  let stderr = '';
+  child.stderr?.on('data', (chunk) => (stderr += chunk));
+  const code = await exited(child);
+  if (code === 0) return {};
+  const results = readScenarioResults(path.join(scratch, 'reports', 'messages.ndjson'));
+  const failed = results.scenarios.find((s) => s.status === 'failed' || s.status === 'ambiguous' || s.status === 'undefined');
+  return { failed: { by: failed ? `${failed.uri}:${failed.line} ${failed.name}` : 'the run itself', error: failed?.error ?? stderr.trim().split('\n').slice(-3).join(' ') } };
+}
+
+const exited = (child: ChildProcess) => new Promise<number>((resolve) => child.once('exit', (code) => resolve(code ?? 1)));
+
+async function freshDatabase(adminUrl: string, name: string): Promise<string> {
+  const client = new pg.Client({ connectionString: adminUrl });
+  await client.connect();
+  try {
+    await client.query(`DROP DATABASE IF EXISTS ${name}`);
+    await client.query(`CREATE DATABASE ${name}`);
+  } finally {
+    await client.end();
+  }
+  const url = new URL(adminUrl);
+  url.pathname = `/${name}`;
+  return url.toString();
+}
+
+/** Runs `work` holding HEAVY_LOCK (flock), when one is set. */
+async function withHeavyLock<T>(work: () => Promise<T>): Promise<T> {
+  const lock = process.env.HEAVY_LOCK;
+  if (!lock) return work();
+  // flock holds the lock for as long as `cat` runs, and `cat` runs until we close its input.
+  const holder = spawn('flock', [lock, 'sh', '-c', 'echo locked; exec cat'], { stdio: ['pipe', 'pipe', 'inherit'] });
+  await new Promise<void>((resolve, reject) => {
+    holder.stdout.once('data', () => resolve());
+    holder.once('exit', (code) => reject(new Error(`flock ${lock} exited with ${code}`)));
+  });
+  try {
+    return await work();
+  } finally {
+    holder.stdin.end();
+    await exited(holder);
+  }
+}
+
+function killMatrix(outcomes: Outcome[], seconds: number): string {
+  const killed = outcomes.filter((o) => o.killed).length;
+  const lines = [
+    `# Mutation run: ${killed} of ${outcomes.length} planted defects caught, in ${Math.round(seconds / 60)} min`,
+    '',
+    '| mutant | breaks | caught by | first error line | s |',
+    '|---|---|---|---|---:|',
+    ...outcomes.map(
+      (o) =>
+        `| ${o.name} | ${o.breaks} | ${o.killed ? `${o.by}${o.stage === 'whole suite' ? ' (not by its own proofs)' : ''}` : '**SURVIVED**'} | ${(o.error ?? '').replace(/\|/g, '\\|').slice(0, 160)} | ${o.seconds} |`,
+    ),
+    '',
+  ];
+  return lines.join('\n');
+}
