@@ -20,12 +20,23 @@ export type ScriptReply = ScriptValue[];
 /**
  * The source Redis runs for one script: `#!lua` first, which makes Redis 7 refuse any key outside
  * the slot of the declared keys (without it, any key on the same node would be allowed), then
- * lua/lib/common.lua, then the operation itself.
+ * lua/lib/common.lua, then the operation itself, whose reply comes back as {call id, reply}:
+ * the call id is the last argument of every call (script-batches.ts checks it).
  */
 export function scriptSource(name: string): string {
   const common = readFileSync(path.join(LUA_DIR, 'lib', 'common.lua'), 'utf8');
   const body = readFileSync(path.join(LUA_DIR, `${name}.lua`), 'utf8');
-  return `#!lua\n${common}\n${body}`;
+  return [
+    '#!lua',
+    common,
+    'local function operation()',
+    body,
+    'end',
+    'local reply = operation()',
+    // An error reply stays one, so Redis and the caller see it as such.
+    "if type(reply) == 'table' and reply.err then return reply end",
+    'return {ARGV[#ARGV], reply}',
+  ].join('\n');
 }
 
 /** Names of the operations in lua/ (one file each). */

@@ -1,6 +1,7 @@
 import { Cluster } from 'ioredis';
 import type { RedisSettings } from './config.ts';
 import { NotReplicatedError } from './durable-writes.ts';
+import { MisattributedReplyError } from './script-batches.ts';
 
 /**
  * A cluster client that fails fast and heals by itself. When a master dies, commands for its
@@ -52,7 +53,7 @@ const UNAVAILABLE =
 
 /** True for errors that mean "Redis is not answering right now", not "the request is wrong". */
 export function isRedisUnavailable(error: unknown): boolean {
-  if (error instanceof NotReplicatedError) return true;
+  if (error instanceof NotReplicatedError || error instanceof MisattributedReplyError) return true;
   const message = error instanceof Error ? error.message : String(error);
   return UNAVAILABLE.test(message);
 }

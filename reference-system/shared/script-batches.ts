@@ -1,8 +1,8 @@
 import type { Cluster } from 'ioredis';
-import { createReplicaView, masterOf, NotReplicatedError, type DurableWrites } from './durable-writes.ts';
+import { createReplicaView, NotReplicatedError, type DurableWrites } from './durable-writes.ts';
 import type { ScriptReply } from './queue-scripts.ts';
 
-type Call = { command: string; args: (string | number)[]; resolve: (reply: ScriptReply) => void; reject: (error: unknown) => void };
+type Call = { command: string; args: (string | number)[]; id: string; resolve: (reply: ScriptReply) => void; reject: (error: unknown) => void };
 type Batch = { concertKeys: string[]; durable: boolean; calls: Call[] };
 
 /**
@@ -33,24 +33,37 @@ export function createScriptBatches(redis: Cluster, durableWrites?: DurableWrite
 
   const send = async ({ concertKeys, durable, calls }: Batch) => {
     const pipeline = redis.pipeline() as unknown as Record<string, (...a: unknown[]) => unknown> & { call: Cluster['call']; exec: Cluster['exec'] };
-    for (const call of calls) pipeline[call.command](...concertKeys, ...call.args);
+    for (const call of calls) pipeline[call.command](...concertKeys, ...call.args, call.id);
     const wanted = durable && durableWrites ? durableWrites.replicas : 0;
     const deadline = performance.now() + (durableWrites?.timeoutMs ?? 0);
+    const echo = `echo-${nextId()}`;
     // Where the shard's master says it has no replica (a promoted one, alone), WAIT only probes
-    // (1 ms) instead of holding every write for a step. Not yet known counts as a replica.
-    if (wanted > 0) pipeline.call('WAIT', wanted, replicas!.known(concertKeys[0]) === 0 ? 1 : waitStep(deadline));
+    // (1 ms) instead of holding every write for a step. Not yet known counts as a replica. The
+    // ECHO after it proves the WAIT's reply is the WAIT's (see misattributed below).
+    if (wanted > 0) {
+      pipeline.call('WAIT', wanted, replicas!.known(concertKeys[0]) === 0 ? 1 : waitStep(deadline));
+      pipeline.call('ECHO', echo);
+    }
     try {
       const results = (await pipeline.exec()) ?? [];
+      const replies = calls.map((call, i) => {
+        const [error, reply] = results[i] ?? [new Error('no reply in the pipeline')];
+        if (error) return { error };
+        const [id, value] = Array.isArray(reply) ? reply : [];
+        return id === call.id ? { value: value as ScriptReply } : { error: misattributed() };
+      });
       let notConfirmed: unknown;
       if (wanted > 0) {
         const [waitError, acknowledged] = results[calls.length] ?? [new Error('no reply to WAIT')];
-        notConfirmed = waitError ?? (await confirm(concertKeys[0], Number(acknowledged), wanted, deadline));
+        const [echoError, echoed] = results[calls.length + 1] ?? [new Error('no reply to ECHO')];
+        const trusted = !echoError && echoed === echo && replies.every((r) => !(r.error instanceof MisattributedReplyError));
+        notConfirmed = waitError ?? (trusted ? await confirm(concertKeys[0], Number(acknowledged), wanted, deadline) : misattributed());
       }
       calls.forEach((call, i) => {
-        const [error, reply] = results[i] ?? [new Error('no reply in the pipeline')];
-        if (error) call.reject(error);
+        const reply = replies[i];
+        if (reply.error) call.reject(reply.error);
         else if (notConfirmed) call.reject(notConfirmed);
-        else call.resolve(reply as ScriptReply);
+        else call.resolve(reply.value!);
       });
     } catch (error) {
       for (const call of calls) call.reject(error);
@@ -63,7 +76,9 @@ export function createScriptBatches(redis: Cluster, durableWrites?: DurableWrite
    * write until an operator restores a replica would close the room). Until then it WAITs again
    * on the master connection the batch was written on (WAIT counts that connection's writes),
    * and gives up with NotReplicatedError at the deadline: a replica slow under a burst delays
-   * the answer instead of failing it.
+   * the answer instead of failing it. The WAIT goes in a pipeline of its own, led by a read of
+   * the key so it is routed to that master (never straight to the node: see createReplicaView),
+   * and followed by an ECHO that proves its reply is its own.
    */
   const confirm = async (key: string, acknowledged: number, wanted: number, deadline: number) => {
     try {
@@ -71,7 +86,14 @@ export function createScriptBatches(redis: Cluster, durableWrites?: DurableWrite
         const existing = await replicas!.fresh(key);
         if (acknowledged >= Math.min(wanted, existing)) return undefined;
         if (performance.now() >= deadline) return new NotReplicatedError(acknowledged, wanted);
-        acknowledged = Number(await masterOf(redis, key).call('WAIT', wanted, waitStep(deadline)));
+        const echo = `echo-${nextId()}`;
+        const pipeline = redis.pipeline().exists(key);
+        pipeline.call('WAIT', wanted, waitStep(deadline));
+        pipeline.call('ECHO', echo);
+        const [, [waitError, count], [, echoed]] = ((await pipeline.exec()) ?? []) as [unknown, [unknown, unknown], [unknown, unknown]];
+        if (waitError) return waitError;
+        if (echoed !== echo) return misattributed();
+        acknowledged = Number(count);
       }
       return undefined;
     } catch (error) {
@@ -88,7 +110,7 @@ export function createScriptBatches(redis: Cluster, durableWrites?: DurableWrite
         const key = durable ? `${concertKeys[0]}\u0000durable` : concertKeys[0];
         let batch = pending.get(key);
         if (!batch) pending.set(key, (batch = { concertKeys, durable, calls: [] }));
-        batch.calls.push({ command, args, resolve, reject });
+        batch.calls.push({ command, args, id: nextId(), resolve, reject });
         if (!scheduled) {
           scheduled = true;
           setImmediate(flush);
@@ -105,3 +127,22 @@ export function createScriptBatches(redis: Cluster, durableWrites?: DurableWrite
  */
 const WAIT_STEP_MS = 250;
 const waitStep = (deadline: number) => Math.max(1, Math.min(WAIT_STEP_MS, Math.ceil(deadline - performance.now())));
+
+/**
+ * Every script call carries an id its reply must echo (queue-scripts.ts wraps each script so).
+ * ioredis can hand a reply to the wrong command of a connection when pipelines and other
+ * commands meet a node that is reconnecting (seen in features/faults/redis-master-failure: an
+ * enter answered with another command's integer, a WAIT with a set's members). A reply with the
+ * wrong id is never passed on: the fan gets 503 and retries, and a batch with such a reply, or
+ * whose ECHO came back wrong, has no WAIT result to trust.
+ */
+export class MisattributedReplyError extends Error {
+  constructor() {
+    super('MISATTRIBUTED_REPLY: Redis client handed a reply to the wrong command (connection recovering)');
+    this.name = 'MisattributedReplyError';
+  }
+}
+const misattributed = () => new MisattributedReplyError();
+
+let lastId = 0;
+const nextId = () => (++lastId).toString(36);

@@ -40,9 +40,10 @@ test("replica counts come from each master's own CLUSTER NODES, not from the cli
   // The slot map right after start-up: Redis lists no replica in CLUSTER SLOTS yet.
   slots[calculateSlot(key)] = ['10.0.0.1:6379'];
   let nodesText = 'aaa 10.0.0.1:6379@16379 myself,master - 0 1 1 connected 0-16383\nbbb 10.0.0.2:6379@16379 slave aaa 0 1 1 connected';
-  const master = { options: { host: '10.0.0.1', port: 6379 }, call: async () => nodesText };
+  const master = { options: { host: '10.0.0.1', port: 6379 } };
   const redis = { slots, nodes: () => [master] } as unknown as Cluster;
-  const view = createReplicaView(redis, 60_000);
+  const asked: string[] = [];
+  const view = createReplicaView(redis, { refreshMs: 60_000, clusterNodesOf: async (address) => (asked.push(address), nodesText) });
   try {
     assert.equal(view.known(key), undefined, 'unknown before the master answered: durable writes then wait, never probe');
     assert.equal(await view.loaded(), true);
@@ -50,6 +51,7 @@ test("replica counts come from each master's own CLUSTER NODES, not from the cli
     nodesText = 'bbb 10.0.0.2:6379@16379 myself,master - 0 1 2 connected 0-16383\naaa 10.0.0.1:6379@16379 master,fail - 0 1 1 disconnected';
     assert.equal(await view.fresh(key), 0, 'a promoted replica alone');
     assert.equal(view.known(key), 0);
+    assert.deepEqual(new Set(asked), new Set(['10.0.0.1:6379']), 'asked the master of the slot');
   } finally {
     view.stop();
   }
