@@ -23,6 +23,14 @@ Feature: Being let in
     When admission to the concert is resumed
     Then as each fan who was let in leaves, the next is let in: Ann, Ben, Cat and Dan
 
+  Scenario: A fan who is shopping counts against the limit until she leaves
+    Given the waiting room lets at most 1 fan in at a time
+    And Ann has started shopping
+    When Ben enters the queue
+    Then Ben stays WAITING at position 1 for 2 seconds
+    When Ann leaves the queue
+    Then Ben is let in
+
   Scenario: Fans are let in no faster than the waiting room admits them
     Given the waiting room admits up to 1 fan a second
     And admission to the concert is paused

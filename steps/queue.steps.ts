@@ -88,6 +88,17 @@ Then('{fan} is WAITING at position {int}{through}', async function (this: Ticket
   expectEqual(`${place.status} at position ${place.position}`, `WAITING at position ${position}`, `${fan}'s place`);
 });
 
+Then('{fan} stays WAITING at position {int} for {int} second(s)', async function (this: TicketWorld, fan: Fan, position: number, seconds: number) {
+  // Long enough for several promoter runs (every 200 ms here, 1 s by default): none may let her in.
+  const placeOf = (answer: Answer<StatusView>) => (answer.succeeded ? `${answer.value.status} at position ${answer.value.position}` : String(answer));
+  const { value, done: moved } = await poll(() => fan.status(), (answer) => placeOf(answer) !== `WAITING at position ${position}`, {
+    what: `${fan} to stay WAITING`,
+    timeoutMs: seconds * 1000,
+    intervalMs: 200,
+  });
+  expectThat(!moved, `${fan} should still be WAITING at position ${position} for ${seconds} s, but is ${placeOf(value)}`);
+});
+
 Then('{fans} are waiting at positions 1 to {int}', async function (this: TicketWorld, fans: Fan[], last: number) {
   expectEqual(fans.length, last, 'fans named for the positions');
   const seen = [];

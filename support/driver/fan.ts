@@ -92,7 +92,7 @@ export class Fan {
     const seen = await eventually(() => this.status(options), (answer) => answer.succeeded && answer.value.status === status, {
       what: `${this} to be ${status}${options.through ? ` according to queue server ${options.through}` : ''}`,
       timeoutMs: options.timeoutMs ?? 15_000,
-      describe: String,
+      describe: (answer) => (answer.succeeded ? `${answer.value.status} at position ${answer.value.position}` : String(answer)),
     });
     return seen.value;
   }

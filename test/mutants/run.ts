@@ -170,7 +170,9 @@ async function cucumber(args: string[], env: Record<string, string>): Promise<{ 
   return { failed: { by: failed ? `${failed.uri}:${failed.line} ${failed.name}` : 'the run itself', error: failed?.error ?? stderr.trim().split('\n').slice(-3).join(' ') } };
 }
 
-const exited = (child: ChildProcess) => new Promise<number>((resolve) => child.once('exit', (code) => resolve(code ?? 1)));
+function exited(child: ChildProcess): Promise<number> {
+  return new Promise((resolve) => child.once('exit', (code) => resolve(code ?? 1)));
+}
 
 async function freshDatabase(adminUrl: string, name: string): Promise<string> {
   const client = new pg.Client({ connectionString: adminUrl });
