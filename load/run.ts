@@ -45,6 +45,7 @@ export async function runScenario(scenario: Scenario, target: LoadTarget, option
   let lastRequests = 0;
   recorder.probe('requests/s', () => {
     const n = recorder.totalRequests();
+    if (n < lastRequests) lastRequests = 0; // a scenario's reset after its warm-up restarts the count
     const rate = n - lastRequests;
     lastRequests = n;
     return rate;

@@ -13,7 +13,7 @@ export type Threshold = {
   name: string;
   level: 'seed' | 'target';
   actual: number | null;
-  op: '<' | '<=' | '>=' | '==';
+  op: '<' | '<=' | '>' | '>=' | '==';
   limit: number;
   unit: string;
   pass: boolean;
@@ -30,7 +30,7 @@ export function threshold(
   const a = actual === undefined || actual === null || Number.isNaN(actual) ? null : actual;
   const pass =
     a !== null &&
-    (op === '<' ? a < limit : op === '<=' ? a <= limit : op === '>=' ? a >= limit : a === limit);
+    (op === '<' ? a < limit : op === '<=' ? a <= limit : op === '>' ? a > limit : op === '>=' ? a >= limit : a === limit);
   return { name, level, actual: a, op, limit, unit, pass };
 }
 

@@ -3,19 +3,22 @@ export type ClosedLoopResult = { concurrency: number; iterations: number; second
 
 /**
  * Closed model: `concurrency` workers each start their next iteration as soon as the last one
- * finished, until the time is up. It measures capacity (what the system can take), not latency
- * under a given load. Iteration numbers are unique across workers.
+ * finished, until the time is up (or `maxIterations` have started: work that uses up its
+ * material, such as one buyer per hold). It measures capacity (what the system can take), not
+ * latency under a given load. Iteration numbers are unique across workers.
  */
 export async function runClosedLoop(options: {
   concurrency: number;
   durationMs: number;
+  maxIterations?: number;
   iteration: (index: number) => Promise<void>;
 }): Promise<ClosedLoopResult> {
   const begin = performance.now();
   const until = begin + options.durationMs;
+  const max = options.maxIterations ?? Infinity;
   let next = 0;
   const worker = async () => {
-    while (performance.now() < until) await options.iteration(next++);
+    while (next < max && performance.now() < until) await options.iteration(next++);
   };
   await Promise.all(Array.from({ length: options.concurrency }, worker));
   const seconds = (performance.now() - begin) / 1000;

@@ -61,6 +61,36 @@ test('npm run load -- entry-scale:smoke circulation:smoke --queue-instances=2', 
 });
 
 /**
+ * Keeps the core scenarios working: core-capacity, booking and seat-rush smoke variants in one
+ * environment. Correctness only: every hold paid once, one winner per seat, booking success
+ * 100 % (every fan retries until the map shows no free seat), PostgreSQL invariants.
+ */
+test('npm run load -- core-capacity:smoke booking:smoke seat-rush:smoke', { timeout: 60_000 }, () => {
+  const run = runLoad('core-capacity:smoke', 'booking:smoke', 'seat-rush:smoke');
+  const capacity = run.report('core-capacity-smoke');
+  const booking = run.report('booking-smoke');
+  const rush = run.report('seat-rush-smoke');
+  for (const r of [capacity, booking, rush]) {
+    assert.equal(r.error, undefined, `${r.scenario} stopped early: ${r.error}`);
+    assert.deepEqual(r.errorsByCode, {}, `${r.scenario} had errors`);
+  }
+  for (const step of ['bare', 'seat map', 'hold hot seat', 'hold distinct seats', 'pay']) assert.ok(capacity.steps[step].requests > 0, `${step} measured`);
+  assert.equal(typeof capacity.figures['seat map ÷ bare'], 'number');
+  assert.equal(capacity.figures['hot seat: holds created (1 expected)'], 1, 'one winner of the hot seat');
+  assert.ok(capacity.thresholds.find((t) => t.name === 'holds paid (payment COMPLETED)')?.pass, 'every distinct hold of the round paid');
+
+  assert.equal(booking.figures['booking success % (paid ÷ min(fans, seats))'], 100);
+  assert.equal(booking.figures['PostgreSQL: seats sold'], 100);
+  assert.equal(booking.figures['SOLD on the seat map'], 100);
+  for (const f of ['PostgreSQL: seats held twice', 'PostgreSQL: seats sold twice', 'PostgreSQL: reservations paid twice']) assert.equal(booking.figures[f], 0, f);
+
+  assert.equal(rush.figures['winners (payment COMPLETED)'], 10);
+  assert.equal(rush.figures['distinct seats won'], 10);
+  for (const f of ['PostgreSQL: seats held twice', 'PostgreSQL: seats sold twice', 'PostgreSQL: reservations paid twice']) assert.equal(rush.figures[f], 0, f);
+  assert.equal(typeof rush.figures['race P95 ÷ bare burst P95'], 'number');
+});
+
+/**
  * Keeps the before/after tooling working: enter-latency's smoke variant with variant B running
  * this same commit from a git worktree (--ab-ref HEAD), which must be gone afterwards.
  */
