@@ -7,7 +7,12 @@ local now = now_ms()
 local state = entry_state(entry_id, now)
 if not state then return {'GONE'} end
 if state == 'WAITING' then return {'NOT_READY'} end
-local deadline = now + tonumber(redis.call('HGET', K_POLICY, 'activeIdleSeconds')) * 1000
-if state == 'READY' then redis.call('ZREM', K_READY, entry_id) end
-redis.call('ZADD', K_ACTIVE, deadline, entry_id)
-return {'ACTIVE', deadline}
+local idle = now + tonumber(redis.call('HGET', K_POLICY, 'activeIdleSeconds')) * 1000
+if state == 'READY' then
+  redis.call('ZREM', K_READY, entry_id)
+  -- The session starts now; its deadline moves only by extensions.
+  return {'ACTIVE', set_turn(entry_id, idle, now + policy_number('sessionSeconds', 600) * 1000, 0)}
+end
+-- Starting again slides the idle deadline, like a box-office call; the session stays as it was.
+local _, session, used = turn_or_start(entry_id, now)
+return {'ACTIVE', set_turn(entry_id, idle, session, used)}

@@ -1,11 +1,11 @@
 -- Prepended to every script by the loader (reference-system/shared/queue-scripts.ts), so each
 -- operation is still one EVALSHA. Key order is the same for every script:
 --   KEYS[1] policy  KEYS[2] seq  KEYS[3] waiting  KEYS[4] ready  KEYS[5] active
---   KEYS[6] users   KEYS[7] entries  KEYS[8] stats
+--   KEYS[6] users   KEYS[7] entries  KEYS[8] stats   KEYS[9] turns
 -- All of them carry the hash tag {concertId}; no script touches any other key (the loader's
 -- `#!lua` line makes Redis refuse any key outside the declared slot).
-local K_POLICY, K_SEQ, K_WAITING, K_READY, K_ACTIVE, K_USERS, K_ENTRIES, K_STATS =
-  KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5], KEYS[6], KEYS[7], KEYS[8]
+local K_POLICY, K_SEQ, K_WAITING, K_READY, K_ACTIVE, K_USERS, K_ENTRIES, K_STATS, K_TURNS =
+  KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5], KEYS[6], KEYS[7], KEYS[8], KEYS[9]
 
 -- Server time, so every instance agrees on deadlines whatever its own clock says.
 local function now_ms()
@@ -20,6 +20,7 @@ local function end_entries(ids, set_key, reason)
   redis.call('ZREM', set_key, unpack(ids))
   local owners = redis.call('HMGET', K_ENTRIES, unpack(ids))
   redis.call('HDEL', K_ENTRIES, unpack(ids))
+  if set_key == K_ACTIVE then redis.call('HDEL', K_TURNS, unpack(ids)) end
   local users, entry_of = {}, {}
   for i = 1, #ids do
     if owners[i] then
@@ -76,4 +77,35 @@ local function estimate_basis()
   local p = redis.call('HMGET', K_POLICY, 'measuredRate', 'admitPerSecond', 'readyTtlSeconds')
   if not p[2] then return nil end
   return {p[1] or false, p[2], p[3]}
+end
+
+-- A policy number, or its default for a room opened before the field existed.
+local function policy_number(field, default)
+  return tonumber(redis.call('HGET', K_POLICY, field) or default)
+end
+
+-- An ACTIVE turn ends at the earlier of its idle deadline (slid by every box-office call) and its
+-- session deadline (sessionSeconds after it started, moved on by extensions). K_TURNS keeps both
+-- and the extensions used, as "idle:session:used"; K_ACTIVE's score is the earlier deadline, so
+-- the promoter and every read expire a capped turn like an idle one.
+local function turn_of(entry_id)
+  local turn = redis.call('HGET', K_TURNS, entry_id)
+  if not turn then return nil end
+  local idle, session, used = string.match(turn, '^(%d+):(%d+):(%d+)$')
+  return tonumber(idle), tonumber(session), tonumber(used)
+end
+
+-- The turn's deadlines and extensions; a turn started before sessions were kept gets one now.
+local function turn_or_start(entry_id, now)
+  local idle, session, used = turn_of(entry_id)
+  if session then return idle, session, used end
+  return tonumber(redis.call('ZSCORE', K_ACTIVE, entry_id)), now + policy_number('sessionSeconds', 600) * 1000, 0
+end
+
+-- Stores an ACTIVE turn's deadlines; returns the instant it ends.
+local function set_turn(entry_id, idle, session, used)
+  redis.call('HSET', K_TURNS, entry_id, string.format('%d:%d:%d', idle, session, used))
+  local ends = math.min(idle, session)
+  redis.call('ZADD', K_ACTIVE, ends, entry_id)
+  return ends
 end

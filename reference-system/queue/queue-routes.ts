@@ -28,6 +28,10 @@ export function registerQueueRoutes(router: Router, deps: { service: QueueServic
     ctx.body = await service.activate(requireToken(ctx, tokens));
   });
 
+  router.post('/api/v1/queue/extend', async (ctx) => {
+    ctx.body = await service.extend(requireToken(ctx, tokens));
+  });
+
   router.delete('/api/v1/queue/token', async (ctx) => {
     await service.exit(requireToken(ctx, tokens));
     ctx.status = 204;

@@ -49,6 +49,14 @@ export function createQueueService(deps: { scripts: QueueScripts; tokens: TokenC
       return { status: 'ACTIVE', expiresAt: new Date(Number(deadline)).toISOString() };
     },
 
+    async extend(claims: TokenClaims): Promise<{ status: 'ACTIVE'; expiresAt: string; extensionsLeft: number }> {
+      const [outcome, deadline, left] = await scripts.run('extend', claims.concertId, claims.entryId, claims.userId);
+      if (outcome === 'GONE') throw tokenExpired();
+      if (outcome === 'NOT_ACTIVE') throw new ApiError(409, 'NOT_ACTIVE', 'only a shopper (ACTIVE) can extend her turn');
+      if (outcome === 'EXTENSION_LIMIT') throw new ApiError(409, 'EXTENSION_LIMIT', 'this turn was already extended as often as the concert allows');
+      return { status: 'ACTIVE', expiresAt: new Date(Number(deadline)).toISOString(), extensionsLeft: Math.max(0, Number(left)) };
+    },
+
     async exit(claims: TokenClaims): Promise<void> {
       const [outcome] = await scripts.run('finish', claims.concertId, claims.entryId, claims.userId, 'exited');
       if (outcome === 'GONE') throw tokenExpired();

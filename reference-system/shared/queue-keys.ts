@@ -14,6 +14,7 @@ export function queueKeys(concertId: string) {
     users: `${p}:users`,
     entries: `${p}:entries`,
     stats: `${p}:stats`,
+    turns: `${p}:turns`,
   };
 }
 

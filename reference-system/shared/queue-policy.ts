@@ -7,6 +7,10 @@ export type QueuePolicy = {
   readyTtlSeconds: number;
   activeIdleSeconds: number;
   holdSeconds: number;
+  /** An ACTIVE turn ends this long after it started, however busy (unless extended). */
+  sessionSeconds: number;
+  /** How many times a shopper may move her session deadline on by sessionSeconds. */
+  maxExtensions: number;
 };
 
 export function defaultQueuePolicy(): QueuePolicy {
@@ -16,6 +20,8 @@ export function defaultQueuePolicy(): QueuePolicy {
     readyTtlSeconds: envInt('DEFAULT_READY_TTL_SECONDS', 60),
     activeIdleSeconds: envInt('DEFAULT_ACTIVE_IDLE_SECONDS', 300),
     holdSeconds: envInt('DEFAULT_HOLD_SECONDS', 300),
+    sessionSeconds: envInt('DEFAULT_SESSION_SECONDS', 600),
+    maxExtensions: envInt('DEFAULT_MAX_EXTENSIONS', 2),
   };
 }
 
@@ -25,6 +31,8 @@ export const POLICY_LIMITS: Record<keyof QueuePolicy, [number, number]> = {
   readyTtlSeconds: [1, 86_400],
   activeIdleSeconds: [1, 86_400],
   holdSeconds: [1, 86_400],
+  sessionSeconds: [1, 86_400],
+  maxExtensions: [0, 10],
 };
 
 export function parsePolicy(hash: Record<string, string>, fallback: QueuePolicy): QueuePolicy {
@@ -35,5 +43,7 @@ export function parsePolicy(hash: Record<string, string>, fallback: QueuePolicy)
     readyTtlSeconds: read('readyTtlSeconds'),
     activeIdleSeconds: read('activeIdleSeconds'),
     holdSeconds: read('holdSeconds'),
+    sessionSeconds: read('sessionSeconds'),
+    maxExtensions: read('maxExtensions'),
   };
 }

@@ -8,10 +8,10 @@ import { createScriptBatches } from './script-batches.ts';
 
 const LUA_DIR = fileURLToPath(new URL('../../lua/', import.meta.url));
 
-/** Every script gets the same eight keys of one concert, in this order (see lua/lib/common.lua). */
+/** Every script gets the same nine keys of one concert, in this order (see lua/lib/common.lua). */
 export function scriptKeys(concertId: string): string[] {
   const k = queueKeys(concertId);
-  return [k.policy, k.seq, k.waiting, k.ready, k.active, k.users, k.entries, k.stats];
+  return [k.policy, k.seq, k.waiting, k.ready, k.active, k.users, k.entries, k.stats, k.turns];
 }
 
 export type ScriptValue = string | number | null | ScriptValue[];
@@ -71,6 +71,6 @@ export function loadScripts(redis: Cluster, options: { durableWrites?: DurableWr
 export type QueueScripts = ReturnType<typeof loadScripts>;
 
 /** Writes a user is told succeeded; with durable writes on, each waits for a replica. */
-const DURABLE_SCRIPTS = new Set(['enter', 'activate', 'finish']);
+const DURABLE_SCRIPTS = new Set(['enter', 'activate', 'extend', 'finish']);
 
 const commandName = (file: string) => `queue_${file.replace(/[^a-z0-9]/gi, '_')}`;

@@ -15,6 +15,8 @@ export const TEST_POLICY: QueuePolicy = {
   readyTtlSeconds: 60,
   activeIdleSeconds: 300,
   holdSeconds: 300,
+  sessionSeconds: 600,
+  maxExtensions: 2,
 };
 
 /** Arguments of one promote run: budget, burst seconds, rate window ms. */
