@@ -10,14 +10,14 @@ Feature: Running the waiting room
       | active limit | admissions a second |
       | 50           | 10                  |
     Then the effective policy is:
-      | active limit | admissions a second | seconds to start shopping | idle seconds | hold seconds |
-      | 50           | 10                  | 60                        | 300          | 300          |
+      | active limit | admissions a second | seconds to start shopping | idle seconds | hold seconds | session seconds | extensions |
+      | 50           | 10                  | 60                        | 300          | 300          | 600             | 2          |
     When the operator changes the policy:
-      | seconds to start shopping |
-      | 30                        |
+      | seconds to start shopping | session seconds | extensions |
+      | 30                        | 900             | 0          |
     Then the effective policy is:
-      | active limit | admissions a second | seconds to start shopping | idle seconds | hold seconds |
-      | 50           | 10                  | 30                        | 300          | 300          |
+      | active limit | admissions a second | seconds to start shopping | idle seconds | hold seconds | session seconds | extensions |
+      | 50           | 10                  | 30                        | 300          | 300          | 900             | 0          |
 
   Scenario: While admission is paused nobody is let in, and resuming lets fans in again
     Given the waiting room lets at most 5 fans in at a time
@@ -83,6 +83,9 @@ Feature: Running the waiting room
       | an active limit written as text                 |
       | a turn window longer than a day                 |
       | a valid active limit but an invalid idle time   |
+      | a session longer than a day                     |
+      | more than 10 extensions                         |
+      | a negative number of extensions                 |
       | no settings at all                              |
       | a list instead of settings                      |
       | text that is not JSON                           |

@@ -64,6 +64,34 @@ When('{fan} keeps looking at the seats for {int} seconds', async function (this:
   expectSuccess(value.look);
 });
 
+When('{fan} keeps looking at the seats until her/his turn runs out', async function (this: TicketWorld, fan: Fan) {
+  // Busy all the time: every look slides her idle deadline, so only the session cap can end it.
+  let lastServedAt = 0;
+  const ends = Date.parse(fan.turn().ends.at(-1)!);
+  const refusal = await eventually(
+    async () => {
+      const look = await fan.seats();
+      if (look.succeeded) lastServedAt = look.exchange.startedAt;
+      return look;
+    },
+    (look) => !look.succeeded,
+    { what: `${fan}'s turn to run out`, timeoutMs: Math.max(0, ends - Date.now()) + 10_000, intervalMs: 200, describe: String },
+  );
+  this.browsing = { lastServedAt, refusal };
+});
+
+Then('{fan} was served until her/his session ran out, and not after', function (this: TicketWorld, fan: Fan) {
+  const browsing = this.browsing;
+  expectThat(browsing !== undefined, `${fan} did not keep looking at the seats`);
+  const ends = Date.parse(fan.turn().ends.at(-1)!);
+  expectAnswer(browsing.refusal, 410, 'TOKEN_EXPIRED');
+  // The room's clock and ours may differ by a little; a look every 200 ms.
+  const refusedAt = browsing.refusal.exchange.startedAt;
+  expectThat(refusedAt >= ends - 250, `${fan} was refused ${ends - refusedAt} ms before her turn was to end`);
+  expectThat(browsing.lastServedAt >= ends - 1000, `${fan} was last served ${ends - browsing.lastServedAt} ms before her turn was to end`);
+  expectThat(refusedAt <= ends + 1500, `${fan} was still served ${refusedAt - ends} ms after her turn was to end`);
+});
+
 // ---- Reserving ------------------------------------------------------------------------------
 
 /** A price claimed by the fan's app, sent along in the fields a careless server might trust. */

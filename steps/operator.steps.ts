@@ -72,6 +72,14 @@ Given('a shopper who stays idle for {int} second(s) loses their turn', async fun
   await setPolicy(this, { activeIdleSeconds });
 });
 
+Given('a shopping session lasts at most {int} second(s)', async function (this: TicketWorld, sessionSeconds: number) {
+  await setPolicy(this, { sessionSeconds });
+});
+
+Given('a shopper may extend her session {int} time(s)', async function (this: TicketWorld, maxExtensions: number) {
+  await setPolicy(this, { maxExtensions });
+});
+
 Given('seats are held for {int} second(s)', async function (this: TicketWorld, holdSeconds: number) {
   await setPolicy(this, { holdSeconds });
   this.holdSeconds = holdSeconds;
@@ -84,6 +92,8 @@ const policyFields: Record<string, keyof Policy> = {
   'seconds to start shopping': 'readyTtlSeconds',
   'idle seconds': 'activeIdleSeconds',
   'hold seconds': 'holdSeconds',
+  'session seconds': 'sessionSeconds',
+  extensions: 'maxExtensions',
 };
 
 function policyOf(table: DataTable): Partial<Policy> {
@@ -115,6 +125,9 @@ const unusablePolicies: Record<string, unknown> = {
   'an active limit written as text': { activeLimit: '10' },
   'a turn window longer than a day': { readyTtlSeconds: 86_401 },
   'a valid active limit but an invalid idle time': { activeLimit: 3, activeIdleSeconds: 0 },
+  'a session longer than a day': { sessionSeconds: 86_401 },
+  'more than 10 extensions': { maxExtensions: 11 },
+  'a negative number of extensions': { maxExtensions: -1 },
   'no settings at all': { unrelated: 1 },
   'a list instead of settings': [{ activeLimit: 3 }],
   'text that is not JSON': { text: '{"activeLimit": 3,' },

@@ -21,6 +21,7 @@ When('{fan} tries to enter the queue of {concert}', async function (this: Ticket
 const attempts: Record<string, (fan: Fan, through?: number) => Promise<unknown>> = {
   'enter the queue': (fan, through) => fan.enter({ through }),
   'start shopping': (fan, through) => fan.startShopping({ through }),
+  'extend her turn': (fan, through) => fan.extendTurn({ through }),
   'leave the queue': (fan, through) => fan.leave({ through }),
   'check her place': (fan, through) => fan.status({ through }),
 };
@@ -208,6 +209,17 @@ Then('{fan} is shopping', async function (this: TicketWorld, fan: Fan) {
   const place = (await fan.status()).value;
   expectEqual(`${place.status} at position ${place.position}`, 'ACTIVE at position null', `${fan}'s place`);
   expectThat(place.expiresAt !== null && Date.parse(place.expiresAt) > Date.now(), `${fan}'s turn ends at ${place.expiresAt}, not in the future`);
+});
+
+When('{fan} extends her/his turn', async function (this: TicketWorld, fan: Fan) {
+  expectSuccess(await fan.extendTurn());
+});
+
+Then("{fan}'s turn ends {int} seconds later, and she/he may extend it {int} more time(s)", function (this: TicketWorld, fan: Fan, seconds: number, left: number) {
+  const { ends, extensionsLeft } = fan.turn();
+  expectThat(ends.length >= 2, `${fan} has not extended her turn`);
+  const movedBy = (Date.parse(ends.at(-1)!) - Date.parse(ends.at(-2)!)) / 1000;
+  expectEqual({ movedBy, left: extensionsLeft }, { movedBy: seconds, left }, `${fan}'s turn after her latest extension`);
 });
 
 // ---- Checking, lapsing, leaving ---------------------------------------------------------------

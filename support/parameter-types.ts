@@ -143,8 +143,8 @@ defineParameterType({
 /** What a fan may try, whatever the answer: the Then step says what it should be. */
 defineParameterType({
   name: 'attempt',
-  regexp: /enter the queue|start shopping|leave the queue|check her place|check his place/,
-  transformer: (attempt: string) => attempt.replace('his place', 'her place'),
+  regexp: /enter the queue|start shopping|extend her turn|extend his turn|leave the queue|check her place|check his place/,
+  transformer: (attempt: string) => attempt.replace(/his (place|turn)/, 'her $1'),
 });
 
 /** What a fan may do again and again. */

@@ -47,6 +47,8 @@ export class TicketWorld extends World implements Stage {
   roomBefore?: QueueStats;
   /** The token someone presented (`null`: none), for the steps that check where it is refused. */
   presentedToken?: string | null;
+  /** A shopper who kept browsing until refused: when she was last served, and the refusal. */
+  browsing?: { lastServedAt: number; refusal: Answer<unknown> };
   /** How long seats are held in this scenario, when a step set it. */
   holdSeconds?: number;
   fault: FaultState = {};

@@ -3,11 +3,14 @@ import { target } from '../target.ts';
 import { eventually } from '../polling.ts';
 import type { Answer } from './answer.ts';
 import { routes } from './routes.ts';
-import { schemas, type EntryView, type PaymentView, type ReservationView, type StatusView } from './schemas.ts';
+import { schemas, type EntryView, type ExtensionView, type PaymentView, type ReservationView, type StatusView } from './schemas.ts';
 import { asSent, call, queueServers, type Stage } from './stage.ts';
 
 /** A fan's place in one concert's queue: the token that proves it, and the tokens before it. */
-type Pass = { token?: string; tokenBefore?: string; entry?: EntryView };
+type Pass = { token?: string; tokenBefore?: string; entry?: EntryView; turn?: Turn };
+
+/** What she was told of her shopping turn: when it ends (at starting, then after each extension), extensions left. */
+type Turn = { ends: string[]; extensionsLeft?: number };
 
 /** Which token a call carries: the fan's own (default), a given one, or none (`null`). */
 type Carrying = { token?: string | null; concert?: string };
@@ -110,10 +113,32 @@ export class Fan {
     });
   }
 
-  startShopping(options: Carrying & { through?: number } = {}) {
-    return call(this.#stage, `${this} starting to shop`, queueServers.url(options.through), routes.queue.activate(), schemas.activation, {
+  async startShopping(options: Carrying & { through?: number } = {}) {
+    const answer = await call(this.#stage, `${this} starting to shop`, queueServers.url(options.through), routes.queue.activate(), schemas.activation, {
       headers: this.#carrying(options),
     });
+    if (answer.succeeded && options.token === undefined) this.#pass(options.concert).turn = { ends: [answer.value.expiresAt] };
+    return answer;
+  }
+
+  /** Asks for more time: her turn's session deadline moves on by the concert's session length. */
+  async extendTurn(options: Carrying & { through?: number } = {}): Promise<Answer<ExtensionView>> {
+    const answer = await call(this.#stage, `${this} extending her turn`, queueServers.url(options.through), routes.queue.extend(), schemas.extension, {
+      headers: this.#carrying(options),
+    });
+    const turn = this.#pass(options.concert).turn;
+    if (answer.succeeded && options.token === undefined && turn) {
+      turn.ends.push(answer.value.expiresAt);
+      turn.extensionsLeft = answer.value.extensionsLeft;
+    }
+    return answer;
+  }
+
+  /** What she was told of her shopping turn. */
+  turn(concert?: string): Turn {
+    const turn = this.#pass(concert).turn;
+    if (!turn) throw new Error(`${this} has not started shopping in ${concert ?? 'the concert'}`);
+    return turn;
   }
 
   leave(options: Carrying & { through?: number } = {}) {
@@ -181,13 +206,13 @@ export class Fan {
 
   /**
    * Every call that takes a queue token, carrying `token` (`null`: none): checking her place,
-   * starting to shop and leaving on every queue server, then every box-office call. For
-   * scenarios about tokens that must be refused everywhere.
+   * starting to shop, extending her turn and leaving on every queue server, then every
+   * box-office call. For scenarios about tokens that must be refused everywhere.
    */
   async tryEveryCallWith(token: string | null): Promise<Answer<unknown>[]> {
     const answers: Answer<unknown>[] = [];
     for (const through of queueServers.all()) {
-      answers.push(await this.status({ token, through }), await this.startShopping({ token, through }), await this.leave({ token, through }));
+      answers.push(await this.status({ token, through }), await this.startShopping({ token, through }), await this.extendTurn({ token, through }), await this.leave({ token, through }));
     }
     return [...answers, ...(await this.tryEveryBoxOfficeCallWith(token))];
   }

@@ -11,6 +11,7 @@ export const routes = {
     status: () => ['GET', '/api/v1/queue/status'] as const,
     activate: () => ['POST', '/api/v1/queue/activate'] as const,
     leave: () => ['DELETE', '/api/v1/queue/token'] as const,
+    extend: () => ['POST', '/api/v1/queue/extend'] as const,
   },
   core: {
     seats: (concertId: string) => ['GET', `/api/v1/concerts/${id(concertId)}/seats`] as const,

@@ -14,6 +14,8 @@ const policy = z.object({
   readyTtlSeconds: z.number().int(),
   activeIdleSeconds: z.number().int(),
   holdSeconds: z.number().int(),
+  sessionSeconds: z.number().int(),
+  maxExtensions: z.number().int(),
 });
 
 export const schemas = {
@@ -36,6 +38,7 @@ export const schemas = {
     pollAfterMs: z.number().int().min(0),
   }),
   activation: z.object({ status: z.literal('ACTIVE'), expiresAt: instant }),
+  extension: z.object({ status: z.literal('ACTIVE'), expiresAt: instant, extensionsLeft: count }),
   nothing: z.unknown(),
 
   seats: z.object({
@@ -92,6 +95,7 @@ export const schemas = {
 
 export type EntryView = z.infer<typeof schemas.entry>;
 export type StatusView = z.infer<typeof schemas.status>;
+export type ExtensionView = z.infer<typeof schemas.extension>;
 export type SeatView = z.infer<typeof schemas.seats>['seats'][number];
 export type ReservationView = z.infer<typeof schemas.reservation>;
 export type PaymentView = z.infer<typeof schemas.payment>;
