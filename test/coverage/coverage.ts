@@ -43,7 +43,8 @@ export function coverageProblems(root = ROOT): string[] {
   }
   for (const proof of proofs) {
     if (!documented.some((promise) => promise.text.includes(proof.claims))) problems.push(`proof "${proof.id}" claims "${proof.claims}", which no document promises (any more)`);
-    if (proof.scenarios.length === 0) problems.push(`proof "${proof.id}" names no scenario`);
+    if (proof.scenarios.length === 0 && !proof.awaiting) problems.push(`proof "${proof.id}" names no scenario`);
+    if (proof.scenarios.length > 0 && proof.awaiting) problems.push(`proof "${proof.id}" has scenarios and still says it awaits them`);
     for (const ref of proof.scenarios) if (!scenarios.has(ref)) problems.push(`proof "${proof.id}" names a scenario that does not exist: "${ref}"`);
   }
   const ids = proofs.map((proof) => proof.id);
@@ -86,7 +87,9 @@ export function renderCoverage(root = ROOT): string {
     const proven = found.flatMap((proof) => proof.scenarios.map(link)).filter((ref, i, all) => all.indexOf(ref) === i);
     const notes = found.map((proof) => proof.note).filter(Boolean).map((note) => ` (${note})`).join('');
     const planted = found.flatMap(mutantsOf);
-    lines.push(`| ${escape(text)} | ${proven.length ? proven.join('<br>') : '**none**'}${escape(notes)} | ${planted.join(', ') || '—'} |`);
+    const awaiting = found.map((proof) => proof.awaiting).filter(Boolean);
+    const none = awaiting.length ? `**not yet proved** (scenarios awaited: ${awaiting.join(', ')})` : '**none**';
+    lines.push(`| ${escape(text)} | ${proven.length ? proven.join('<br>') : none}${escape(notes)} | ${planted.join(', ') || '—'} |`);
   }
   return `${lines.join('\n')}\n`;
 }

@@ -7,7 +7,14 @@
  * test/suite/coverage.test.ts fails when a documented promise has no entry, an entry no
  * scenario, or a scenario does not exist.
  */
-export type Proof = { id: string; claims: string; scenarios: string[]; note?: string };
+export type Proof = {
+  id: string;
+  claims: string;
+  scenarios: string[];
+  note?: string;
+  /** A promise of the contract whose scenarios are still being written, and by whom: no scenarios yet, shown as not proved. */
+  awaiting?: string;
+};
 
 const access = 'booking-access: A fan who <situation> cannot use the box office';
 const counterfeits = 'token-security: <counterfeit> is refused everywhere and changes nothing';
@@ -71,6 +78,19 @@ export const proofs: Proof[] = [
   { id: 'policy-invalid', claims: 'PUT /admin/concerts/{concertId}/queue-policy → 400 VALIDATION_FAILED', scenarios: ['queue-administration: A policy change with <change> is refused and changes nothing'] },
   { id: 'pause', claims: 'POST /admin/concerts/{concertId}/queue/pause → 204', scenarios: ['queue-administration: While admission is paused nobody is let in, and resuming lets fans in again'] },
   { id: 'stats', claims: 'GET /admin/concerts/{concertId}/queue → 200', scenarios: ['queue-administration: The statistics count entries and every way a place ends', 'admission: Only as many fans as the concert allows are let in at once'] },
+
+  // [room] additions (v1.1)
+  { id: 'sse-stream', claims: 'GET /api/v1/queue/events → 200', scenarios: [], awaiting: 'sse' },
+  { id: 'sse-per-entry-limit', claims: 'GET /api/v1/queue/events → 429 RATE_LIMITED', scenarios: [], awaiting: 'sse' },
+  { id: 'sse-instance-limit', claims: 'GET /api/v1/queue/events → 503 SERVICE_UNAVAILABLE', scenarios: [], awaiting: 'sse' },
+  { id: 'sse-ready-within-a-second', claims: 'A fan on a stream learns that they are READY within 1 s', scenarios: [], awaiting: 'sse' },
+  { id: 'sse-any-instance', claims: 'Streams of one entry may be served by any instance', scenarios: [], awaiting: 'sse' },
+  { id: 'session-cap', claims: 'An ACTIVE turn ends at the earlier of its idle deadline', scenarios: ["shopping-sessions: The session cap ends a busy shopper's turn", 'shopping-sessions: A shopper extends her turn as often as the concert allows, and no more'] },
+  { id: 'extend', claims: 'POST /api/v1/queue/extend (header X-Queue-Token) → 200', scenarios: ['shopping-sessions: A shopper extends her turn as often as the concert allows, and no more', 'shopping-sessions: Only a shopper can extend her turn', counterfeits, "token-expiry: A shopper who stays idle loses the turn"], note: '401 and 410: extend is among the calls a counterfeit or dead token is refused by' },
+  { id: 'queue-not-open', claims: 'Before preQueueOpensAt: POST /enter → 409 QUEUE_NOT_OPEN', scenarios: [], awaiting: 'sale' },
+  { id: 'pre-queue-entry', claims: 'From preQueueOpensAt until saleStartsAt: POST /enter → 201', scenarios: [], awaiting: 'sale' },
+  { id: 'pre-queue-draw', claims: 'At saleStartsAt every pre-queued fan becomes WAITING', scenarios: [], awaiting: 'sale' },
+  { id: 'draw-audit', claims: 'The draw can be audited', scenarios: [], awaiting: 'sale' },
 
   // The payment gateway stub: the scenarios steer and read it
   { id: 'gateway-charge', claims: 'POST /charges → 201', scenarios: ['booking-flow: A fan goes from the queue to a confirmed booking, and the next fan gets their turn'] },
