@@ -59,6 +59,7 @@ describe('cluster safety of the queue scripts', () => {
         assert.equal((await scripts.run('promote', c, 500, 1, 100))[0], 2);
         assert.deepEqual(await scripts.run('activate', c, entries[0], 'ann').then((r) => r[0]), 'ACTIVE');
         assert.deepEqual(await scripts.run('touch', c, entries[0], 'ann').then((r) => r[0]), 'ACTIVE');
+        assert.deepEqual(await scripts.run('extend', c, entries[0], 'ann').then((r) => r[0]), 'ACTIVE');
         assert.deepEqual(await scripts.run('status', c, entries[2], 'cat').then((r) => r.slice(0, 2)), ['WAITING', 1]);
         assert.deepEqual(await scripts.run('finish', c, entries[1], 'ben', 'exited'), ['ENDED']);
         assert.deepEqual(await scripts.run('finish', c, entries[0], 'ann', 'completed'), ['ENDED']);
@@ -67,7 +68,7 @@ describe('cluster safety of the queue scripts', () => {
         await scripts.run('promote', c, 500, 1, 100);
         assert.equal((await scripts.run('status', c, entries[2], 'cat'))[0], 'READY');
       }
-      assert.deepEqual(scripts.names.sort(), ['activate', 'enter', 'finish', 'promote', 'stats', 'status', 'touch']);
+      assert.deepEqual(scripts.names.sort(), ['activate', 'enter', 'extend', 'finish', 'promote', 'stats', 'status', 'touch']);
     } finally {
       restricted.disconnect();
     }
