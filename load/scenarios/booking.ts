@@ -1,4 +1,5 @@
 import { checkSeatInvariants } from '../checks/seat-invariants.ts';
+import { postgresStatements, statementFigures } from '../checks/postgres-statements.ts';
 import { runArrivals } from '../engine/open-model.ts';
 import { sleep, threshold, type Scenario, type ScenarioOutcome } from '../scenario.ts';
 import { coreCalls, freeSeats, type SeatView } from './core-calls.ts';
@@ -84,10 +85,13 @@ export const booking: Scenario = {
       recorder.count('gave up after looks');
     };
 
+    const statements = postgresStatements(target.databaseUrl);
+    await statements.reset();
     const fans = Math.round(rate * durationS);
     ctx.log(`${fans} fans at ${rate}/s for ${durationS} s, ${seats} seats, the waiting room's default policy`);
     const phase = await runArrivals({ stages: [{ rate, durationS }], maxInFlight: 100_000, drainMs: maxWaitMs + 60_000, recorder, iteration: fan });
 
+    const pgTime = await statements.top();
     const paid = [...sold.values()].reduce((a, b) => a + b, 0);
     const couldBook = Math.min(recorder.counter('entered'), seats);
     const successPct = couldBook ? Math.round((paid / couldBook) * 1000) / 10 : null;
@@ -122,6 +126,7 @@ export const booking: Scenario = {
       if (sum.requests) figures[`${s}: P50 / P95 / P99 ms`] = `${sum.p50} / ${sum.p95} / ${sum.p99}`;
     }
     if (!db.checked) figures['PostgreSQL check not run'] = db.skippedBecause ?? '';
+    Object.assign(figures, statementFigures(pgTime, statements.unavailable));
     const errors = steps.reduce((n, s) => n + recorder.stepSummary(s).errors, 0);
     return {
       phases: { arrivals: phase },

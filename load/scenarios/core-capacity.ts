@@ -4,6 +4,7 @@ import type { ArrivalResult } from '../engine/open-model.ts';
 import { containerCpuMs, generatorCpuMs, processCpuMs } from '../metrics/cpu.ts';
 import { threshold, type Figure, type Scenario, type ScenarioContext, type ScenarioOutcome } from '../scenario.ts';
 import { describeVariantB } from '../target.ts';
+import { postgresStatements, statementFigures } from '../checks/postgres-statements.ts';
 import { activeBuyers } from './become-active.ts';
 import { coreCalls } from './core-calls.ts';
 
@@ -51,6 +52,7 @@ export const coreCapacity: Scenario = {
       },
     };
     const cpu = cpuPerRequest(target);
+    const statements = postgresStatements(target.databaseUrl);
     const totals = new Map<string, { n: number; s: number }>();
     const phases: Record<string, ArrivalResult> = {};
     const run = async (e: Endpoint, label?: string) => {
@@ -68,6 +70,7 @@ export const coreCapacity: Scenario = {
       for (const p of prepared) for (const e of p.endpoints(warmHolds, 0)) await run(e);
       recorder.reset();
       cpu.reset();
+      await statements.reset();
       for (let round = 1; round <= rounds; round++) {
         const rates: string[] = [];
         const r = await run(bareEndpoint, `round ${round}`);
@@ -83,6 +86,7 @@ export const coreCapacity: Scenario = {
     } finally {
       await bare.stop();
     }
+    const pgTime = await statements.top();
 
     const rate = (name: string) => {
       const t = totals.get(name);
@@ -100,6 +104,7 @@ export const coreCapacity: Scenario = {
       figures[`${name}: P50 / P95 ms`] = `${step.p50} / ${step.p95}`;
     }
     for (const p of prepared) Object.assign(figures, p.figures());
+    Object.assign(figures, statementFigures(pgTime, statements.unavailable));
     if (target.variantB) figures['variant B'] = describeVariantB(target.variantB);
     return {
       phases,
@@ -112,7 +117,8 @@ export const coreCapacity: Scenario = {
       ],
       notes: [
         `${rounds} alternating round(s), ${concurrency} requests outstanding: bare, seat map and hot-seat holds for ${roundMs / 1000} s each; distinct-seat holds and payments ${holdsPerRound} requests each (every hold is a new buyer and seat; each payment pays one of that round's holds). The bare endpoint is one Koa process doing one INCR on the same Redis Cluster.`,
-        'CPU µs per request: generator, the server process (core or bare), the Redis nodes, PostgreSQL (its container: a backend per connection).',
+        'CPU µs per request: generator, the server process (core or bare), the Redis nodes, PostgreSQL (its container: a backend per connection). Seat-map and hot-seat replies are not parsed (nor are bare\'s), so the generator\'s cost stays close to bare\'s.',
+        'PG lines: PostgreSQL\'s own execution time per statement over the measured rounds (pg_stat_statements; both sides when variant B runs).',
       ],
     };
   },
@@ -150,12 +156,12 @@ async function prepare(ctx: ScenarioContext, side: CoreSide, lookers: number, ho
     /** The four endpoints, for a round whose holds and payments use buyers from `first` on. */
     endpoints(holdsInRound: number, first: number): Endpoint[] {
       return [
-        { name: `seat map${s}`, pid: side.pid, request: async (i) => void (await core.seats(mapConcert, looker(i), `seat map${s}`)) },
+        { name: `seat map${s}`, pid: side.pid, request: async (i) => void (await core.seats(mapConcert, looker(i), `seat map${s}`, false)) },
         {
           name: `hold hot seat${s}`,
           pid: side.pid,
           request: async (i) => {
-            const r = await core.reserve(mapConcert, hotSeat, looker(i), `hold hot seat${s}`);
+            const r = await core.reserve(mapConcert, hotSeat, looker(i), `hold hot seat${s}`, false);
             if (r.status === 201) hotWon++;
           },
         },

@@ -1,3 +1,4 @@
+import { postgresStatements, statementFigures } from '../checks/postgres-statements.ts';
 import { checkSeatInvariants } from '../checks/seat-invariants.ts';
 import { startBareEnter } from '../baseline/bare-enter.ts';
 import { describeVariantB } from '../target.ts';
@@ -81,6 +82,8 @@ async function race(ctx: ScenarioContext, side: RushSide, buyers: number, seats:
 
   ctx.showSteps(step('seats'), step('reserve'), step('pay'));
   const core = coreCalls(http, side.coreUrl, side.suffix);
+  const statements = postgresStatements(ctx.target.databaseUrl);
+  await statements.reset();
   const winners: { user: number; seatId: string }[] = [];
   let soldOutSeen = 0;
   let unexpected = 0;
@@ -110,6 +113,7 @@ async function race(ctx: ScenarioContext, side: RushSide, buyers: number, seats:
     }),
   );
   const raceSeconds = (performance.now() - raceStart) / 1000;
+  const pgTime = await statements.top(8);
 
   // The seat map after the race, through the API (a loser's token is still ACTIVE).
   const loser = active.find((_, u) => !winners.some((w) => w.user === u));
@@ -140,6 +144,7 @@ async function race(ctx: ScenarioContext, side: RushSide, buyers: number, seats:
       'PostgreSQL: seats held twice': db.checked ? db.seatsHeldTwice : null,
       'PostgreSQL: seats sold twice': db.checked ? db.seatsSoldTwice : null,
       'PostgreSQL: reservations paid twice': db.checked ? db.reservationsPaidTwice : null,
+      ...statementFigures(pgTime, statements.unavailable),
     } as Record<string, Figure>,
   };
 }

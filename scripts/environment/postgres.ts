@@ -20,7 +20,8 @@ export async function startPostgres(image: string, labels: Record<string, string
     .withPassword('tickets')
     .withLabels(labels)
     .withExposedPorts({ container: POSTGRES_PORT, host: hostPort })
-    .withCommand(['postgres', '-c', 'max_connections=200'])
+    // pg_stat_statements: the load tool reads PostgreSQL's own time per statement (docs/load.md).
+    .withCommand(['postgres', '-c', 'max_connections=200', '-c', 'shared_preload_libraries=pg_stat_statements'])
     // No Docker health check: the module's default runs pg_isready in the container every 250 ms
     // for as long as it lives, which cost a tenth of a core through every run (measured by the
     // load tool from the container's cgroup; dockerd's exec work came on top). The official
