@@ -12,11 +12,23 @@ export function createPool(settings: PoolSettings): pg.Pool {
     connectionString: settings.connectionString,
     max: settings.max,
     connectionTimeoutMillis: 2_000,
+    // Connections stay open once made (openConnections fills the pool at start): a rush must
+    // not pay for reconnecting after a quiet spell (node-postgres closes idle ones after 10 s).
+    idleTimeoutMillis: 0,
     statement_timeout: 5_000,
     lock_timeout: 2_000,
     // A payment keeps its transaction open while the gateway answers; never much longer.
     idle_in_transaction_session_timeout: 60_000,
   });
+}
+
+/**
+ * Opens `count` connections now and returns them to the pool, so the first burst of buyers does
+ * not wait for connection set-up (a backend fork and SCRAM authentication each) under load.
+ */
+export async function openConnections(pool: pg.Pool, count: number): Promise<void> {
+  const clients = await Promise.all(Array.from({ length: count }, () => pool.connect()));
+  for (const client of clients) client.release();
 }
 
 /** Runs `work` in a transaction on one client: COMMIT on success, ROLLBACK on any error. */

@@ -5,16 +5,18 @@ import { createTokenCodec } from '../shared/queue-token.ts';
 import { connectCluster } from '../shared/redis.ts';
 import { serve } from '../shared/serve.ts';
 import { createCoreApp } from './core-app.ts';
-import { createPool } from './database.ts';
+import { createPool, openConnections } from './database.ts';
 import { migrate } from './migrate.ts';
 import { createPaymentGatewayClient } from './payment-gateway-client.ts';
 import { survivePostgresRestarts } from '../shared/postgres-pool.ts';
 
 const logger = createLogger(env('SERVICE_NAME', 'core'));
 // A client losing its connection (PostgreSQL restart), idle or in use, must not crash the process.
-const pool = survivePostgresRestarts(createPool({ connectionString: env('DATABASE_URL'), max: envInt('DATABASE_POOL_SIZE', 20) }), logger);
+const poolSize = envInt('DATABASE_POOL_SIZE', 20);
+const pool = survivePostgresRestarts(createPool({ connectionString: env('DATABASE_URL'), max: poolSize }), logger);
 const applied = await migrate(pool);
 if (applied.length) logger.info('migrations_applied', { applied });
+await openConnections(pool, poolSize);
 
 const paymentTimeoutMs = envInt('PAYMENT_TIMEOUT_MS', 2_000);
 const redis = connectCluster(redisSettings());
