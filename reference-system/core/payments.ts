@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { Pool, PoolClient } from 'pg';
+import type { Pool, PoolClient, QueryResult } from 'pg';
 import { ApiError, conflict, notFound } from '../shared/errors.ts';
 import type { Logger } from '../shared/logger.ts';
 import type { TokenClaims } from '../shared/queue-token.ts';
@@ -55,13 +55,34 @@ const FIND_BY_KEY = `
   SELECT payment_id, reservation_id, status, response_status, response_body
   FROM payments WHERE concert_id = $1 AND user_id = $2 AND idempotency_key = $3`;
 
-// clock_timestamp(), not now(): the transaction began before the gateway call, and the deadline
-// must be checked against the moment of confirming. The CHECK constraint guards it again.
+// Success in one statement: the reservation CONFIRMED (seat SOLD) and the payment COMPLETED with
+// its answer, or neither when the hold ran out. clock_timestamp(), not now(): the transaction
+// began before the gateway call, and the deadline must be checked against the moment of
+// confirming. The CHECK constraint guards it again.
 const CONFIRM = `
-  WITH t AS (SELECT clock_timestamp() AS at)
+  WITH t AS (SELECT clock_timestamp() AS at), confirmed AS (
   UPDATE reservations SET status = 'CONFIRMED', confirmed_at = t.at, ended_at = t.at
   FROM t WHERE reservation_id = $1 AND status = 'HELD' AND t.at <= expires_at
-  RETURNING reservation_id`;
+  RETURNING reservation_id)
+  UPDATE payments SET status = 'COMPLETED', outcome = 'COMPLETED', charge_id = $3, response_status = $4,
+    response_body = $5, finished_at = now()
+  WHERE payment_id = $2 AND EXISTS (SELECT 1 FROM confirmed)
+  RETURNING payment_id`;
+
+// The start of settling, one round trip: the payment's row lock (it waits, e.g. for the
+// reconciler), a savepoint, then the reservation's row lock. NOWAIT: a second payment for the
+// same reservation (another key) is told at once. NO KEY UPDATE, not UPDATE: it does not block
+// the foreign-key check of a new payment row, so that second payment gets as far as this line
+// instead of queueing behind us. Several statements in one simple query take no parameters:
+// both ids are UUIDs, checked (the reservation's) or made (the payment's) by us.
+const lockForSettling = (paymentId: string, reservationId: string) => {
+  if (!UUID.test(paymentId) || !UUID.test(reservationId)) throw new Error('settling needs UUIDs');
+  return `BEGIN;
+  ${lockPayment(paymentId)};
+  SAVEPOINT lock_reservation;
+  SELECT status, expires_at <= clock_timestamp() AS lapsed FROM reservations WHERE reservation_id = '${reservationId}' FOR NO KEY UPDATE NOWAIT`;
+};
+const lockPayment = (paymentId: string) => `SELECT status, response_status, response_body FROM payments WHERE payment_id = '${paymentId}' FOR NO KEY UPDATE`;
 
 /**
  * Paying for a hold. The payment holds the reservation's row lock from the deadline check to the
@@ -82,7 +103,7 @@ export function createPayments(deps: {
   /** The first answer for this user's key; waits while that first request is still running. */
   async function replay(request: PaymentRequest): Promise<PaymentAnswer | undefined> {
     const { claims, idempotencyKey } = request;
-    const { rows } = await pool.query(FIND_BY_KEY, [claims.concertId, claims.userId, idempotencyKey]);
+    const { rows } = await pool.query({ name: 'find_payment_by_key', text: FIND_BY_KEY, values: [claims.concertId, claims.userId, idempotencyKey] });
     if (rows.length === 0) return undefined;
     const payment = rows[0];
     if (payment.reservation_id !== normalise(request.reservationId)) {
@@ -121,7 +142,7 @@ export function createPayments(deps: {
     const notYours = () => notFound('RESERVATION_NOT_FOUND', `no reservation ${request.reservationId}`);
     if (!UUID.test(reservationId)) throw notYours();
     const paymentId = randomUUID();
-    const recorded = await pool.query(RECORD_PAYMENT, [paymentId, idempotencyKey, reservationId, claims.userId, claims.concertId]);
+    const recorded = await pool.query({ name: 'record_payment', text: RECORD_PAYMENT, values: [paymentId, idempotencyKey, reservationId, claims.userId, claims.concertId] });
     if (recorded.rowCount === 0) {
       // Either a concurrent request with the same key got there first, or the reservation is not this user's.
       const earlier = await replay(request);
@@ -135,31 +156,29 @@ export function createPayments(deps: {
     const client = await pool.connect();
     let outcome: ChargeOutcome | undefined;
     try {
-      await client.query('BEGIN');
-      const mine = (await client.query('SELECT status, response_status, response_body FROM payments WHERE payment_id = $1 FOR NO KEY UPDATE', [p.paymentId])).rows[0];
+      let mine: Record<string, unknown>;
+      let reservation: Record<string, unknown> = {};
+      let lockedElsewhere = false;
+      try {
+        const results = (await client.query(lockForSettling(p.paymentId, p.reservationId))) as unknown as QueryResult[];
+        mine = results[1].rows[0];
+        reservation = results[3].rows[0];
+      } catch (error) {
+        // The reservation is locked by another payment (NOWAIT), or the payment's lock wait timed
+        // out (no savepoint yet: rolling back to it fails, and the original error stands).
+        if (sqlState(error) !== '55P03') throw error;
+        await client.query('ROLLBACK TO SAVEPOINT lock_reservation').catch(() => {
+          throw error;
+        });
+        lockedElsewhere = true;
+        mine = (await client.query(lockPayment(p.paymentId))).rows[0];
+      }
       if (mine.status !== 'PENDING') {
         // The reconciler judged this payment abandoned before we got here; its verdict stands.
         await client.query('COMMIT');
-        return { status: mine.response_status, body: mine.response_body };
+        return { status: mine.response_status as number, body: mine.response_body as Record<string, unknown> };
       }
-
-      // NOWAIT: a second payment for the same reservation (another key) is told at once.
-      // NO KEY UPDATE, not UPDATE: it does not block the foreign-key check of a new payment
-      // row, so that second payment gets as far as this line instead of queueing behind us.
-      await client.query('SAVEPOINT lock_reservation');
-      let reservation: Record<string, unknown>;
-      try {
-        reservation = (
-          await client.query(
-            `SELECT status, expires_at <= clock_timestamp() AS lapsed FROM reservations WHERE reservation_id = $1 FOR NO KEY UPDATE NOWAIT`,
-            [p.reservationId],
-          )
-        ).rows[0];
-      } catch (error) {
-        if (sqlState(error) !== '55P03') throw error;
-        await client.query('ROLLBACK TO SAVEPOINT lock_reservation');
-        return await finish(client, p, 'IN_PROGRESS');
-      }
+      if (lockedElsewhere) return await finish(client, p, 'IN_PROGRESS');
 
       if (reservation.status === 'EXPIRED' || (reservation.status === 'HELD' && reservation.lapsed)) {
         return await finish(client, p, 'RESERVATION_EXPIRED');
@@ -170,13 +189,14 @@ export function createPayments(deps: {
 
       switch (outcome.kind) {
         case 'APPROVED': {
-          const confirmed = await client.query(CONFIRM, [p.reservationId]);
+          const answer = completed(p);
+          const confirmed = await client.query({ name: 'confirm_payment', text: CONFIRM, values: [p.reservationId, p.paymentId, outcome.chargeId, answer.status, answer.body] });
           if (confirmed.rowCount === 0) {
             // The hold ran out while the gateway was charging: no booking, so no charge either.
             const voided = await voidNow(outcome.chargeId);
             return await finish(client, p, 'RESERVATION_EXPIRED', { chargeId: outcome.chargeId, voided });
           }
-          return await complete(client, p, outcome.chargeId);
+          return await complete(client, p, answer);
         }
         case 'DECLINED':
           return await finish(client, p, 'DECLINED');
@@ -197,17 +217,14 @@ export function createPayments(deps: {
     }
   }
 
-  /** Success: payment COMPLETED, reservation CONFIRMED (seat SOLD), then the queue entry ended. */
-  async function complete(client: PoolClient, p: { paymentId: string; reservationId: string; amount: number; claims: TokenClaims }, chargeId: string) {
-    const answer: PaymentAnswer = {
-      status: 201,
-      body: { paymentId: p.paymentId, reservationId: p.reservationId, status: 'COMPLETED', amount: p.amount },
-    };
-    await client.query(
-      `UPDATE payments SET status = 'COMPLETED', outcome = 'COMPLETED', charge_id = $2, response_status = $3,
-         response_body = $4, finished_at = now() WHERE payment_id = $1`,
-      [p.paymentId, chargeId, answer.status, answer.body],
-    );
+  /** The answer to a payment that succeeded. */
+  const completed = (p: { paymentId: string; reservationId: string; amount: number }): PaymentAnswer => ({
+    status: 201,
+    body: { paymentId: p.paymentId, reservationId: p.reservationId, status: 'COMPLETED', amount: p.amount },
+  });
+
+  /** Success (CONFIRM wrote it: payment COMPLETED, reservation CONFIRMED): commit, then the queue entry ended. */
+  async function complete(client: PoolClient, p: { paymentId: string; claims: TokenClaims }, answer: PaymentAnswer) {
     await client.query('COMMIT');
     metrics?.payments.inc({ outcome: 'completed' });
     try {
