@@ -79,19 +79,20 @@ const EXPIRE_OLDEST = `
     FOR NO KEY UPDATE SKIP LOCKED)
   RETURNING reservation_id`;
 
-// A seat's status is derived from its live reservation, so it is right even before the
-// sweeper has caught up with a lapsed hold. One index probe per seat (the partial unique index,
-// full key) keeps this linear in the seat count even where a fresh concert has no statistics.
-const LIST_SEATS = `
-  SELECT s.seat_id, s.label, s.price,
-         coalesce((
-           SELECT CASE WHEN r.status = 'CONFIRMED' THEN 'SOLD' WHEN r.expires_at > now() THEN 'HELD' END
-           FROM reservations r
-           WHERE r.concert_id = s.concert_id AND r.seat_id = s.seat_id AND r.status IN ('HELD', 'CONFIRMED')
-         ), 'AVAILABLE') AS status
-  FROM seats s
-  WHERE s.concert_id = $1
-  ORDER BY s.position`;
+// A concert's seats (ids, labels, prices, order) never change once it exists (concerts.ts inserts
+// them with the concert, in one transaction), so each concert's layout is read once.
+const SEAT_LAYOUT = `SELECT seat_id, label, price FROM seats WHERE concert_id = $1 ORDER BY position`;
+
+// The seats that are not AVAILABLE, from the partial unique index of live reservations (one row
+// per held or sold seat, none for the rest). A seat's status is derived from its live
+// reservation, so it is right even before the sweeper has caught up with a lapsed hold.
+const TAKEN_SEATS = `
+  SELECT seat_id, CASE WHEN status = 'CONFIRMED' THEN 'SOLD' ELSE 'HELD' END AS status
+  FROM reservations
+  WHERE concert_id = $1 AND status IN ('HELD', 'CONFIRMED') AND (status = 'CONFIRMED' OR expires_at > now())`;
+
+/** How many concerts' seat layouts are kept (a few kilobytes each). */
+const LAYOUTS_KEPT = 256;
 
 type Row = Record<string, unknown>;
 
@@ -122,13 +123,26 @@ export type HoldRequest = { concertId: string; seatId: string; userId: string; h
 export function createReservations(deps: { pool: Pool; metrics?: CoreMetrics }) {
   const { pool, metrics } = deps;
   const count = (outcome: string) => metrics?.holds.inc({ outcome });
+  const layouts = new Map<string, Omit<Seat, 'status'>[]>();
+
+  async function seatLayout(concertId: string): Promise<Omit<Seat, 'status'>[] | undefined> {
+    const known = layouts.get(concertId);
+    if (known) return known;
+    const { rows } = await pool.query({ name: 'seat_layout', text: SEAT_LAYOUT, values: [concertId] });
+    if (rows.length === 0) return undefined; // not cached: the concert may be created later
+    const layout = rows.map((r) => ({ seatId: r.seat_id as string, label: r.label as string, price: r.price as number }));
+    if (layouts.size >= LAYOUTS_KEPT) layouts.delete(layouts.keys().next().value!);
+    layouts.set(concertId, layout);
+    return layout;
+  }
 
   return {
     /** The concert's seats in label order, or undefined when there is no such concert. */
     async listSeats(concertId: string): Promise<Seat[] | undefined> {
-      const { rows } = await pool.query({ name: 'list_seats', text: LIST_SEATS, values: [concertId] });
-      if (rows.length === 0) return undefined; // every concert has at least one seat
-      return rows.map((r) => ({ seatId: r.seat_id, label: r.label, price: r.price, status: r.status }));
+      const [layout, taken] = await Promise.all([seatLayout(concertId), pool.query({ name: 'taken_seats', text: TAKEN_SEATS, values: [concertId] })]);
+      if (!layout) return undefined; // every concert has at least one seat
+      const status = new Map<string, SeatStatus>(taken.rows.map((r) => [r.seat_id, r.status]));
+      return layout.map((seat) => ({ ...seat, status: status.get(seat.seatId) ?? 'AVAILABLE' }));
     },
 
     /**
