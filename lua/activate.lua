@@ -1,12 +1,12 @@
 -- Turn an admitted (READY) entry into an ACTIVE one; idempotent for an ACTIVE entry.
 -- ARGV[1] entryId, ARGV[2] userId the token was issued to
--- Returns {'ACTIVE', deadline} | {'NOT_READY'} | {'GONE'}
+-- Returns {'ACTIVE', deadline} | {'NOT_READY'} (PRE_QUEUE or WAITING) | {'GONE'}
 local entry_id, user_id = ARGV[1], ARGV[2]
 if redis.call('HGET', K_ENTRIES, entry_id) ~= user_id then return {'GONE'} end
 local now = now_ms()
 local state = entry_state(entry_id, now)
 if not state then return {'GONE'} end
-if state == 'WAITING' then return {'NOT_READY'} end
+if state == 'WAITING' or state == 'PRE_QUEUE' then return {'NOT_READY'} end
 local idle = now + tonumber(redis.call('HGET', K_POLICY, 'activeIdleSeconds')) * 1000
 if state == 'READY' then
   redis.call('ZREM', K_READY, entry_id)

@@ -6,6 +6,6 @@ if reason ~= 'exited' and reason ~= 'completed' then return redis.error_reply('b
 if redis.call('HGET', K_ENTRIES, entry_id) ~= user_id then return {'GONE'} end
 local state = entry_state(entry_id, now_ms())
 if not state then return {'GONE'} end
-local set = ({WAITING = K_WAITING, READY = K_READY, ACTIVE = K_ACTIVE})[state]
+local set = ({PRE_QUEUE = K_WAITING, WAITING = K_WAITING, READY = K_READY, ACTIVE = K_ACTIVE})[state]
 end_entries({entry_id}, set, reason)
 return {'ENDED'}

@@ -24,6 +24,8 @@ local p = redis.call('HMGET', K_POLICY, 'activeLimit', 'admitPerSecond', 'readyT
 local limit, rate, ready_ttl = tonumber(p[1]), tonumber(p[2]), tonumber(p[3])
 if not limit then return {0, expired, 0, {}} end
 local paused = p[4] == '1'
+-- Before the sale starts nobody is let in (expiry goes on), as while paused.
+if sale_starts_after(now) then paused = true end
 
 local admitted, latencies = 0, {}
 if not paused then

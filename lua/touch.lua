@@ -1,7 +1,7 @@
 -- The core service's check of a token: is the entry ACTIVE? If so, slide its idle deadline
 -- (never past its session deadline).
 -- ARGV[1] entryId, ARGV[2] userId the token was issued to
--- Returns {'ACTIVE', deadline} | {'WAITING'} | {'READY'} | {'GONE'}
+-- Returns {'ACTIVE', deadline} | {'PRE_QUEUE'} | {'WAITING'} | {'READY'} | {'GONE'}
 local entry_id, user_id = ARGV[1], ARGV[2]
 if redis.call('HGET', K_ENTRIES, entry_id) ~= user_id then return {'GONE'} end
 local now = now_ms()

@@ -1,11 +1,11 @@
 -- Prepended to every script by the loader (reference-system/shared/queue-scripts.ts), so each
 -- operation is still one EVALSHA. Key order is the same for every script:
 --   KEYS[1] policy  KEYS[2] seq  KEYS[3] waiting  KEYS[4] ready  KEYS[5] active
---   KEYS[6] users   KEYS[7] entries  KEYS[8] stats   KEYS[9] turns
+--   KEYS[6] users   KEYS[7] entries  KEYS[8] stats   KEYS[9] turns  KEYS[10] draw
 -- All of them carry the hash tag {concertId}; no script touches any other key (the loader's
 -- `#!lua` line makes Redis refuse any key outside the declared slot).
-local K_POLICY, K_SEQ, K_WAITING, K_READY, K_ACTIVE, K_USERS, K_ENTRIES, K_STATS, K_TURNS =
-  KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5], KEYS[6], KEYS[7], KEYS[8], KEYS[9]
+local K_POLICY, K_SEQ, K_WAITING, K_READY, K_ACTIVE, K_USERS, K_ENTRIES, K_STATS, K_TURNS, K_DRAW =
+  KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5], KEYS[6], KEYS[7], KEYS[8], KEYS[9], KEYS[10]
 
 -- Server time, so every instance agrees on deadlines whatever its own clock says.
 local function now_ms()
@@ -41,11 +41,23 @@ local function end_entries(ids, set_key, reason)
   redis.call('HINCRBY', K_STATS, reason, #ids)
 end
 
--- State of a live entry: 'WAITING', 'READY' or 'ACTIVE' with its deadline (ms), or nil when
--- the entry is gone. A READY or ACTIVE entry past its deadline is expired here, on read, so
--- expiry holds even between promoter runs.
+-- The instant the sale starts (ms), while it is still ahead; nil once it started or when the
+-- concert is on sale now. Until then the waiting set holds the pre-queue and nobody is let in:
+-- starting the sale is this comparison, nothing is moved.
+local function sale_starts_after(now)
+  local starts = tonumber(redis.call('HGET', K_POLICY, 'saleStartsAt'))
+  if starts and now < starts then return starts end
+  return nil
+end
+
+-- State of a live entry: 'PRE_QUEUE', 'WAITING', 'READY' or 'ACTIVE' with its deadline (ms), or
+-- nil when the entry is gone. A READY or ACTIVE entry past its deadline is expired here, on
+-- read, so expiry holds even between promoter runs.
 local function entry_state(entry_id, now)
-  if redis.call('ZSCORE', K_WAITING, entry_id) then return 'WAITING', nil end
+  if redis.call('ZSCORE', K_WAITING, entry_id) then
+    if sale_starts_after(now) then return 'PRE_QUEUE', nil end
+    return 'WAITING', nil
+  end
   for _, pair in ipairs({{K_READY, 'READY'}, {K_ACTIVE, 'ACTIVE'}}) do
     local deadline = redis.call('ZSCORE', pair[1], entry_id)
     if deadline then

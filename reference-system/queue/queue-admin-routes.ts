@@ -1,11 +1,12 @@
 import type Router from '@koa/router';
 import type { Cluster } from 'ioredis';
 import { requireAdmin } from '../shared/admin-auth.ts';
-import { notFound, validationFailed } from '../shared/errors.ts';
+import { conflict, notFound, validationFailed } from '../shared/errors.ts';
 import { queueKeys } from '../shared/queue-keys.ts';
-import { POLICY_LIMITS, parsePolicy, type QueuePolicy } from '../shared/queue-policy.ts';
+import { POLICY_LIMITS, SCHEDULE_FIELDS, parsePolicy, parseSchedule, type QueuePolicy } from '../shared/queue-policy.ts';
 import type { QueueScripts } from '../shared/queue-scripts.ts';
-import { requireId, requireInt, requireObject } from '../shared/validation.ts';
+import { requireId, requireInstantOrNull, requireInt, requireObject } from '../shared/validation.ts';
+import type { Draws } from './draw.ts';
 import { readRoomStats } from './room-stats.ts';
 
 const concertNotFound = (concertId: string) => notFound('CONCERT_NOT_FOUND', `concert ${concertId} does not exist`);
@@ -17,16 +18,17 @@ const concertNotFound = (concertId: string) => notFound('CONCERT_NOT_FOUND', `co
  */
 export function registerQueueAdminRoutes(
   router: Router,
-  deps: { redis: Cluster; scripts: QueueScripts; adminToken: string; defaultPolicy: QueuePolicy },
+  deps: { redis: Cluster; scripts: QueueScripts; draws: Draws; adminToken: string; defaultPolicy: QueuePolicy },
 ) {
-  const { redis, scripts } = deps;
+  const { redis, scripts, draws } = deps;
   const admin = requireAdmin(deps.adminToken);
+  const effectivePolicy = (hash: Record<string, string>) => ({ ...parsePolicy(hash, deps.defaultPolicy), ...parseSchedule(hash) });
 
   const existingRoom = async (rawId: string) => {
     const concertId = requireId(rawId, 'concertId');
     const keys = queueKeys(concertId);
     if (!(await redis.exists(keys.policy))) throw concertNotFound(concertId);
-    return keys;
+    return { ...keys, concertId };
   };
 
   router.put('/admin/concerts/:concertId/queue-policy', admin, async (ctx) => {
@@ -36,11 +38,44 @@ export function registerQueueAdminRoutes(
     for (const [field, [min, max]] of Object.entries(POLICY_LIMITS) as [keyof QueuePolicy, [number, number]][]) {
       if (body[field] !== undefined) changes[field] = requireInt(body[field], field, min, max);
     }
+    const schedule: Partial<Record<(typeof SCHEDULE_FIELDS)[number], number | null>> = {};
+    for (const field of SCHEDULE_FIELDS) if (body[field] !== undefined) schedule[field] = requireInstantOrNull(body[field], field);
     // A body with none of the fields is most likely a typo; saying so beats a silent no-op.
-    if (Object.keys(changes).length === 0) throw validationFailed(`give at least one of ${Object.keys(POLICY_LIMITS).join(', ')}`);
-    await redis.hset(keys.policy, changes);
-    ctx.body = parsePolicy(await redis.hgetall(keys.policy), deps.defaultPolicy);
+    if (Object.keys(changes).length + Object.keys(schedule).length === 0) {
+      throw validationFailed(`give at least one of ${[...Object.keys(POLICY_LIMITS), ...SCHEDULE_FIELDS].join(', ')}`);
+    }
+    if (Object.keys(schedule).length > 0) await checkSchedule(keys, schedule);
+    const tx = redis.multi();
+    if (Object.keys(changes).length > 0) tx.hset(keys.policy, changes);
+    for (const [field, ms] of Object.entries(schedule)) {
+      if (ms === null) tx.hdel(keys.policy, field);
+      else tx.hset(keys.policy, field, String(ms));
+    }
+    await tx.exec();
+    ctx.body = effectivePolicy(await redis.hgetall(keys.policy));
   });
+
+  /**
+   * A schedule change, checked against what is stored, before anything is written: a pre-queue
+   * needs a sale start after it opens, and a sale that started (or took fans first come, first
+   * served) cannot be moved into the future: its draw is public, so a new pre-queue's order
+   * would be predictable. Makes the concert's draw before any sale start is stored.
+   */
+  const checkSchedule = async (keys: { policy: string; stats: string; concertId: string }, schedule: Partial<Record<(typeof SCHEDULE_FIELDS)[number], number | null>>) => {
+    const [storedOpens, storedStarts, entered] = [...(await redis.hmget(keys.policy, 'preQueueOpensAt', 'saleStartsAt')), await redis.hget(keys.stats, 'entered')];
+    const stored = (value: string | null) => (value === null ? null : Number(value));
+    const opens = 'preQueueOpensAt' in schedule ? schedule.preQueueOpensAt! : stored(storedOpens);
+    const starts = 'saleStartsAt' in schedule ? schedule.saleStartsAt! : stored(storedStarts);
+    if (opens !== null && starts === null) throw validationFailed('preQueueOpensAt needs a saleStartsAt: set both, or clear both');
+    if (opens !== null && starts !== null && opens > starts) throw validationFailed('preQueueOpensAt must not be after saleStartsAt');
+    const now = Date.now();
+    if (starts !== null && starts > now) {
+      const previous = stored(storedStarts);
+      const alreadyOnSale = previous === null ? Number(entered ?? 0) > 0 : previous <= now;
+      if (alreadyOnSale) throw conflict('SALE_ALREADY_STARTED', 'this sale already started: its start cannot be moved into the future');
+      await draws.ensure(keys.concertId);
+    }
+  };
 
   // Pausing stops admission only: entering, polling, activating and expiry go on.
   router.post('/admin/concerts/:concertId/queue/pause', admin, async (ctx) => {
@@ -71,7 +106,10 @@ export function registerQueueAdminRoutes(
       admitted: room.admitted,
       paused: room.paused,
       measuredAdmitPerSecond: room.measuredAdmitPerSecond,
-      policy: parsePolicy(room.policy, deps.defaultPolicy),
+      preQueued: room.preQueued,
+      drawCommitment: room.drawCommitment,
+      drawSeed: room.drawSeed,
+      policy: effectivePolicy(room.policy),
     };
   });
 }

@@ -14,6 +14,7 @@ import { registerQueueAdminRoutes } from './queue-admin-routes.ts';
 import { createQueueMetrics } from './queue-metrics.ts';
 import { registerQueueRoutes } from './queue-routes.ts';
 import { createQueueService } from './queue-service.ts';
+import { createDraws } from './draw.ts';
 
 export type QueueAppDeps = {
   redis: Cluster;
@@ -34,7 +35,8 @@ export function createQueueApp(deps: QueueAppDeps) {
   const { redis, tokens, logger } = deps;
   const metrics = createMetrics('queue');
   const scripts = loadScripts(redis, { durableWrites: deps.durableWrites });
-  const service = createQueueService({ scripts, tokens });
+  const draws = createDraws(redis);
+  const service = createQueueService({ scripts, tokens, draws });
   const queueMetrics = createQueueMetrics({ metrics, redis, scripts, logger });
 
   const { router, finish } = createHttpApp({
@@ -52,7 +54,7 @@ export function createQueueApp(deps: QueueAppDeps) {
     requestDeadlineMs: 1500,
   });
   registerQueueRoutes(router, { service, tokens, rateLimits: deps.rateLimits });
-  registerQueueAdminRoutes(router, { redis, scripts, adminToken: deps.adminToken, defaultPolicy: deps.defaultPolicy });
+  registerQueueAdminRoutes(router, { redis, scripts, draws, adminToken: deps.adminToken, defaultPolicy: deps.defaultPolicy });
   const promoter = deps.promoter ? startPromoter({ redis, scripts, logger, metrics: queueMetrics }, deps.promoter) : undefined;
   return { app: finish(), service, scripts, metrics, promoter };
 }

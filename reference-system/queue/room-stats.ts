@@ -15,13 +15,19 @@ export type RoomStats = {
   admitPerSecond: number;
   /** Admissions per second the promoters measured; null until a first window was measured. */
   measuredAdmitPerSecond: number | null;
+  /** Fans in the pre-queue of a sale that has not started (they are not `waiting` yet). */
+  preQueued: number;
+  /** SHA-256 of the draw's seed (hex) once the concert has a sale start; null before. */
+  drawCommitment: string | null;
+  /** The draw's seed (hex), only once the sale started. */
+  drawSeed: string | null;
   /** The policy hash as stored (see parsePolicy). */
   policy: Record<string, string>;
 };
 
 /** The room's stats, or undefined when the concert has no waiting room. */
 export async function readRoomStats(scripts: QueueScripts, concertId: string): Promise<RoomStats | undefined> {
-  const [waiting, ready, active, statsList, policyList] = await scripts.run('stats', concertId);
+  const [waiting, ready, active, statsList, policyList, preQueued, commitment, seed] = await scripts.run('stats', concertId);
   const policy = toRecord(policyList);
   if (policy.activeLimit === undefined) return undefined;
   const stats = toRecord(statsList);
@@ -39,6 +45,9 @@ export async function readRoomStats(scripts: QueueScripts, concertId: string): P
     activeLimit: Number(policy.activeLimit),
     admitPerSecond: Number(policy.admitPerSecond),
     measuredAdmitPerSecond: policy.measuredRate === undefined ? null : Number(policy.measuredRate),
+    preQueued: Number(preQueued),
+    drawCommitment: commitment === null ? null : String(commitment),
+    drawSeed: seed === null ? null : String(seed),
     policy,
   };
 }

@@ -57,3 +57,15 @@ export function pollAfterMs(position: number | null, estimatedSeconds: number, e
   const ceiling = Math.max(MIN_POLL_MS, Math.min(MAX_POLL_MS, safeSleep));
   return Math.round(Math.min(ceiling, Math.max(MIN_POLL_MS, Math.min(byPosition, byEstimate))));
 }
+
+/**
+ * A pre-queued fan's next poll: before the sale starts, at most a minute ahead; in its last
+ * minute, just after the start, spread at random over up to half the READY window, so the
+ * pre-queue does not poll all at once at the opening instant, and a fan drawn first still
+ * learns she is READY in time to start shopping. `random` in [0, 1).
+ */
+export function preQueuePollAfterMs(msUntilStart: number, readyTtlSeconds: number, random: number): number {
+  if (msUntilStart > MAX_POLL_MS) return MAX_POLL_MS;
+  const spread = Math.min(MAX_POLL_MS, (readyTtlSeconds * 1000) / 2) * random;
+  return Math.round(Math.max(MIN_POLL_MS, Math.max(0, msUntilStart) + spread));
+}

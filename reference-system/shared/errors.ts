@@ -3,12 +3,15 @@ export class ApiError extends Error {
   readonly status: number;
   readonly code: string;
   readonly headers: Record<string, string>;
+  /** Fields the body carries beside `error` (e.g. `opensAt` of QUEUE_NOT_OPEN). */
+  readonly details: Record<string, unknown>;
 
-  constructor(status: number, code: string, message: string, headers: Record<string, string> = {}) {
+  constructor(status: number, code: string, message: string, headers: Record<string, string> = {}, details: Record<string, unknown> = {}) {
     super(message);
     this.status = status;
     this.code = code;
     this.headers = headers;
+    this.details = details;
     this.name = 'ApiError';
   }
 }

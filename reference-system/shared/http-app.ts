@@ -48,7 +48,7 @@ export function createHttpApp(options: HttpAppOptions) {
       const error = toApiError(caught, options.translateError);
       ctx.status = error.status;
       ctx.set(error.headers);
-      ctx.body = errorBody(error.code, error.message);
+      ctx.body = { ...error.details, ...errorBody(error.code, error.message) };
       if (error.status >= 500) {
         logger.error('request_failed', {
           method: ctx.method,

@@ -15,6 +15,7 @@ export function queueKeys(concertId: string) {
     entries: `${p}:entries`,
     stats: `${p}:stats`,
     turns: `${p}:turns`,
+    draw: `${p}:draw`,
   };
 }
 

@@ -47,3 +47,17 @@ export function parsePolicy(hash: Record<string, string>, fallback: QueuePolicy)
     maxExtensions: read('maxExtensions'),
   };
 }
+
+/**
+ * When a concert's sale opens (queue/draw.ts, lua/enter.lua): ISO instants, or null. null
+ * saleStartsAt: on sale now. Before preQueueOpensAt entering is refused; from then until
+ * saleStartsAt fans join the pre-queue, whose order is drawn.
+ */
+export type SaleSchedule = { preQueueOpensAt: string | null; saleStartsAt: string | null };
+export const SCHEDULE_FIELDS = ['preQueueOpensAt', 'saleStartsAt'] as const;
+
+/** The schedule as stored in the policy hash (epoch ms), as the contract gives it. */
+export function parseSchedule(hash: Record<string, string>): SaleSchedule {
+  const instant = (field: string) => (hash[field] === undefined ? null : new Date(Number(hash[field])).toISOString());
+  return { preQueueOpensAt: instant('preQueueOpensAt'), saleStartsAt: instant('saleStartsAt') };
+}

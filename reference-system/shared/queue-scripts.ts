@@ -8,10 +8,10 @@ import { createScriptBatches } from './script-batches.ts';
 
 const LUA_DIR = fileURLToPath(new URL('../../lua/', import.meta.url));
 
-/** Every script gets the same nine keys of one concert, in this order (see lua/lib/common.lua). */
+/** Every script gets the same ten keys of one concert, in this order (see lua/lib/common.lua). */
 export function scriptKeys(concertId: string): string[] {
   const k = queueKeys(concertId);
-  return [k.policy, k.seq, k.waiting, k.ready, k.active, k.users, k.entries, k.stats, k.turns];
+  return [k.policy, k.seq, k.waiting, k.ready, k.active, k.users, k.entries, k.stats, k.turns, k.draw];
 }
 
 export type ScriptValue = string | number | null | ScriptValue[];

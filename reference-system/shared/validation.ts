@@ -37,3 +37,14 @@ export function requireString(value: unknown, field: string, maxLength: number):
   }
   return value;
 }
+
+/** An ISO-8601 instant with its offset: 2026-12-02T14:00:00Z, …T15:00:00.250+01:00. */
+const INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?(Z|[+-]\d{2}:\d{2})$/;
+
+/** An instant as epoch milliseconds, or null when the field is null (unset). */
+export function requireInstantOrNull(value: unknown, field: string): number | null {
+  if (value === null) return null;
+  const ms = typeof value === 'string' && INSTANT.test(value) ? Date.parse(value) : Number.NaN;
+  if (!Number.isFinite(ms)) throw validationFailed(`${field} must be an ISO-8601 instant with its offset (2026-12-02T14:00:00Z) or null`);
+  return ms;
+}

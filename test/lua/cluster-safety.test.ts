@@ -51,11 +51,11 @@ describe('cluster safety of the queue scripts', () => {
       for (const c of concerts) {
         const entries = [];
         for (const user of ['ann', 'ben', 'cat']) {
-          const reply = await scripts.run('enter', c, user, randomBytes(16).toString('base64url'));
+          const reply = await scripts.run('enter', c, user, randomBytes(16).toString('base64url'), '');
           assert.equal(reply[0], 'NEW');
           entries.push(String(reply[2]));
         }
-        assert.equal((await scripts.run('enter', c, 'ann', 'unused'))[0], 'EXISTING');
+        assert.equal((await scripts.run('enter', c, 'ann', 'unused', ''))[0], 'EXISTING');
         assert.equal((await scripts.run('promote', c, 500, 1, 100))[0], 2);
         assert.deepEqual(await scripts.run('activate', c, entries[0], 'ann').then((r) => r[0]), 'ACTIVE');
         assert.deepEqual(await scripts.run('touch', c, entries[0], 'ann').then((r) => r[0]), 'ACTIVE');

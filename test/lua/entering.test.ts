@@ -12,7 +12,7 @@ describe('enter.lua and status.lua: arrival order and positions', () => {
   });
 
   it('answers NO_CONCERT for a concert without a waiting room, and creates nothing', async () => {
-    const reply = await h.run('enter', 'no-such-concert', 'u1', 'e1');
+    const reply = await h.run('enter', 'no-such-concert', 'u1', 'e1', '');
     assert.deepEqual(reply, ['NO_CONCERT']);
     assert.equal(await h.redis.exists('queue:{no-such-concert}:waiting', 'queue:{no-such-concert}:users'), 0);
   });

@@ -66,15 +66,19 @@ export class LuaHarness {
     return this.redis.hset(queueKeys(concertId).policy, fields);
   }
 
-  /** Enters like the service does; returns the entry id the room knows the user by. */
-  async enter(concertId: string, userId: string) {
-    const reply = await this.scripts.run('enter', concertId, userId, randomBytes(16).toString('base64url'));
+  /**
+   * Enters like the service does; returns the entry id the room knows the user by. `drawScore`:
+   * her place in a pre-queue's draw (queue/draw.ts), '' when the caller knows of none.
+   */
+  async enter(concertId: string, userId: string, drawScore = '') {
+    const reply = await this.scripts.run('enter', concertId, userId, randomBytes(16).toString('base64url'), drawScore);
     return {
       outcome: reply[0] as string,
       state: reply[1] as string,
       entryId: reply[2] as string,
       position: reply[3] as number | null,
       totalWaiting: reply[4] as number,
+      saleStartsAt: reply[7] as number | null,
     };
   }
 
