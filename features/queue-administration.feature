@@ -10,14 +10,14 @@ Feature: Running the waiting room
       | active limit | admissions a second |
       | 50           | 10                  |
     Then the effective policy is:
-      | active limit | admissions a second | seconds to start shopping | idle seconds | hold seconds | session seconds | extensions |
-      | 50           | 10                  | 60                        | 300          | 300          | 600             | 2          |
+      | active limit | admissions a second | seconds to start shopping | idle seconds | hold seconds | session seconds | extensions | pre-queue opens | sale starts |
+      | 50           | 10                  | 60                        | 300          | 300          | 600             | 2          | none            | none        |
     When the operator changes the policy:
       | seconds to start shopping | session seconds | extensions |
       | 30                        | 900             | 0          |
     Then the effective policy is:
-      | active limit | admissions a second | seconds to start shopping | idle seconds | hold seconds | session seconds | extensions |
-      | 50           | 10                  | 30                        | 300          | 300          | 900             | 0          |
+      | active limit | admissions a second | seconds to start shopping | idle seconds | hold seconds | session seconds | extensions | pre-queue opens | sale starts |
+      | 50           | 10                  | 30                        | 300          | 300          | 900             | 0          | none            | none        |
 
   Scenario: While admission is paused nobody is let in, and resuming lets fans in again
     Given the waiting room lets at most 5 fans in at a time
@@ -86,6 +86,10 @@ Feature: Running the waiting room
       | a session longer than a day                     |
       | more than 10 extensions                         |
       | a negative number of extensions                 |
+      | a sale start that is not an instant             |
+      | a sale start without its offset                 |
+      | a pre-queue without a sale start                |
+      | a pre-queue that opens after the sale starts    |
       | no settings at all                              |
       | a list instead of settings                      |
       | text that is not JSON                           |

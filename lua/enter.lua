@@ -40,6 +40,7 @@ redis.call('ZADD', K_WAITING, score, entry_id)
 redis.call('HSET', K_USERS, user_id, entry_id)
 redis.call('HSET', K_ENTRIES, entry_id, user_id)
 redis.call('HINCRBY', K_STATS, 'entered', 1)
+if starts then redis.call('HINCRBY', K_STATS, 'preQueueEntered', 1) end
 local total = redis.call('ZCARD', K_WAITING)
 if starts then return {'NEW', state, entry_id, false, total, false, basis, starts} end
 -- After the start only enter.lua adds to the waiting set, with the counter as score: a new

@@ -12,4 +12,5 @@ local most = policy_number('maxExtensions', 2)
 local idle, session, used = turn_or_start(entry_id, now)
 if used >= most then return {'EXTENSION_LIMIT'} end
 local ends = set_turn(entry_id, idle, session + policy_number('sessionSeconds', 600) * 1000, used + 1)
+redis.call('HINCRBY', K_STATS, 'extended', 1)
 return {'ACTIVE', ends, most - used - 1}

@@ -94,6 +94,8 @@ const policyFields: Record<string, keyof Policy> = {
   'hold seconds': 'holdSeconds',
   'session seconds': 'sessionSeconds',
   extensions: 'maxExtensions',
+  'pre-queue opens': 'preQueueOpensAt',
+  'sale starts': 'saleStartsAt',
 };
 
 function policyOf(table: DataTable): Partial<Policy> {
@@ -101,7 +103,8 @@ function policyOf(table: DataTable): Partial<Policy> {
   return Object.fromEntries(
     Object.entries(row).map(([field, value]) => {
       expectThat(field in policyFields, `no policy field "${field}"; known: ${Object.keys(policyFields).join(', ')}`);
-      return [policyFields[field], Number(value)];
+      // An instant the table leaves out is written "none".
+      return [policyFields[field], value === 'none' ? null : Number(value)];
     }),
   );
 }
@@ -128,6 +131,10 @@ const unusablePolicies: Record<string, unknown> = {
   'a session longer than a day': { sessionSeconds: 86_401 },
   'more than 10 extensions': { maxExtensions: 11 },
   'a negative number of extensions': { maxExtensions: -1 },
+  'a sale start that is not an instant': { saleStartsAt: 'tomorrow at noon' },
+  'a sale start without its offset': { saleStartsAt: '2030-01-01T12:00:00' },
+  'a pre-queue without a sale start': { preQueueOpensAt: '2030-01-01T12:00:00Z' },
+  'a pre-queue that opens after the sale starts': { preQueueOpensAt: '2030-01-01T13:00:00Z', saleStartsAt: '2030-01-01T12:00:00Z' },
   'no settings at all': { unrelated: 1 },
   'a list instead of settings': [{ activeLimit: 3 }],
   'text that is not JSON': { text: '{"activeLimit": 3,' },

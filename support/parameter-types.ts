@@ -46,12 +46,12 @@ defineParameterType({
 /** "2 ready, 0 active and 3 waiting": figures by name. */
 defineParameterType({
   name: 'figures',
-  regexp: /\d+ [a-z]+(?:, \d+ [a-z]+)*(?: and \d+ [a-z]+)?/,
+  regexp: /\d+ [a-z-]+(?:, \d+ [a-z-]+)*(?: and \d+ [a-z-]+)?/,
   transformer: (list: string): Record<string, number> =>
     Object.fromEntries(
       list.split(/, | and /).map((item) => {
         const [count, name] = item.split(' ');
-        return [name, Number(count)];
+        return [name === 'pre-queued' ? 'preQueued' : name, Number(count)];
       }),
     ),
 });

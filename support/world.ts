@@ -49,6 +49,8 @@ export class TicketWorld extends World implements Stage {
   presentedToken?: string | null;
   /** A shopper who kept browsing until refused: when she was last served, and the refusal. */
   browsing?: { lastServedAt: number; refusal: Answer<unknown> };
+  /** A scheduled sale of the scenario: when its pre-queue opens and it starts (ms), the draw commitment seen before. */
+  sale: { opensAt?: number; startsAt?: number; commitment?: string } = {};
   /** How long seats are held in this scenario, when a step set it. */
   holdSeconds?: number;
   fault: FaultState = {};

@@ -64,6 +64,13 @@ export class Fan {
     return call(this.#stage, `${this} sending an unusable entry request`, queueServers.url(), routes.queue.enter(), schemas.entry, asSent(request));
   }
 
+  /** When a refused entry (409 QUEUE_NOT_OPEN) said the queue opens. */
+  toldOpensAt(answer: Answer<unknown>): string {
+    const told = schemas.queueNotOpen.safeParse(answer.exchange.body);
+    if (!told.success) throw new Error(`${answer.what} was answered ${answer} without saying when the queue opens`);
+    return told.data.opensAt;
+  }
+
   /** What her latest successful entry was told. */
   lastEntry(concert?: string): EntryView {
     const entry = this.#pass(concert).entry;

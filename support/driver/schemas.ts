@@ -7,7 +7,7 @@ import { z } from 'zod';
 
 const instant = z.iso.datetime();
 const count = z.number().int().min(0);
-const entryStatus = z.enum(['WAITING', 'READY', 'ACTIVE']);
+const entryStatus = z.enum(['PRE_QUEUE', 'WAITING', 'READY', 'ACTIVE']);
 const policy = z.object({
   activeLimit: z.number().int(),
   admitPerSecond: z.number().int(),
@@ -16,6 +16,8 @@ const policy = z.object({
   holdSeconds: z.number().int(),
   sessionSeconds: z.number().int(),
   maxExtensions: z.number().int(),
+  preQueueOpensAt: instant.nullable(),
+  saleStartsAt: instant.nullable(),
 });
 
 export const schemas = {
@@ -26,17 +28,21 @@ export const schemas = {
     token: z.string().min(1),
     position: z.number().int().min(1).nullable(),
     totalWaiting: count,
-    estimatedWaitSeconds: z.number().min(0),
+    // null only in the pre-queue, which also says when the sale starts
+    estimatedWaitSeconds: z.number().min(0).nullable(),
+    saleStartsAt: instant.optional(),
     pollAfterMs: z.number().int().min(0),
   }),
   status: z.object({
     status: entryStatus,
     position: z.number().int().min(1).nullable(),
     totalWaiting: count,
-    estimatedWaitSeconds: z.number().min(0),
+    estimatedWaitSeconds: z.number().min(0).nullable(),
+    saleStartsAt: instant.optional(),
     expiresAt: instant.nullable(),
     pollAfterMs: z.number().int().min(0),
   }),
+  queueNotOpen: z.object({ error: z.object({ code: z.literal('QUEUE_NOT_OPEN') }), opensAt: instant }),
   activation: z.object({ status: z.literal('ACTIVE'), expiresAt: instant }),
   extension: z.object({ status: z.literal('ACTIVE'), expiresAt: instant, extensionsLeft: count }),
   nothing: z.unknown(),
@@ -69,6 +75,9 @@ export const schemas = {
     admitted: count,
     paused: z.boolean(),
     measuredAdmitPerSecond: z.number().nullable(),
+    preQueued: count,
+    drawCommitment: z.string().regex(/^[0-9a-f]{64}$/).nullable(),
+    drawSeed: z.string().regex(/^[0-9a-f]{64}$/).nullable(),
     policy,
   }),
   health: z.object({ status: z.string() }),
