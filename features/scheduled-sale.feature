@@ -48,3 +48,10 @@ Feature: A scheduled sale opens with a fair draw of everyone who came early
     And 100 fans enter the queue at the same instant
     When 300 more fans enter the queue at the instant the sale starts
     Then the queue statistics eventually show 400 entered and 0 pre-queued
+
+  Scenario: A sale that started cannot be moved into the future, where its public draw would decide
+    Given the concert's sale starts in 2 seconds
+    When the sale starts
+    And the operator tries to change the policy with a sale start in the future
+    Then the request is refused with 409 SALE_ALREADY_STARTED
+    And the waiting room policy is unchanged

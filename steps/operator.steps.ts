@@ -135,6 +135,8 @@ const unusablePolicies: Record<string, unknown> = {
   'a sale start without its offset': { saleStartsAt: '2030-01-01T12:00:00' },
   'a pre-queue without a sale start': { preQueueOpensAt: '2030-01-01T12:00:00Z' },
   'a pre-queue that opens after the sale starts': { preQueueOpensAt: '2030-01-01T13:00:00Z', saleStartsAt: '2030-01-01T12:00:00Z' },
+  // Refused once the sale started: its draw is public (409 SALE_ALREADY_STARTED).
+  'a sale start in the future': { saleStartsAt: '2030-01-01T12:00:00Z' },
   'no settings at all': { unrelated: 1 },
   'a list instead of settings': [{ activeLimit: 3 }],
   'text that is not JSON': { text: '{"activeLimit": 3,' },
