@@ -1,6 +1,7 @@
 Feature: Watching the waiting room on a sale day
   Every queue server says whether it can serve, and exposes the figures an operator watches:
-  entries, admissions, places ended and why, queue sizes, and how long fans waited to get in.
+  entries, admissions, places ended and why, queue sizes (the pre-queue of a scheduled sale too),
+  and how long fans waited to get in (turns extended: features/shopping-sessions.feature).
 
   Background:
     Given a concert with 100 seats is on sale
@@ -25,6 +26,17 @@ Feature: Watching the waiting room on a sale day
       | fans let in            | 1     |
       | fans active            | 0     |
     And the time Ann waited to be let in was recorded once
+
+  Scenario: The monitoring figures show a scheduled sale's pre-queue
+    Given the concert's sale starts in 60 seconds
+    And Ann and Ben enter the queue in that order
+    Then every queue server's monitoring figures for the concert show:
+      | figure                | value |
+      | entries               | 2     |
+      | pre-queue entries     | 2     |
+      | fans in the pre-queue | 2     |
+      | fans waiting          | 0     |
+      | admissions            | 0     |
 
   @service-logs
   Scenario: The service logs never show a fan's token or the operators' key

@@ -18,6 +18,9 @@ Feature: A shopping turn lasts a session, which a shopper may extend a few times
     When Ann tries to extend her turn
     Then the request is refused with 409 EXTENSION_LIMIT
     And Ann is shopping
+    And every queue server's monitoring figures for the concert show:
+      | figure         | value |
+      | turns extended | 2     |
 
   Scenario: Only a shopper can extend her turn
     Given the waiting room lets at most 1 fan in at a time

@@ -258,6 +258,9 @@ const figureSeries: Record<string, [string, Record<string, string>]> = {
   'fans waiting': ['queue_users', { state: 'waiting' }],
   'fans let in': ['queue_users', { state: 'ready' }],
   'fans active': ['queue_users', { state: 'active' }],
+  'fans in the pre-queue': ['queue_users', { state: 'pre_queue' }],
+  'pre-queue entries': ['queue_pre_queue_entries_total', {}],
+  'turns extended': ['queue_extensions_total', {}],
 };
 
 async function metricsOf(world: TicketWorld, server: number) {

@@ -61,10 +61,15 @@ export function createQueueMetrics(deps: { metrics: Metrics; redis: Cluster; scr
     });
   roomCounter('queue_admissions_total', 'Users moved from waiting to READY', ['concert'],
     (m, concert, room) => m.inc({ concert }, room.admitted));
-  roomGauge('queue_users', 'Users in the waiting room by state: waiting, ready, active', ['concert', 'state'],
+  roomGauge('queue_users', 'Users in the waiting room by state: pre_queue (a scheduled sale not started yet), waiting, ready, active', ['concert', 'state'],
     (m, concert, room) => {
+      m.set({ concert, state: 'pre_queue' }, room.preQueued);
       for (const state of ['waiting', 'ready', 'active'] as const) m.set({ concert, state }, room[state]);
     });
+  roomCounter('queue_pre_queue_entries_total', 'Entries into the pre-queue of a scheduled sale (counted in queue_entries_total too)', ['concert'],
+    (m, concert, room) => m.inc({ concert }, room.preQueueEntered));
+  roomCounter('queue_extensions_total', 'Shopping turns extended (POST /api/v1/queue/extend granted)', ['concert'],
+    (m, concert, room) => m.inc({ concert }, room.extended));
   roomGauge('queue_active_limit', 'Most users READY plus ACTIVE at once (policy)', ['concert'],
     (m, concert, room) => m.set({ concert }, room.activeLimit));
   roomGauge('queue_admit_per_second_limit', 'Most admissions per second (policy)', ['concert'],

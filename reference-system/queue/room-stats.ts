@@ -10,6 +10,10 @@ export type RoomStats = {
   exited: number;
   expired: number;
   completed: number;
+  /** Extensions granted (POST /extend). */
+  extended: number;
+  /** Entries that joined a pre-queue. */
+  preQueueEntered: number;
   paused: boolean;
   activeLimit: number;
   admitPerSecond: number;
@@ -41,6 +45,8 @@ export async function readRoomStats(scripts: QueueScripts, concertId: string): P
     exited: count('exited'),
     expired: count('expired'),
     completed: count('completed'),
+    extended: count('extended'),
+    preQueueEntered: count('preQueueEntered'),
     paused: policy.paused === '1',
     activeLimit: Number(policy.activeLimit),
     admitPerSecond: Number(policy.admitPerSecond),
