@@ -6,6 +6,7 @@ import {
   MIN_POLL_MS,
   earliestTurnSeconds,
   estimatedWaitSeconds,
+  preQueuePollAfterMs,
   waitAdvice,
 } from '../../reference-system/queue/wait-estimate.ts';
 
@@ -73,5 +74,18 @@ describe('poll intervals', () => {
     for (let position = 1; position <= 300_000; position++) perSecond += 1000 / poll(position);
     // Everyone polling every second would be 300,000 requests per second.
     assert.ok(perSecond < 8000, `${Math.round(perSecond)} polls per second`);
+  });
+});
+
+describe('poll intervals in a pre-queue', () => {
+  it('asks again within a minute while the start is further off', () => {
+    assert.equal(preQueuePollAfterMs(10 * 60_000, 60, 0.5), 60_000);
+  });
+
+  it('points just after the start, spread over at most half the READY window', () => {
+    assert.equal(preQueuePollAfterMs(20_000, 60, 0), 20_000);
+    assert.equal(preQueuePollAfterMs(20_000, 60, 0.999), 20_000 + Math.round(0.999 * 30_000));
+    assert.equal(preQueuePollAfterMs(20_000, 600, 0.5), 20_000 + 30_000, 'the spread stays within a minute');
+    assert.equal(preQueuePollAfterMs(-500, 60, 0), 1000, 'never sooner than a second');
   });
 });
