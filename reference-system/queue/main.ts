@@ -8,10 +8,11 @@ import { createQueueApp } from './queue-app.ts';
 import { promoterSettings } from './promoter-settings.ts';
 import { durableWritesFromEnv } from '../shared/durable-writes.ts';
 import { queueRateLimitsFromEnv } from '../shared/rate-limit.ts';
+import { streamLimitFromEnv } from './stream-settings.ts';
 
 const logger = createLogger(env('SERVICE_NAME', 'queue'));
 const redis = connectCluster(redisSettings());
-const { app, promoter } = createQueueApp({
+const { app, promoter, streams } = createQueueApp({
   redis,
   tokens: createTokenCodec(secretEnv('QUEUE_TOKEN_SECRET')),
   logger,
@@ -20,11 +21,15 @@ const { app, promoter } = createQueueApp({
   durableWrites: durableWritesFromEnv(),
   rateLimits: queueRateLimitsFromEnv(),
   promoter: promoterSettings(),
+  streams: { limit: streamLimitFromEnv() },
 });
 
 serve(app, {
   port: envInt('PORT', 8081),
   logger,
+  // Open status streams would hold the drain until the forced exit: end them first, and their
+  // clients reconnect elsewhere (the stream's retry: field).
+  beforeClose: () => streams.closeAll(),
   onClose: async () => {
     await promoter?.stop();
     await redis.quit();

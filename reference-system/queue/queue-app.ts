@@ -15,6 +15,11 @@ import { createQueueMetrics } from './queue-metrics.ts';
 import { registerQueueRoutes } from './queue-routes.ts';
 import { createQueueService } from './queue-service.ts';
 import { createDraws } from './draw.ts';
+import { createStatusStreams, DEFAULT_STREAM_SETTINGS, type StreamSettings } from './status-streams.ts';
+import { registerStatusEventsRoute } from './status-events-route.ts';
+import { createStreamLeases } from './stream-leases.ts';
+import { createStreamMetrics } from './stream-metrics.ts';
+import { randomBytes } from 'node:crypto';
 
 export type QueueAppDeps = {
   redis: Cluster;
@@ -28,6 +33,8 @@ export type QueueAppDeps = {
   durableWrites?: DurableWrites;
   /** Per-user limits on enter and status (shared/rate-limit.ts); none when left out. */
   rateLimits?: QueueRateLimits;
+  /** Status streams (GET /api/v1/queue/events): the instance's limit, tick, heartbeat. */
+  streams?: Partial<StreamSettings>;
 };
 
 /** The queue service as a Koa app; it listens only from main.ts (or a test). */
@@ -53,10 +60,20 @@ export function createQueueApp(deps: QueueAppDeps) {
     // waiting on a Redis failover (README.md, Guarantees).
     requestDeadlineMs: 1500,
   });
-  registerQueueRoutes(router, { service, tokens, rateLimits: deps.rateLimits });
+  const streams = createStatusStreams({
+    redis,
+    service,
+    leases: createStreamLeases(redis),
+    logger,
+    settings: { ...DEFAULT_STREAM_SETTINGS, ...deps.streams },
+    events: createStreamMetrics(metrics),
+    instanceId: `${process.pid}-${randomBytes(4).toString('hex')}`,
+  });
+  registerQueueRoutes(router, { service, tokens, rateLimits: deps.rateLimits, changed: (claims) => streams.changed(claims.concertId, claims.entryId) });
+  registerStatusEventsRoute(router, { streams, tokens, rateLimits: deps.rateLimits });
   registerQueueAdminRoutes(router, { redis, scripts, draws, adminToken: deps.adminToken, defaultPolicy: deps.defaultPolicy });
   const promoter = deps.promoter ? startPromoter({ redis, scripts, logger, metrics: queueMetrics }, deps.promoter) : undefined;
-  return { app: finish(), service, scripts, metrics, promoter };
+  return { app: finish(), service, scripts, metrics, promoter, streams };
 }
 
 async function replicaCountsKnown(replicas: ReplicaView): Promise<void> {

@@ -1,12 +1,16 @@
 import type Router from '@koa/router';
 import { requireToken } from '../shared/queue-access.ts';
-import type { TokenCodec } from '../shared/queue-token.ts';
+import type { TokenClaims, TokenCodec } from '../shared/queue-token.ts';
 import { requireId, requireObject } from '../shared/validation.ts';
 import type { QueueRateLimits } from '../shared/rate-limit.ts';
 import type { QueueService } from './queue-service.ts';
 
-export function registerQueueRoutes(router: Router, deps: { service: QueueService; tokens: TokenCodec; rateLimits?: QueueRateLimits }) {
-  const { service, tokens, rateLimits } = deps;
+export function registerQueueRoutes(
+  router: Router,
+  /** `changed`: an entry was activated or ended here (its status streams hear of it at once). */
+  deps: { service: QueueService; tokens: TokenCodec; rateLimits?: QueueRateLimits; changed?: (claims: TokenClaims) => void },
+) {
+  const { service, tokens, rateLimits, changed } = deps;
 
   router.post('/api/v1/queue/enter', async (ctx) => {
     const body = requireObject(ctx.request.body);
@@ -25,7 +29,9 @@ export function registerQueueRoutes(router: Router, deps: { service: QueueServic
   });
 
   router.post('/api/v1/queue/activate', async (ctx) => {
-    ctx.body = await service.activate(requireToken(ctx, tokens));
+    const claims = requireToken(ctx, tokens);
+    ctx.body = await service.activate(claims);
+    changed?.(claims);
   });
 
   router.post('/api/v1/queue/extend', async (ctx) => {
@@ -33,7 +39,9 @@ export function registerQueueRoutes(router: Router, deps: { service: QueueServic
   });
 
   router.delete('/api/v1/queue/token', async (ctx) => {
-    await service.exit(requireToken(ctx, tokens));
+    const claims = requireToken(ctx, tokens);
+    await service.exit(claims);
+    changed?.(claims);
     ctx.status = 204;
   });
 }

@@ -5,12 +5,18 @@ import type { TokenClaims, TokenCodec } from './queue-token.ts';
 
 export const TOKEN_HEADER = 'x-queue-token';
 
-/** The claims of the request's queue token, or 401 TOKEN_MISSING / TOKEN_INVALID. */
-export function requireToken(ctx: Context, tokens: TokenCodec): TokenClaims {
-  const raw = ctx.get(TOKEN_HEADER);
-  if (!raw) throw new ApiError(401, 'TOKEN_MISSING', 'X-Queue-Token header is required');
+/**
+ * The claims of the request's queue token, or 401 TOKEN_MISSING / TOKEN_INVALID. `orQuery`: a
+ * `token=` query parameter may carry it instead (the status stream: a browser's EventSource
+ * cannot set headers); loggers and reports mask it there too (shared/logger.ts).
+ */
+export function requireToken(ctx: Context, tokens: TokenCodec, options: { orQuery?: boolean } = {}): TokenClaims {
+  const fromQuery = options.orQuery && typeof ctx.query.token === 'string' ? ctx.query.token : '';
+  const raw = ctx.get(TOKEN_HEADER) || fromQuery;
+  const where = options.orQuery ? 'X-Queue-Token header or token query parameter' : 'X-Queue-Token header';
+  if (!raw) throw new ApiError(401, 'TOKEN_MISSING', `${where} is required`);
   const claims = tokens.verify(raw);
-  if (!claims) throw new ApiError(401, 'TOKEN_INVALID', 'X-Queue-Token is not a valid queue token');
+  if (!claims) throw new ApiError(401, 'TOKEN_INVALID', `${options.orQuery ? 'the queue token' : 'X-Queue-Token'} is not a valid queue token`);
   return claims;
 }
 

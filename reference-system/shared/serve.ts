@@ -8,7 +8,11 @@ import type { Logger } from './logger.ts';
  * on SIGTERM/SIGINT: stop accepting, let in-flight requests finish (at most SHUTDOWN_TIMEOUT_MS,
  * under `docker stop`'s 10 s), close connections to Redis/PostgreSQL, exit 0.
  */
-export function serve(app: Koa, options: { port: number; logger: Logger; onClose?: () => Promise<unknown> }) {
+export function serve(
+  app: Koa,
+  /** `beforeClose`: ends long-lived responses (status streams), which would otherwise hold the drain. */
+  options: { port: number; logger: Logger; beforeClose?: () => void; onClose?: () => Promise<unknown> },
+) {
   const { port, logger, onClose } = options;
   const host = env('HOST', '127.0.0.1');
   const drainMs = envInt('SHUTDOWN_TIMEOUT_MS', 5_000);
@@ -32,11 +36,12 @@ export function serve(app: Koa, options: { port: number; logger: Logger; onClose
     closing = true;
     logger.info('shutting_down', { signal, inFlight: inFlight.size });
     for (const res of inFlight) if (!res.headersSent) res.shouldKeepAlive = false;
-    // Streams (or a request stuck on a dead dependency) are cut off once the drain time is up.
+    // Status streams end at once (beforeClose); a request stuck on a dead dependency is cut off once the drain time is up.
     const cut = setTimeout(() => {
       logger.warn('shutdown_cut_off', { inFlight: inFlight.size, afterMs: drainMs });
       server.closeAllConnections();
     }, drainMs).unref();
+    options.beforeClose?.();
     server.close(async () => {
       clearTimeout(cut);
       // Closing clients of an unreachable Redis or PostgreSQL must not hold the exit either.
