@@ -7,11 +7,13 @@ import path from 'node:path';
  *
  * Searched for: every given secret (admin token, token-signing secret, infra-control token) and
  * any complete queue token — `v1.<payload>.<signature>` with a full 43-character HMAC-SHA256
- * signature — since a complete token lets its reader take the fan's place.
+ * signature, its dots as they are or percent-encoded (a token in a URL's query) — since a complete token lets its reader take the fan's place.
  */
 export type SecretFinding = { file: string; what: string; line: number };
 
-const FULL_QUEUE_TOKEN = /v1\.[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{43}(?![A-Za-z0-9_-])/;
+// The dots may be percent-encoded: a token in an address (`?token=`, the status stream's query
+// form) that a client or proxy encoded is just as usable.
+const FULL_QUEUE_TOKEN = /v1(?:\.|%2[Ee])[A-Za-z0-9_-]{8,}(?:\.|%2[Ee])[A-Za-z0-9_-]{43}(?![A-Za-z0-9_-])/;
 
 export function scanForSecrets(dir: string, secrets: { name: string; value: string }[]): SecretFinding[] {
   const findings: SecretFinding[] = [];

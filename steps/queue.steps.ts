@@ -24,6 +24,7 @@ const attempts: Record<string, (fan: Fan, through?: number) => Promise<unknown>>
   'extend her turn': (fan, through) => fan.extendTurn({ through }),
   'leave the queue': (fan, through) => fan.leave({ through }),
   'check her place': (fan, through) => fan.status({ through }),
+  'follow her place live': (fan, through) => fan.followPlace({ through }),
 };
 
 When('{fan} tries to {attempt}{moreTimes}{through}', async function (this: TicketWorld, fan: Fan, attempt: string, times: number, through?: number) {

@@ -143,7 +143,7 @@ defineParameterType({
 /** What a fan may try, whatever the answer: the Then step says what it should be. */
 defineParameterType({
   name: 'attempt',
-  regexp: /enter the queue|start shopping|extend her turn|extend his turn|leave the queue|check her place|check his place/,
+  regexp: /enter the queue|start shopping|extend her turn|extend his turn|leave the queue|check her place|check his place|follow her place live|follow his place live/,
   transformer: (attempt: string) => attempt.replace(/his (place|turn)/, 'her $1'),
 });
 

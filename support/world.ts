@@ -85,6 +85,11 @@ export class TicketWorld extends World implements Stage {
     return fan;
   }
 
+  /** Every fan the scenario brought in so far. */
+  fans(): Fan[] {
+    return [...this.#fans.values()];
+  }
+
   /** Brings `count` more fans into the crowd and returns them. */
   joinCrowd(count: number, label = 'Fan'): Fan[] {
     const newcomers = Array.from({ length: count }, (_, i) => this.fan(`${label}${this.crowd.length + i + 1}`));

@@ -2,7 +2,8 @@
  * One JSON line per event on stdout. Callers never pass tokens or secrets; `redact` masks
  * anything that looks like a queue token should one slip into a message anyway.
  */
-const TOKEN_LIKE = /v1\.[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}/g;
+// Dots as they are or percent-encoded: a token in a URL's query (the status stream's `token=`).
+const TOKEN_LIKE = /v1(?:\.|%2[Ee])[A-Za-z0-9_-]{8,}(?:\.|%2[Ee])[A-Za-z0-9_-]{8,}/g;
 
 export function redact(text: string): string {
   return text.replace(TOKEN_LIKE, 'v1.***');

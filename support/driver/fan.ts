@@ -1,10 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { target } from '../target.ts';
-import { eventually } from '../polling.ts';
-import type { Answer } from './answer.ts';
+import { eventually, poll } from '../polling.ts';
+import { Answer } from './answer.ts';
 import { routes } from './routes.ts';
 import { schemas, type EntryView, type ExtensionView, type PaymentView, type ReservationView, type StatusView } from './schemas.ts';
 import { asSent, call, queueServers, type Stage } from './stage.ts';
+import { openEventStream, type EventStream, type StreamEvent } from '../http/event-stream.ts';
+import type { Exchange } from '../http/api-client.ts';
+import { PlaceStream, type Told } from './place-stream.ts';
 
 /** A fan's place in one concert's queue: the token that proves it, and the tokens before it. */
 type Pass = { token?: string; tokenBefore?: string; entry?: EntryView; turn?: Turn };
@@ -32,6 +35,8 @@ export class Fan {
   readonly reservations: ReservationView[] = [];
   readonly #stage: Stage;
   readonly #passes = new Map<string, Pass>();
+  /** The status streams she opened, latest last. */
+  readonly #streams: PlaceStream[] = [];
 
   constructor(stage: Stage, name: string, runId: string) {
     this.#stage = stage;
@@ -152,6 +157,89 @@ export class Fan {
     return call(this.#stage, `${this} leaving the queue`, queueServers.url(options.through), routes.queue.leave(), schemas.nothing, {
       headers: this.#carrying(options),
     });
+  }
+
+  // ---- Her place, pushed to her -----------------------------------------------------------
+
+  /**
+   * Opens a status stream (GET /events) for her place in the concert; `tokenIn: 'address'`
+   * sends the token as `token=` in the query, as a browser's EventSource must. A stream that
+   * started is kept for `placeStream`; the answer is the stage's latest either way.
+   */
+  async followPlace(options: { through?: number; tokenIn?: 'header' | 'address' } = {}): Promise<Answer<StreamEvent[]>> {
+    const server = options.through ?? 1;
+    const inAddress = options.tokenIn === 'address';
+    const [method, path] = routes.queue.events(inAddress ? this.token() : undefined);
+    const url = `${queueServers.url(server)}${path}`;
+    const headers = inAddress ? {} : this.#carrying({});
+    const startedAt = Date.now();
+    const started = performance.now();
+    let events: EventStream | undefined;
+    let failure: string | undefined;
+    try {
+      events = await openEventStream(url, { headers });
+    } catch (error) {
+      failure = `no answer: ${(error as Error).message}`;
+    }
+    const exchange: Exchange = {
+      method,
+      url,
+      requestHeaders: headers,
+      status: events?.status ?? 0,
+      responseHeaders: events?.headers ?? {},
+      // A started stream shows what it pushed, as it arrives.
+      body: events ? (events.status === 200 ? events.events : events.body) : failure,
+      startedAt,
+      durationMs: performance.now() - started,
+    };
+    this.#stage.api.exchanges.push(exchange);
+    const answer = new Answer(`${this} following her place live through queue server ${server}`, exchange, schemas.statusEvents);
+    this.#stage.latest = answer;
+    if (answer.succeeded && events) this.#streams.push(new PlaceStream(events, server));
+    return answer;
+  }
+
+  /**
+   * Waits, on her latest stream, for the status after WAITING, while checking her place by
+   * polling every 50 ms on the side: a poll answered WAITING was sent before she was let in, so
+   * `pushedAfterMs` (push time − the last such poll's sending) bounds from above how long after
+   * being let in the stream told her.
+   */
+  async toldLiveOnceLetIn(timeoutMs = 15_000): Promise<{ told: Told; pushedAfterMs: number }> {
+    const stream = this.placeStream();
+    const told = stream.nextBeyond('WAITING', `${this}'s place to change from WAITING`, timeoutMs);
+    let waitingAt = performance.now();
+    await poll(
+      async () => {
+        const sent = performance.now();
+        const answer = await this.status({ through: stream.server });
+        if (answer.succeeded && answer.value.status === 'WAITING') waitingAt = sent;
+        return answer;
+      },
+      (answer) => !answer.succeeded || answer.value.status !== 'WAITING',
+      { what: `${this} to be let in`, timeoutMs, intervalMs: 50 },
+    );
+    const seen = await told;
+    return { told: seen, pushedAfterMs: seen.at - waitingAt };
+  }
+
+  /** Her latest status stream that is still open (or the latest of all, when `evenEnded`). */
+  placeStream(options: { evenEnded?: boolean } = {}): PlaceStream {
+    const stream = options.evenEnded ? this.#streams.at(-1) : [...this.#streams].reverse().find((s) => !s.ended);
+    if (!stream) throw new Error(`${this} follows no status stream`);
+    return stream;
+  }
+
+  /** Her app closes a stream: the one on `server`, else her latest open one. */
+  stopFollowing(server?: number): void {
+    const stream = server === undefined ? this.placeStream() : [...this.#streams].reverse().find((s) => !s.ended && s.server === server);
+    if (!stream) throw new Error(`${this} follows no status stream on queue server ${server}`);
+    stream.close();
+  }
+
+  /** Closes every stream she still has (end of scenario). */
+  closeStreams(): void {
+    for (const stream of this.#streams) stream.close();
   }
 
   // ---- The box office --------------------------------------------------------------------

@@ -9,6 +9,8 @@ export const routes = {
   queue: {
     enter: () => ['POST', '/api/v1/queue/enter'] as const,
     status: () => ['GET', '/api/v1/queue/status'] as const,
+    /** With `token`, it travels in the address, as a browser's EventSource must send it. */
+    events: (token?: string) => ['GET', token === undefined ? '/api/v1/queue/events' : `/api/v1/queue/events?token=${id(token)}`] as const,
     activate: () => ['POST', '/api/v1/queue/activate'] as const,
     leave: () => ['DELETE', '/api/v1/queue/token'] as const,
     extend: () => ['POST', '/api/v1/queue/extend'] as const,

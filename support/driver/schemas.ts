@@ -44,6 +44,8 @@ export const schemas = {
   }),
   queueNotOpen: z.object({ error: z.object({ code: z.literal('QUEUE_NOT_OPEN') }), opensAt: instant }),
   activation: z.object({ status: z.literal('ACTIVE'), expiresAt: instant }),
+  /** A status stream that started: the events it has pushed so far (each checked as `status` when read). */
+  statusEvents: z.array(z.object({ event: z.string(), data: z.string(), at: z.number() })),
   extension: z.object({ status: z.literal('ACTIVE'), expiresAt: instant, extensionsLeft: count }),
   nothing: z.unknown(),
 

@@ -13,11 +13,13 @@ test('finds a secret or a complete queue token in any log or report file, by fil
     mkdirSync(path.join(dir, 'logs'));
     writeFileSync(path.join(dir, 'logs', 'queue-1.log'), `{"event":"ok"}\n{"cause":"bad bearer admin-secret-123456"}\n`);
     writeFileSync(path.join(dir, 'report.html'), `<td>${token}</td>`);
+    writeFileSync(path.join(dir, 'access.log'), `GET /api/v1/queue/events?token=${token.replaceAll('.', '%2E')}\n`);
     writeFileSync(path.join(dir, 'clean.json'), JSON.stringify({ token: 'v1.***', masked: `${token.slice(0, 20)}…` }));
     const findings = scanForSecrets(dir, [{ name: 'ADMIN_TOKEN', value: 'admin-secret-123456' }]);
     assert.deepEqual(
       findings.map((f) => [path.relative(dir, f.file), f.what, f.line]),
       [
+        ['access.log', 'a complete queue token', 1],
         ['logs/queue-1.log', 'ADMIN_TOKEN', 2],
         ['report.html', 'a complete queue token', 1],
       ],
