@@ -90,9 +90,11 @@ async function startManaged(meta: RunMetadata, secrets: Session['secrets']): Pro
     postgresVersion: managed.info.postgresVersion,
     cluster: managed.info.cluster,
     queueInstances: managed.target.queueUrls.length,
+    system: managed.system,
+    serviceImages: managed.images,
   });
   secrets.push(...managed.secrets);
-  log(`${managed.target.queueUrls.length} queue instances, core, payment gateway stub ready`);
+  log(`${managed.target.queueUrls.length} queue instances, core, payment gateway stub ready (${managed.system === 'containers' ? 'in containers' : 'child processes'})`);
   return managed.target;
 }
 

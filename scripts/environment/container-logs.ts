@@ -2,13 +2,15 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { getContainerRuntimeClient } from 'testcontainers';
 import { RUN_ID, RUN_LABEL } from './images.ts';
+import { SERVICE_LABEL } from './reference-system-containers.ts';
 
 /**
  * What a reviewer of a failed run needs once the containers are gone: before teardown removes
  * them, every container of this run writes its log to <logsDir>/containers/<role>.log (role:
  * its network alias, such as redis-3, else its image's name, such as postgres) and the list of
- * them, as `docker ps -a` shows it, goes to <logsDir>/docker-ps.txt. The CI artifact uploads
- * reports/ as it is. Returns how many containers it wrote.
+ * them, as `docker ps -a` shows it, goes to <logsDir>/docker-ps.txt. A service container's
+ * log is already <logsDir>/<service>.log (written as it came, across restarts), so it is
+ * listed only. The CI artifact uploads reports/ as it is. Returns how many containers it wrote.
  */
 export async function captureContainerLogs(logsDir: string): Promise<number> {
   const docker = (await getContainerRuntimeClient()).container.dockerode;
@@ -23,8 +25,13 @@ export async function captureContainerLogs(logsDir: string): Promise<number> {
     let role = aliases.find((alias) => !info.Id.startsWith(alias)) ?? path.basename(info.Image.split(':')[0]);
     for (let n = 2; taken.has(role); n++) role = `${role.replace(/-\d+$/, '')}-${n}`;
     taken.add(role);
-    const log = (await container.logs({ stdout: true, stderr: true, timestamps: true, follow: false })) as unknown as Buffer;
-    writeFileSync(path.join(logsDir, 'containers', `${role}.log`), demultiplex(log));
+    const service = info.Labels?.[SERVICE_LABEL];
+    if (service) {
+      role = service;
+    } else {
+      const log = (await container.logs({ stdout: true, stderr: true, timestamps: true, follow: false })) as unknown as Buffer;
+      writeFileSync(path.join(logsDir, 'containers', `${role}.log`), demultiplex(log));
+    }
     rows.push([
       info.Id.slice(0, 12),
       role,

@@ -1,11 +1,29 @@
 import { applyTestcontainersDefaults, assertContainerRuntime, startTestEnvironment, type EnvironmentInfo } from './test-environment.ts';
-import { startReferenceSystem } from './reference-system.ts';
+import { startReferenceSystem, type StartedReferenceSystem } from './reference-system.ts';
+import { startContainerSystem } from './reference-system-containers.ts';
+import { serviceImages, type ServiceImages } from './service-images.ts';
 import { startInfraControl } from './infra-control.ts';
 import { registerTeardown } from './teardown.ts';
 import type { SystemUnderTest } from '../../support/target.ts';
 
+/**
+ * How the reference system runs: `containers` (default), its images on the network of Redis and
+ * PostgreSQL, as a team would deploy it; `process`, child processes of this checkout's sources,
+ * for the fast inner loop and load A/B runs of two commits.
+ */
+export type SystemMode = 'containers' | 'process';
+
+export function systemMode(): SystemMode {
+  const raw = process.env.E2E_SYSTEM || 'containers';
+  if (raw !== 'containers' && raw !== 'process') throw new Error(`E2E_SYSTEM must be "containers" or "process", not "${raw}"`);
+  return raw;
+}
+
 export type ManagedTarget = {
   info: EnvironmentInfo;
+  system: SystemMode;
+  /** The images the services run from (containers mode). */
+  images?: ServiceImages;
   queueInstances: number;
   /** What the suite's workers are told about it (support/target.ts). */
   target: SystemUnderTest;
@@ -20,27 +38,31 @@ export type ManagedTarget = {
 export async function startManagedTarget(
   log: (line: string) => void,
   logDir: string,
-  options: { extraEnv?: Record<string, string> } = {},
+  options: { extraEnv?: Record<string, string>; system?: SystemMode } = {},
 ): Promise<ManagedTarget> {
+  const mode = options.system ?? systemMode();
   applyTestcontainersDefaults();
   await assertContainerRuntime();
+  // Built (or found unchanged) before anything starts: a build that fails leaves nothing running.
+  const images = mode === 'containers' ? await serviceImages(log) : undefined;
   log('starting Redis Cluster (3 masters + 3 replicas) and PostgreSQL in containers');
   const environment = await startTestEnvironment(log);
   try {
-    log('starting the reference system: payment gateway stub, core, 2 queue instances');
-    const system = await startReferenceSystem({
-      environment: environment.info,
-      logDir,
-      // The suite proves that an acknowledged entry survives a Redis failover; that promise
-      // needs the queue to wait for a replica (README.md, Guarantees).
-      extraEnv: { QUEUE_DURABLE_WRITES: '1', ...options.extraEnv },
-    });
+    log(`starting the reference system (${mode === 'containers' ? 'containers' : 'child processes'}): payment gateway stub, core, 2 queue instances`);
+    // The suite proves that an acknowledged entry survives a Redis failover; that promise
+    // needs the queue to wait for a replica (README.md, Guarantees).
+    const extraEnv = { QUEUE_DURABLE_WRITES: '1', ...options.extraEnv };
+    const system: StartedReferenceSystem = images
+      ? await startContainerSystem({ environment: environment.info, network: environment.redis.network, images, logDir, extraEnv })
+      : await startReferenceSystem({ environment: environment.info, logDir, extraEnv });
     const { endpoints } = system;
     // Fault scenarios (@chaos) kill nodes and processes through this; see infra-control.ts.
     const infra = await startInfraControl({ environment, system, log });
     const unregisterInfra = registerTeardown('infra-control', () => infra.stop());
     return {
       info: environment.info,
+      system: mode,
+      images,
       queueInstances: endpoints.queueUrls.length,
       target: {
         managed: true,

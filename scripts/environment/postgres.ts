@@ -1,5 +1,5 @@
 import { PostgreSqlContainer, type StartedPostgreSqlContainer } from '@testcontainers/postgresql';
-import { getContainerRuntimeClient, Wait } from 'testcontainers';
+import { getContainerRuntimeClient, Wait, type StartedNetwork } from 'testcontainers';
 import pg from 'pg';
 import { freePorts } from './free-ports.ts';
 
@@ -7,14 +7,23 @@ export type { StartedPostgreSqlContainer };
 
 const POSTGRES_PORT = 5432;
 
+/** Its name on the shared network: services in containers reach it as postgres:5432. */
+export const POSTGRES_ALIAS = 'postgres';
+
 /**
  * PostgreSQL 15 for the core service; fsync stays on so restarts in fault tests are honest. The
  * host port is fixed up front, so after a restart the core service's DATABASE_URL still points
  * at it and its pool reconnects by itself.
  */
-export async function startPostgres(image: string, labels: Record<string, string>): Promise<StartedPostgreSqlContainer> {
+export async function startPostgres(
+  image: string,
+  labels: Record<string, string>,
+  network?: StartedNetwork,
+): Promise<StartedPostgreSqlContainer> {
   const [hostPort] = await freePorts(1);
-  const container = await new PostgreSqlContainer(image)
+  let postgres = new PostgreSqlContainer(image);
+  if (network) postgres = postgres.withNetwork(network).withNetworkAliases(POSTGRES_ALIAS);
+  const container = await postgres
     .withDatabase('tickets')
     .withUsername('tickets')
     .withPassword('tickets')

@@ -32,6 +32,7 @@ export class RedisClusterContainer {
   private masters = 3;
   private nodeTimeoutMs = 2000;
   private labels: Record<string, string> = {};
+  private network?: StartedNetwork;
 
   private readonly image: string;
 
@@ -55,8 +56,15 @@ export class RedisClusterContainer {
     return this;
   }
 
+  /** A network of the caller's (shared with PostgreSQL and the services); default: one of its own. */
+  withNetwork(network: StartedNetwork): this {
+    this.network = network;
+    return this;
+  }
+
   async start(): Promise<StartedRedisCluster> {
-    const network = await new Network().start();
+    const ownsNetwork = !this.network;
+    const network = this.network ?? (await new Network().start());
     trackNetwork(network.getId());
     const started: StartedTestContainer[] = [];
     try {
@@ -109,12 +117,12 @@ export class RedisClusterContainer {
       ]);
       if (create.exitCode !== 0) throw new Error(`redis-cli --cluster create failed:\n${create.output}`);
 
-      const cluster = new StartedRedisCluster(network, nodes, this.masters);
+      const cluster = new StartedRedisCluster(network, nodes, this.masters, ownsNetwork);
       await cluster.waitUntilHealthy(30_000);
       return cluster;
     } catch (error) {
       await Promise.allSettled(started.map((c) => c.stop({ remove: true, removeVolumes: true })));
-      await network.stop().catch(() => undefined);
+      if (ownsNetwork) await network.stop().catch(() => undefined);
       throw error;
     }
   }
@@ -124,11 +132,18 @@ export class StartedRedisCluster {
   readonly network: StartedNetwork;
   readonly nodes: RedisNode[];
   private readonly expectedMasters: number;
+  private readonly ownsNetwork: boolean;
 
-  constructor(network: StartedNetwork, nodes: RedisNode[], expectedMasters: number) {
+  constructor(network: StartedNetwork, nodes: RedisNode[], expectedMasters: number, ownsNetwork = true) {
     this.network = network;
     this.nodes = nodes;
     this.expectedMasters = expectedMasters;
+    this.ownsNetwork = ownsNetwork;
+  }
+
+  /** Seed nodes for a client on the cluster's network, by name (redis-0:6379, ...). */
+  getInternalSeedNodes(): { host: string; port: number }[] {
+    return this.nodes.map((n) => ({ host: n.name, port: REDIS_PORT }));
   }
 
   /** Seed nodes for a client on this host. */
@@ -308,7 +323,7 @@ export class StartedRedisCluster {
 
   async stop(): Promise<void> {
     await Promise.allSettled(this.nodes.map((n) => n.container.stop({ remove: true, removeVolumes: true, timeout: 1 })));
-    await this.network.stop().catch(() => undefined);
+    if (this.ownsNetwork) await this.network.stop().catch(() => undefined);
   }
 }
 

@@ -12,17 +12,19 @@ const ROOT = path.resolve(import.meta.dirname, '..', '..');
  * Queue timing for scenarios: promoters every 200 ms and 1 s rate windows, so admission and
  * expiry show within a second instead of several (production defaults: 1000 ms, 5000 ms).
  */
-const SCENARIO_PACE: Record<string, string> = { PROMOTER_INTERVAL_MS: '200', ADMISSION_RATE_WINDOW_MS: '1000' };
+export const SCENARIO_PACE: Record<string, string> = { PROMOTER_INTERVAL_MS: '200', ADMISSION_RATE_WINDOW_MS: '1000' };
 
 export type ServiceName = 'core' | `queue-${number}` | 'payment-gateway';
 
-export type ServiceProcess = {
+/** A service of the running system, however it runs (child process or container). */
+export type RunningService = {
   name: ServiceName;
   url: string;
   port: number;
-  child: ChildProcess;
   env: Record<string, string>;
 };
+
+export type ServiceProcess = RunningService & { child: ChildProcess };
 
 export type Endpoints = {
   coreUrl: string;
@@ -31,9 +33,9 @@ export type Endpoints = {
   adminToken: string;
 };
 
-export type StartedReferenceSystem = {
+export type StartedReferenceSystem<Service extends RunningService = RunningService> = {
   endpoints: Endpoints;
-  services: ServiceProcess[];
+  services: Service[];
   /** Starts a stopped or killed service again, same port and settings. */
   restart(name: ServiceName): Promise<void>;
   /** SIGKILL, as a crash: no graceful shutdown, in-flight requests are cut off. */
@@ -62,7 +64,7 @@ type Options = {
  * gateway stub, the core service and two queue instances sharing the cluster. Ready means every
  * /health/ready answers 200.
  */
-export async function startReferenceSystem(options: Options): Promise<StartedReferenceSystem> {
+export async function startReferenceSystem(options: Options): Promise<StartedReferenceSystem<ServiceProcess>> {
   mkdirSync(options.logDir, { recursive: true });
   const adminToken = process.env.E2E_ADMIN_TOKEN || randomBytes(24).toString('base64url');
   const common: Record<string, string> = {

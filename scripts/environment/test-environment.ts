@@ -1,8 +1,8 @@
-import { getContainerRuntimeClient, getReaper } from 'testcontainers';
+import { getContainerRuntimeClient, getReaper, Network } from 'testcontainers';
 import { images, runLabels } from './images.ts';
-import { startPostgres, type StartedPostgreSqlContainer } from './postgres.ts';
+import { POSTGRES_ALIAS, startPostgres, type StartedPostgreSqlContainer } from './postgres.ts';
 import { RedisClusterContainer, type StartedRedisCluster } from './redis-cluster.ts';
-import { removeOrphansOfDeadRuns, removeRunResources } from './cleanup.ts';
+import { removeOrphansOfDeadRuns, removeRunResources, trackNetwork } from './cleanup.ts';
 import { registerTeardown } from './teardown.ts';
 
 export type EnvironmentInfo = {
@@ -13,6 +13,12 @@ export type EnvironmentInfo = {
   redisNodes: string;
   redisNatMap: string;
   databaseUrl: string;
+  /**
+   * The Docker network Redis and PostgreSQL share, and how a container on it reaches them: by
+   * name, no NAT map (the cluster announces the nodes' addresses on this network).
+   */
+  network: string;
+  internal: { redisNodes: string; databaseUrl: string };
 };
 
 export type TestEnvironment = {
@@ -67,9 +73,11 @@ export async function startTestEnvironment(log: (line: string) => void = () => u
   if (orphans) log(`removed ${orphans} container(s) left behind by an earlier, killed run`);
 
   const started = Date.now();
+  const network = await new Network().start();
+  trackNetwork(network.getId());
   const startup = Promise.allSettled([
-    new RedisClusterContainer(images.redis).withMasters(3).withNodeTimeout(2000).withLabels(labels).start(),
-    startPostgres(images.postgres, labels),
+    new RedisClusterContainer(images.redis).withNetwork(network).withMasters(3).withNodeTimeout(2000).withLabels(labels).start(),
+    startPostgres(images.postgres, labels, network),
   ]);
   // Registered before anything is up: a signal during start-up waits for the containers being
   // created (they would be missed by a sweep made now), then removes them.
@@ -95,6 +103,11 @@ export async function startTestEnvironment(log: (line: string) => void = () => u
       Object.fromEntries(Object.entries(cluster.getNatMap()).map(([from, to]) => [from, `${to.host}:${to.port}`])),
     ),
     databaseUrl: pg.getConnectionUri(),
+    network: network.getName(),
+    internal: {
+      redisNodes: cluster.getInternalSeedNodes().map((n) => `${n.host}:${n.port}`).join(','),
+      databaseUrl: `postgresql://${pg.getUsername()}:${pg.getPassword()}@${POSTGRES_ALIAS}:5432/${pg.getDatabase()}`,
+    },
   };
   log(
     `environment up in ${((Date.now() - started) / 1000).toFixed(1)} s: Redis Cluster ` +
@@ -110,6 +123,7 @@ export async function startTestEnvironment(log: (line: string) => void = () => u
       if (stopped) return;
       stopped = true;
       await Promise.allSettled([cluster.stop(), pg.stop({ remove: true, removeVolumes: true, timeout: 1 })]);
+      await network.stop().catch(() => undefined);
       // Whatever the graceful stop missed (a container a fault test restarted, a network).
       await removeRunResources();
       unregister();

@@ -6,7 +6,7 @@ import type { GateVerdict } from './gate.ts';
 import type { HistoryEntry } from './history.ts';
 import { renderTrendsPage } from './trends.ts';
 import type { RegressionDiff } from './regression-diff.ts';
-import type { RunMetadata } from './run-metadata.ts';
+import { systemLine, type RunMetadata } from './run-metadata.ts';
 import type { RunResults } from './scenario-results.ts';
 import { seconds } from './markdown-summary.ts';
 
@@ -90,6 +90,7 @@ function customData(input: HtmlReportInput) {
         },
         { label: 'PostgreSQL image', value: meta.postgresImage ?? 'n/a' },
         { label: 'PostgreSQL version', value: meta.postgresVersion ?? 'n/a' },
+        { label: 'Reference system', value: systemLine(meta) },
       );
     }
     rows.push(
@@ -171,3 +172,4 @@ export function renderHtmlReport(input: HtmlReportInput): string {
   assertNoRemoteAssets(input.reportPath);
   return path.join(input.reportPath, 'index.html');
 }
+

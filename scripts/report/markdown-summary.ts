@@ -1,7 +1,7 @@
 import { percent, type GateVerdict } from './gate.ts';
 import type { RegressionDiff } from './regression-diff.ts';
 import { isFailing } from './regression-diff.ts';
-import type { RunMetadata } from './run-metadata.ts';
+import { systemLine, type RunMetadata } from './run-metadata.ts';
 import type { RunResults, ScenarioResult } from './scenario-results.ts';
 
 export type BaselineInfo =
@@ -43,7 +43,8 @@ function environmentLine(meta: RunMetadata | undefined, results: RunResults): st
     meta.target === 'external'
       ? `external target ${meta.coreUrl ?? ''}`.trim()
       : `containers: Redis Cluster ${meta.cluster ? `${meta.cluster.masters} masters + ${meta.cluster.replicas} replicas` : 'n/a'} ` +
-        `(\`${meta.redisImage ?? 'n/a'}\`), PostgreSQL ${meta.postgresVersion ?? 'n/a'} (\`${meta.postgresImage ?? 'n/a'}\`)`;
+        `(\`${meta.redisImage ?? 'n/a'}\`), PostgreSQL ${meta.postgresVersion ?? 'n/a'} (\`${meta.postgresImage ?? 'n/a'}\`), ` +
+        `reference system: ${systemLine(meta)}`;
   return [
     `\`${meta.commit.slice(0, 12)}\` on \`${meta.branch}\``,
     `Node ${meta.node}`,

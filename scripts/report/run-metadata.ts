@@ -12,6 +12,10 @@ export type RunMetadata = {
   postgresVersion?: string;
   cluster?: { masters: number; replicas: number; nodes: number };
   queueInstances: number;
+  /** How a managed target's reference system ran: its images in containers, or child processes. */
+  system?: 'containers' | 'process';
+  /** Containers mode: per service, the image and its id, and whether it was built, reused or given. */
+  serviceImages?: Record<string, { image: string; id: string; origin: string }>;
   /** Where the suite ran against, for an external target (no secrets: URLs only). */
   coreUrl?: string;
   workers: number;
@@ -41,4 +45,12 @@ export function gitInfo(): { commit: string; branch: string } {
     commit: process.env.E2E_COMMIT || process.env.GITHUB_SHA || git('rev-parse', '--short=12', 'HEAD'),
     branch: process.env.GITHUB_HEAD_REF || process.env.GITHUB_REF_NAME || git('rev-parse', '--abbrev-ref', 'HEAD'),
   };
+}
+
+/** "containers: queue ticket-rush/queue:src-… (sha256:…, reused), …" or "child processes". */
+export function systemLine(meta: RunMetadata): string {
+  if (meta.system === 'process') return 'child processes of the checkout (E2E_SYSTEM=process)';
+  if (!meta.serviceImages) return 'n/a';
+  const images = Object.entries(meta.serviceImages).map(([kind, i]) => `${kind} ${i.image} (${i.id.replace(/^sha256:/, '').slice(0, 12)}, ${i.origin})`);
+  return `containers: ${images.join('; ')}`;
 }
