@@ -1,5 +1,6 @@
 import { postgresStatements, statementFigures } from '../checks/postgres-statements.ts';
 import { checkSeatInvariants } from '../checks/seat-invariants.ts';
+import { containerCpuMs, generatorCpuMs, processCpuMs } from '../metrics/cpu.ts';
 import { startBareEnter } from '../baseline/bare-enter.ts';
 import { describeVariantB } from '../target.ts';
 import { threshold, type Figure, type Scenario, type ScenarioContext, type ScenarioOutcome, type Threshold } from '../scenario.ts';
@@ -23,8 +24,10 @@ export const seatRush: Scenario = {
     const seats = smoke ? 10 : 100;
     const notes: string[] = [];
     const sides: RushSide[] = [
-      { suffix: '', tag: '', coreUrl: target.coreUrl, queueUrls: target.queueUrls, gatewayUrl: target.gatewayUrl },
-      ...(target.variantB ? [{ suffix: ' (B)', tag: 'b', coreUrl: target.variantB.coreUrl, queueUrls: target.variantB.queueUrls, gatewayUrl: target.variantB.gatewayUrl }] : []),
+      { suffix: '', tag: '', coreUrl: target.coreUrl, queueUrls: target.queueUrls, gatewayUrl: target.gatewayUrl, corePid: pidOf(target.processes, 'core') },
+      ...(target.variantB
+        ? [{ suffix: ' (B)', tag: 'b', coreUrl: target.variantB.coreUrl, queueUrls: target.variantB.queueUrls, gatewayUrl: target.variantB.gatewayUrl, corePid: pidOf(target.variantB.processes, 'B core') }]
+        : []),
     ];
     const figures: ScenarioOutcome['figures'] = {};
     const thresholds: Threshold[] = [];
@@ -59,7 +62,24 @@ export const seatRush: Scenario = {
 };
 
 /** `suffix` marks a side's steps and figures in the report; `tag` its concert, user and key ids. */
-type RushSide = { suffix: string; tag: string; coreUrl: string; queueUrls: string[]; gatewayUrl: string };
+type RushSide = { suffix: string; tag: string; coreUrl: string; queueUrls: string[]; gatewayUrl: string; corePid: number };
+
+const pidOf = (processes: { name: string; pid: number }[], name: string) => processes.find((p) => p.name === name)?.pid ?? 0;
+
+/**
+ * CPU the race cost, as % of one core over its wall time: core (one process, so 100 % means its
+ * single thread was the bottleneck), PostgreSQL (its container), the generator.
+ */
+function raceCpu(ctx: ScenarioContext, corePid: number) {
+  const pg = ctx.target.containers.find((c) => c.name === 'postgres');
+  const read = () => ({ at: performance.now(), core: processCpuMs(corePid), postgres: pg ? containerCpuMs(pg.id) : Number.NaN, generator: generatorCpuMs() });
+  const before = read();
+  return () => {
+    const after = read();
+    const pct = (k: 'core' | 'postgres' | 'generator') => Math.round(((after[k] - before[k]) / (after.at - before.at)) * 100);
+    return `${pct('core')} / ${pct('postgres')} / ${pct('generator')}`;
+  };
+}
 
 /**
  * One race on one side (the system under test, or variant B): set-up (every buyer ACTIVE), then
@@ -88,6 +108,7 @@ async function race(ctx: ScenarioContext, side: RushSide, buyers: number, seats:
   let soldOutSeen = 0;
   let unexpected = 0;
   const raceStart = performance.now();
+  const cpuOfRace = raceCpu(ctx, side.corePid);
   await Promise.all(
     active.map(async (token, user) => {
       for (let attempt = 0; attempt < attempts; attempt++) {
@@ -113,6 +134,7 @@ async function race(ctx: ScenarioContext, side: RushSide, buyers: number, seats:
     }),
   );
   const raceSeconds = (performance.now() - raceStart) / 1000;
+  const cpu = cpuOfRace();
   const pgTime = await statements.top(8);
 
   // The seat map after the race, through the API (a loser's token is still ACTIVE).
@@ -140,6 +162,7 @@ async function race(ctx: ScenarioContext, side: RushSide, buyers: number, seats:
       'buyers who saw it sold out': soldOutSeen,
       'unexpected 409 codes': unexpected,
       'race seconds': Math.round(raceSeconds * 100) / 100,
+      'race CPU, % of one core: core / PostgreSQL / generator': cpu,
       'PostgreSQL: seats sold': db.checked ? db.soldSeats : null,
       'PostgreSQL: seats held twice': db.checked ? db.seatsHeldTwice : null,
       'PostgreSQL: seats sold twice': db.checked ? db.seatsSoldTwice : null,
