@@ -15,14 +15,14 @@
  * at a time without this run holding the lock between mutants.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import pg from 'pg';
 import { scenariosInFeatures } from '../coverage/coverage.ts';
 import { ROOT } from '../coverage/promises-in-docs.ts';
 import { proofs } from '../coverage/promises.ts';
 import { mutants, type Mutant } from './catalogue.ts';
+import { makeScratchCopy } from '../scratch-copy.ts';
 import { startInfraControl } from '../../scripts/environment/infra-control.ts';
 import { startReferenceSystem } from '../../scripts/environment/reference-system.ts';
 import { applyTestcontainersDefaults, assertContainerRuntime, startTestEnvironment, type TestEnvironment } from '../../scripts/environment/test-environment.ts';
@@ -37,7 +37,7 @@ const wanted = process.argv.slice(2);
 const chosen = wanted.length ? mutants.filter((m) => wanted.includes(m.name)) : mutants;
 if (wanted.length && chosen.length !== wanted.length) throw new Error(`no such mutant: ${wanted.filter((w) => !mutants.some((m) => m.name === w)).join(', ')}`);
 
-const scratch = makeScratchCopy();
+const scratch = makeScratchCopy('ticket-rush-mutation-');
 const scenarios = scenariosInFeatures(ROOT);
 process.on('SIGINT', () => void runTeardowns().finally(() => process.exit(130)));
 process.on('SIGTERM', () => void runTeardowns().finally(() => process.exit(143)));
@@ -77,20 +77,6 @@ try {
 process.exit(exitCode);
 
 /** The project as committed and changed in the working tree, without reports, in a git repo of its own. */
-function makeScratchCopy(): string {
-  const dir = mkdtempSync(path.join(tmpdir(), 'ticket-rush-mutation-'));
-  const files = spawnSync('git', ['ls-files', '--cached', '--others', '--exclude-standard', '-z'], { cwd: ROOT, encoding: 'utf8' })
-    .stdout.split('\0')
-    .filter((file) => file && !file.startsWith('reports/'));
-  for (const file of files) cpSync(path.join(ROOT, file), path.join(dir, file), { force: true });
-  symlinkSync(path.join(ROOT, 'node_modules'), path.join(dir, 'node_modules'));
-  const git = (...args: string[]) => spawnSync('git', ['-c', 'user.name=mutation', '-c', 'user.email=mutation@localhost', ...args], { cwd: dir, encoding: 'utf8' });
-  git('init', '-q');
-  git('add', '-A');
-  git('commit', '-qm', 'unchanged');
-  return dir;
-}
-
 /** Back to the unchanged copy, then the mutant's patch (or only a check that it applies). */
 function applyMutant(mutant: Mutant | undefined, options: { check?: boolean } = {}): void {
   const git = (...args: string[]) => spawnSync('git', args, { cwd: scratch, encoding: 'utf8' });
