@@ -44,7 +44,7 @@ describe('Grafana dashboard grafana/ticket-rush-queue.json', () => {
 
   it('shows every operational figure the issue asks for', () => {
     const exprs = dashboard.panels.flatMap((p) => (p.targets ?? []).map((t) => t.expr)).join('\n');
-    for (const name of ['queue_entries_total', 'queue_exits_total', 'queue_users', 'queue_enter_to_ready_seconds_bucket', 'http_request_duration_seconds_bucket', 'queue_extensions_total', 'queue_pre_queue_entries_total']) {
+    for (const name of ['queue_entries_total', 'queue_exits_total', 'queue_users', 'queue_enter_to_ready_seconds_bucket', 'http_request_duration_seconds_bucket', 'queue_extensions_total', 'queue_pre_queue_entries_total', 'queue_streams_open', 'queue_streams_refused_total']) {
       assert.ok(exprs.includes(name), `no panel shows ${name}`);
     }
   });
