@@ -6,9 +6,10 @@ import { enterCapacity } from './enter-capacity.ts';
 import { enterLatency } from './enter-latency.ts';
 import { entryScale } from './entry-scale.ts';
 import { seatRush } from './seat-rush.ts';
+import { waitingFans } from './waiting-fans.ts';
 
 /** Every scenario `npm run load -- <name>` knows, in the order `all` runs them. */
-export const scenarios: Scenario[] = [entryScale, enterLatency, enterCapacity, circulation, seatRush, coreCapacity, booking];
+export const scenarios: Scenario[] = [entryScale, enterLatency, enterCapacity, circulation, seatRush, coreCapacity, booking, waitingFans];
 
 export function findScenario(name: string): Scenario | undefined {
   return scenarios.find((s) => s.name === name);

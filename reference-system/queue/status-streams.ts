@@ -171,10 +171,13 @@ export function createStatusStreams(deps: {
   const ticker = setInterval(() => {
     for (const [concertId, streams] of byConcert) void tend(concertId, streams);
   }, settings.tickMs);
+  // Checked often, written rarely: a stream hears a comment only after heartbeatMs less one
+  // check period of silence, so never longer than heartbeatMs, and about once in it.
+  const heartbeatCheckMs = Math.max(10, Math.min(1000, settings.heartbeatMs / 10));
   const heartbeat = setInterval(() => {
-    const quietSince = Date.now() - settings.heartbeatMs / 2;
+    const quietSince = Date.now() - (settings.heartbeatMs - heartbeatCheckMs);
     for (const streams of byConcert.values()) for (const stream of streams) if (stream.lastWriteAt <= quietSince) write(stream, ':\n\n');
-  }, settings.heartbeatMs / 2);
+  }, heartbeatCheckMs);
   const renewer = setInterval(() => {
     const held = [...byConcert.values()].flatMap((streams) => [...streams].flatMap((s) => (s.lease ? [s.lease] : [])));
     leases.renew(held).catch((error: unknown) => logger.warn('stream_lease_renew_failed', { cause: (error as Error).message }));
