@@ -110,3 +110,18 @@ test('npm run load -- enter-latency:smoke --ab-ref HEAD', { timeout: 60_000 }, (
   const starts = readFileSync(path.join(ROOT, 'reports', 'load', 'logs', 'queue-1.log'), 'utf8').match(/"event":"listening"/g) ?? [];
   assert.equal(starts.length, 1, 'queue-1.log holds one start, this run\'s');
 });
+
+/**
+ * Keeps the waiting-fans measurement working: every fan polls, then every fan holds a status
+ * stream; none refused, none dropped, both CPU figures measured.
+ */
+test('npm run load -- waiting-fans:smoke', { timeout: 90_000 }, () => {
+  const fans = runLoad('waiting-fans:smoke').report('waiting-fans-smoke');
+  assert.equal(fans.error, undefined, `waiting-fans stopped early: ${fans.error}`);
+  assert.deepEqual(fans.errorsByCode, {});
+  assert.equal(fans.figures['polling: poll errors'], 0);
+  assert.equal(fans.figures['streams: streams refused'], 0);
+  assert.equal(fans.figures['streams: ended by the server early'], 0);
+  assert.ok(Number(fans.figures['streams: status events per fan per minute']) > 0, 'the streams pushed');
+  assert.equal(typeof fans.figures['streams ÷ polling, CPU (queue + Redis)'], 'number');
+});
