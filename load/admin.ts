@@ -27,7 +27,7 @@ export function adminClient(http: LoadHttp, target: LoadTarget) {
         }),
       );
     },
-    setPolicy(concertId: string, policy: Record<string, number>) {
+    setPolicy(concertId: string, policy: Record<string, number | string | null>) {
       return must(
         `setting the queue policy of ${concertId}`,
         http.call('admin', queue, { method: 'PUT', path: `/admin/concerts/${concertId}/queue-policy`, headers: auth, body: policy, expect: [200], json: true }),
@@ -54,4 +54,17 @@ export function adminClient(http: LoadHttp, target: LoadTarget) {
   };
 }
 
-export type QueueStats = { waiting: number; ready: number; active: number; entered: number; exited: number; expired: number; completed: number };
+export type QueueStats = {
+  waiting: number;
+  ready: number;
+  active: number;
+  entered: number;
+  exited: number;
+  expired: number;
+  completed: number;
+  admitted: number;
+  /** A scheduled sale's pre-queue, its draw's commitment and (once started) seed. */
+  preQueued?: number;
+  drawCommitment?: string | null;
+  drawSeed?: string | null;
+};

@@ -8,8 +8,8 @@ export type StatusReply = { status: string; position: number | null };
 export function queueCalls(http: LoadHttp, suffix = '') {
   const tokenHeader = (token: string) => ({ 'x-queue-token': token });
   return {
-    enter(origin: string, concertId: string, userId: string, expect: readonly number[] = [201]): Promise<Reply> {
-      return http.call(`enter${suffix}`, origin, { method: 'POST', path: '/api/v1/queue/enter', body: { concertId, userId }, expect, json: true });
+    enter(origin: string, concertId: string, userId: string, expect: readonly number[] = [201], step = `enter${suffix}`): Promise<Reply> {
+      return http.call(step, origin, { method: 'POST', path: '/api/v1/queue/enter', body: { concertId, userId }, expect, json: true });
     },
     status(origin: string, token: string, step = `poll${suffix}`): Promise<Reply> {
       return http.call(step, origin, { method: 'GET', path: '/api/v1/queue/status', headers: tokenHeader(token), expect: [200], json: true });
