@@ -91,6 +91,27 @@ test('npm run load -- core-capacity:smoke booking:smoke seat-rush:smoke', { time
 });
 
 /**
+ * sale-opening's smoke variant: 2,000 fans pre-queued, the sale opens; the room is checked
+ * against the published draw and drains (the opening step's Redis time is reported, not
+ * asserted here: the machine is shared).
+ */
+test('npm run load -- sale-opening:smoke', { timeout: 60_000 }, () => {
+  const run = runLoad('sale-opening:smoke');
+  const sale = run.report('sale-opening-smoke');
+  assert.equal(sale.error, undefined, `sale-opening stopped early: ${sale.error}`);
+  assert.deepEqual(sale.errorsByCode, {}, 'sale-opening had errors');
+  assert.equal(sale.figures['pre-queued (201)'], 2000);
+  assert.equal(sale.figures['pre-queued (admin stats, before the start)'], 2000);
+  assert.equal(sale.figures['answered other than PRE_QUEUE with no position'], 0);
+  for (const f of ['entries lost (201 but not in the room)', 'order: fans out of the drawn order', 'order: admitted first but not drawn first', 'order: later fans ahead of a pre-queued fan']) assert.equal(sale.figures[f], 0, f);
+  assert.equal(sale.figures['order: drawn order is the arrival order'], false);
+  assert.equal(sale.figures['drained within the deadline'], true);
+  assert.equal(typeof sale.figures['opening: longest Redis command, 1 s before to 5 s after the start (µs)'], 'number');
+  assert.ok(Number(sale.figures['opening: promote runs recorded']) > 0, 'the slow log saw the promoter at the opening');
+  for (const step of ['enter (pre-queue)', 'enter (after start)', 'poll']) assert.ok(sale.steps[step].requests > 0, `${step} measured`);
+});
+
+/**
  * Keeps the before/after tooling working: enter-latency's smoke variant with variant B running
  * this same commit from a git worktree (--ab-ref HEAD), which must be gone afterwards.
  */
