@@ -110,6 +110,7 @@ function queueRequests(ctx: FuzzContext): fc.Arbitrary<FuzzRequest>[] {
   const tokenOps: [string, string][] = [
     ['GET', '/api/v1/queue/status'],
     ['POST', '/api/v1/queue/activate'],
+    ['POST', '/api/v1/queue/extend'],
     ['DELETE', '/api/v1/queue/token'],
   ];
   const adminPaths = (id: string) => [
@@ -135,6 +136,11 @@ function queueRequests(ctx: FuzzContext): fc.Arbitrary<FuzzRequest>[] {
         notAnObject,
         fc.record({ activeLimit: fc.oneof(fc.integer({ max: 0 }), fc.integer({ min: 1_000_001 }), notAnInteger) }).map(json),
         fc.record({ holdSeconds: fc.oneof(fc.double({ min: 1.1, max: 2.9, noNaN: true }), fc.constant('60')) }).map(json),
+        fc.record({ sessionSeconds: fc.oneof(fc.integer({ max: 0 }), fc.integer({ min: 86_401 }), notAnInteger) }).map(json),
+        fc.record({ maxExtensions: fc.oneof(fc.integer({ max: -1 }), fc.integer({ min: 11 }), notAnInteger) }).map(json),
+        // Not an ISO-8601 instant with its offset (a number, text, a date without time or offset).
+        fc.record({ saleStartsAt: fc.oneof(fc.integer(), fc.string({ maxLength: 12 }), fc.constantFrom('2030-01-01', '2030-01-01T12:00:00', 'tomorrow', true)) }).map(json),
+        fc.record({ preQueueOpensAt: fc.constant('2030-01-01T12:00:00Z') }).map(json),
         fc.constant('{}'),
       )
       .map((body) => ({
@@ -161,6 +167,7 @@ function queueRequests(ctx: FuzzContext): fc.Arbitrary<FuzzRequest>[] {
       ['/api/v1/queue/enter', ALL_BUT('POST')],
       ['/api/v1/queue/status', ALL_BUT('GET')],
       ['/api/v1/queue/activate', ALL_BUT('POST')],
+      ['/api/v1/queue/extend', ALL_BUT('POST')],
       ['/api/v1/queue/token', ALL_BUT('DELETE')],
       ['/health/live', ALL_BUT('GET')],
       ['/metrics', ALL_BUT('GET')],
