@@ -7,7 +7,7 @@ type SlowlogEntry = [id: number, unixSeconds: number, micros: number, args: stri
  * Makes every master log every command with its execution time (SLOWLOG, threshold 0: Redis's
  * own timing, network excluded), for a short window; returns how to put the settings back.
  */
-export async function recordEveryCommand(redis: Cluster, maxEntries = 500_000): Promise<() => Promise<void>> {
+export async function recordEveryCommand(redis: Cluster, maxEntries = 200_000): Promise<() => Promise<void>> {
   if (redis.status !== 'ready') await once(redis, 'ready');
   const masters = redis.nodes('master');
   const saved = await Promise.all(
@@ -33,27 +33,35 @@ export async function recordEveryCommand(redis: Cluster, maxEntries = 500_000): 
   };
 }
 
+export type CommandTimes = {
+  /** The longest command of any kind, µs, and what it was. */
+  longestUs: number | null;
+  longest: string;
+  /** Promote runs (the script whose arguments are budget, burst seconds and rate window). */
+  promote: { runs: number; p50Us: number | null; p99Us: number | null; maxUs: number | null; over5ms: number };
+  commands: number;
+};
+
 /**
- * The longest commands the master holding `concertId` ran between two instants (unix seconds,
- * inclusive), from its slow log: the longest of any kind, and the longest promote run (the
- * script whose arguments are budget, burst seconds and rate window, all numbers).
+ * What the master holding `concertId` ran between two instants (unix seconds, inclusive), from
+ * its slow log: the longest command of any kind, and how long its promote runs took. Reading
+ * resets the log, so windows read one after another do not overlap.
  */
-export async function longestCommands(redis: Cluster, fromS: number, toS: number, concertId?: string) {
-  let best = { longestUs: null as number | null, longest: '', longestPromoteUs: null as number | null, promoteRuns: 0, commands: 0 };
+export async function commandTimes(redis: Cluster, fromS: number, toS: number, concertId: string): Promise<CommandTimes> {
+  let best: CommandTimes = { longestUs: null, longest: '', promote: { runs: 0, p50Us: null, p99Us: null, maxUs: null, over5ms: 0 }, commands: 0 };
   for (const node of redis.nodes('master')) {
     const entries = ((await node.slowlog('GET', -1)) as SlowlogEntry[]).filter(([, at]) => at >= fromS && at <= toS);
-    const concerned = concertId === undefined || entries.some(([, , , args]) => args.some((a) => a.includes(`{${concertId}}`)));
-    if (!concerned || entries.length === 0) continue;
+    await node.slowlog('RESET');
+    if (entries.length === 0 || !entries.some(([, , , args]) => args.some((a) => a.includes(`{${concertId}}`)))) continue;
     const longest = entries.reduce((a, b) => (b[2] > a[2] ? b : a));
-    const promotes = entries.filter(([, , , args]) => isPromote(args));
-    const here = {
+    const promotes = entries.filter(([, , , args]) => isPromote(args)).map((e) => e[2]).sort((a, b) => a - b);
+    const at = (q: number) => (promotes.length ? promotes[Math.min(promotes.length - 1, Math.floor(q * promotes.length))] : null);
+    best = {
       longestUs: longest[2],
       longest: longest[3].slice(0, 1).concat(isPromote(longest[3]) ? ['(promote)'] : longest[3].slice(3, 4)).join(' '),
-      longestPromoteUs: promotes.length ? Math.max(...promotes.map((e) => e[2])) : null,
-      promoteRuns: promotes.length,
+      promote: { runs: promotes.length, p50Us: at(0.5), p99Us: at(0.99), maxUs: promotes.at(-1) ?? null, over5ms: promotes.filter((us) => us > 5000).length },
       commands: entries.length,
     };
-    if (best.longestUs === null || (here.longestUs ?? 0) > best.longestUs) best = here;
   }
   return best;
 }

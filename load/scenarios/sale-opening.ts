@@ -2,7 +2,7 @@ import type { Cluster } from 'ioredis';
 import { drawAudit } from '../../support/driver/draw-audit.ts';
 import { runArrivals, type Stage } from '../engine/open-model.ts';
 import { readWaiting } from '../checks/queue-snapshot.ts';
-import { longestCommands, recordEveryCommand } from '../checks/redis-slowlog.ts';
+import { commandTimes, recordEveryCommand, type CommandTimes } from '../checks/redis-slowlog.ts';
 import { connectRedis } from '../redis-client.ts';
 import { sleep, threshold, type Scenario, type ScenarioOutcome } from '../scenario.ts';
 import { instanceFor, queueCalls, type EntryReply } from './queue-calls.ts';
@@ -14,7 +14,9 @@ import { instanceFor, queueCalls, type EntryReply } from './queue-calls.ts';
  * in, admission is paused for a moment to read the room from Redis and check it against the
  * published draw (every pre-queued fan there, in the order HMAC-SHA256(seed, userId) gives,
  * every later fan behind); then the room drains at the admission rate, while fans who come
- * after the start enter and the pre-queued poll.
+ * after the start enter and the pre-queued poll. Baselines of the same run: entering a concert
+ * on sale now at the same rate (before the pre-queue), and the promote runs of a steady window
+ * of the drain (20 to 26 s after the start) beside the opening's.
  */
 export const saleOpening: Scenario = {
   name: 'sale-opening',
@@ -36,7 +38,21 @@ export const saleOpening: Scenario = {
       // Admitted fans stay READY for the whole run: the room drains from waiting to READY.
       await admin.setPolicy(concertId, { activeLimit: 1_000_000, admitPerSecond, readyTtlSeconds: 3600, saleStartsAt: new Date(Date.now() + 3_600_000).toISOString() });
       const queue = queueCalls(http);
-      ctx.showSteps('enter (pre-queue)', 'enter (after start)', 'poll');
+      ctx.showSteps('enter (on sale now)', 'enter (pre-queue)', 'enter (after start)', 'poll');
+
+      // ---- Baseline: the same rate into a concert on sale now (paused: nobody leaves) -------
+      const plainConcert = `load-sale-plain-${runId}`;
+      await admin.createConcert(plainConcert, 10);
+      await admin.pause(plainConcert);
+      const baseline: Stage = { rate: preQueue.rate, durationS: smoke ? 1 : 10 * timeScale };
+      ctx.log(`baseline: ${baseline.rate}/s for ${baseline.durationS} s into a concert on sale now`);
+      const plain = await runArrivals({
+        stages: [baseline],
+        maxInFlight: 2000,
+        drainMs: 15_000,
+        recorder,
+        iteration: (i) => queue.enter(instanceFor(target.queueUrls, i), plainConcert, `${runId}-b${i}`, [201], 'enter (on sale now)').then(() => undefined),
+      });
 
       // ---- The pre-queue ------------------------------------------------------------------
       const userId = (i: number) => `${runId}-p${i}`;
@@ -62,7 +78,8 @@ export const saleOpening: Scenario = {
       // ---- The opening --------------------------------------------------------------------
       const startsAt = Date.now() + 3000;
       const restoreSlowlog = await recordEveryCommand(redis);
-      let opening: Awaited<ReturnType<typeof longestCommands>>;
+      let opening: CommandTimes;
+      let steady: CommandTimes | null = null;
       try {
         await admin.setPolicy(concertId, { saleStartsAt: new Date(startsAt).toISOString() });
         ctx.log(`the sale starts at ${new Date(startsAt).toISOString()}; ${preQueued.length} fans pre-queued`);
@@ -70,7 +87,7 @@ export const saleOpening: Scenario = {
         await until(startsAt);
         const traffic = afterTheStart({ ctx, concertId, tokens: preQueued.map((i) => tokens[i]), lateRate, pollRate, durationS: drainS + (smoke ? 2 : 10) });
         await until(startsAt + 5000);
-        opening = await longestCommands(redis, Math.floor(startsAt / 1000) - 1, Math.ceil(startsAt / 1000) + 5, concertId);
+        opening = await commandTimes(redis, Math.floor(startsAt / 1000) - 1, Math.ceil(startsAt / 1000) + 5, concertId);
         await restoreSlowlog();
 
         // ---- The room against the draw, with admission paused for the reading -------------
@@ -79,6 +96,18 @@ export const saleOpening: Scenario = {
         const audit = await checkAgainstTheDraw(redis, concertId, await admin.stats(concertId), preQueued.map(userId));
         await admin.resume(concertId);
         const pausedMs = performance.now() - pausedAt;
+        // A steady window of the drain, for comparison: the same promote runs, long after the start.
+        const steadyFrom = startsAt + pausedMs + 20_000;
+        if (drainS > 30) {
+          await until(steadyFrom);
+          const restoreAgain = await recordEveryCommand(redis);
+          try {
+            await until(steadyFrom + 6000);
+            steady = await commandTimes(redis, Math.floor(steadyFrom / 1000), Math.ceil(steadyFrom / 1000) + 6, concertId);
+          } finally {
+            await restoreAgain();
+          }
+        }
 
         // ---- The drain: from the start to the last pre-queued fan admitted, less the pause ---
         const resumedAt = performance.now();
@@ -106,9 +135,15 @@ export const saleOpening: Scenario = {
           'pre-queued (admin stats, before the start)': before.preQueued ?? null,
           'opening: longest Redis command, 1 s before to 5 s after the start (µs)': opening.longestUs,
           'opening: that command': opening.longest,
-          'opening: longest promote run (µs)': opening.longestPromoteUs,
-          'opening: promote runs recorded': opening.promoteRuns,
+          'opening: promote runs recorded': opening.promote.runs,
+          'opening: promote run P50 / P99 / max (µs)': `${opening.promote.p50Us} / ${opening.promote.p99Us} / ${opening.promote.maxUs}`,
+          'opening: promote runs over 5 ms': opening.promote.over5ms,
           'opening: commands recorded': opening.commands,
+          'steady drain (20–26 s in): longest Redis command (µs)': steady?.longestUs ?? null,
+          'steady drain: promote runs recorded': steady?.promote.runs ?? null,
+          'steady drain: promote run P50 / P99 / max (µs)': steady ? `${steady.promote.p50Us} / ${steady.promote.p99Us} / ${steady.promote.maxUs}` : null,
+          'steady drain: promote runs over 5 ms': steady?.promote.over5ms ?? null,
+          'enter P95: pre-queue ÷ on sale now (same rate, same run)': Math.round((recorder.stepSummary('enter (pre-queue)').p95 / Math.max(0.001, recorder.stepSummary('enter (on sale now)').p95)) * 100) / 100,
           'entries lost (201 but not in the room)': audit.lost,
           'order: fans out of the drawn order': audit.outOfOrder,
           'order: admitted first but not drawn first': audit.admittedOutOfDraw,
@@ -126,12 +161,13 @@ export const saleOpening: Scenario = {
         const requests = ['enter (pre-queue)', 'enter (after start)', 'poll'].reduce((sum, s) => sum + recorder.stepRequests(s), 0);
         const errorRate = ((errors('enter (pre-queue)') + errors('enter (after start)') + errors('poll')) / Math.max(1, requests)) * 100;
         return {
-          phases: { 'pre-queue': pre, 'late arrivals': late.arrivals, polls: late.polls },
+          phases: { 'on sale now (baseline)': plain, 'pre-queue': pre, 'late arrivals': late.arrivals, polls: late.polls },
           figures,
           thresholds: [
             threshold('enter P95 (pre-queue)', 'seed', enterPre.p95, '<', 200, 'ms'),
             threshold('errors', 'seed', errorRate, '<', 5, '%'),
             threshold('opening: longest Redis command', 'target', opening.longestUs, '<=', 5000, 'µs'),
+            threshold('opening: promote run P99', 'target', opening.promote.p99Us, '<=', 5000, 'µs'),
             threshold('entries lost', 'target', audit.lost, '==', 0),
             threshold('fans out of the drawn order', 'target', audit.outOfOrder + audit.admittedOutOfDraw + audit.lateAhead, '==', 0),
             threshold('drain at the admission rate (achieved ÷ admitPerSecond)', 'target', Math.round((drainRate / admitPerSecond) * 1000) / 10, '>=', 90, '%'),
@@ -141,7 +177,7 @@ export const saleOpening: Scenario = {
             threshold('errors', 'target', errors('enter (pre-queue)') + errors('enter (after start)') + errors('poll') + notPreQueue, '==', 0),
           ],
           notes: [
-            'Redis logs every command (SLOWLOG threshold 0) on every master from 1 s before to 5 s after the start; the threshold is restored after.',
+            'Redis logs every command (SLOWLOG threshold 0) on every master from 3 s before the start to 5 s after it, and again for the steady window (20–26 s after it); the threshold is restored after each.',
             'Five seconds after the start admission is paused while the room is read from Redis (in chunks of 10,000) and checked against the published seed.',
             'The drain ends when every pre-queued fan was admitted (admin stats, read every 250 ms); its rate is the pre-queued ÷ the seconds from the start, less the pause. The token bucket starts full: one second of admissions comes at once.',
           ],
