@@ -24,7 +24,7 @@ export const saleOpening: Scenario = {
   async run(ctx): Promise<ScenarioOutcome> {
     const { http, admin, recorder, target, smoke, scale, timeScale, runId } = ctx;
     const preQueue: Stage = smoke ? { rate: 1000, durationS: 2 } : { rate: 5000 * scale, durationS: 60 * timeScale };
-    const admitPerSecond = Math.round((smoke ? 1000 : 5000) * scale);
+    const admitPerSecond = Math.round((smoke ? 250 : 5000) * scale);
     const lateRate = smoke ? 50 : 200 * scale;
     const pollRate = smoke ? 200 : 2000 * scale;
     const n = Math.round(preQueue.rate * preQueue.durationS);
