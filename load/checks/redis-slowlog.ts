@@ -37,7 +37,7 @@ export type CommandTimes = {
   /** The longest command of any kind, µs, and what it was. */
   longestUs: number | null;
   longest: string;
-  /** Promote runs (the script whose arguments are budget, burst seconds and rate window). */
+  /** The concert's promote runs (the script whose arguments are budget, burst seconds and rate window). */
   promote: { runs: number; p50Us: number | null; p99Us: number | null; maxUs: number | null; over5ms: number };
   commands: number;
 };
@@ -54,7 +54,7 @@ export async function commandTimes(redis: Cluster, fromS: number, toS: number, c
     await node.slowlog('RESET');
     if (entries.length === 0 || !entries.some(([, , , args]) => args.some((a) => a.includes(`{${concertId}}`)))) continue;
     const longest = entries.reduce((a, b) => (b[2] > a[2] ? b : a));
-    const promotes = entries.filter(([, , , args]) => isPromote(args)).map((e) => e[2]).sort((a, b) => a - b);
+    const promotes = entries.filter(([, , , args]) => isPromote(args) && args[3].includes(`{${concertId}}`)).map((e) => e[2]).sort((a, b) => a - b);
     const at = (q: number) => (promotes.length ? promotes[Math.min(promotes.length - 1, Math.floor(q * promotes.length))] : null);
     best = {
       longestUs: longest[2],

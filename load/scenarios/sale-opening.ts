@@ -15,7 +15,7 @@ import { instanceFor, queueCalls, type EntryReply } from './queue-calls.ts';
  * published draw (every pre-queued fan there, in the order HMAC-SHA256(seed, userId) gives,
  * every later fan behind); then the room drains at the admission rate, while fans who come
  * after the start enter and the pre-queued poll. Baselines of the same run: entering a concert
- * on sale now at the same rate (before the pre-queue), and the promote runs of a steady window
+ * on sale now at the same rate (right after the pre-queue, so both run warm), and the promote runs of a steady window
  * of the drain (20 to 26 s after the start) beside the opening's.
  */
 export const saleOpening: Scenario = {
@@ -40,20 +40,6 @@ export const saleOpening: Scenario = {
       const queue = queueCalls(http);
       ctx.showSteps('enter (on sale now)', 'enter (pre-queue)', 'enter (after start)', 'poll');
 
-      // ---- Baseline: the same rate into a concert on sale now (paused: nobody leaves) -------
-      const plainConcert = `load-sale-plain-${runId}`;
-      await admin.createConcert(plainConcert, 10);
-      await admin.pause(plainConcert);
-      const baseline: Stage = { rate: preQueue.rate, durationS: smoke ? 1 : 10 * timeScale };
-      ctx.log(`baseline: ${baseline.rate}/s for ${baseline.durationS} s into a concert on sale now`);
-      const plain = await runArrivals({
-        stages: [baseline],
-        maxInFlight: 2000,
-        drainMs: 15_000,
-        recorder,
-        iteration: (i) => queue.enter(instanceFor(target.queueUrls, i), plainConcert, `${runId}-b${i}`, [201], 'enter (on sale now)').then(() => undefined),
-      });
-
       // ---- The pre-queue ------------------------------------------------------------------
       const userId = (i: number) => `${runId}-p${i}`;
       const tokens: string[] = new Array(n);
@@ -74,6 +60,20 @@ export const saleOpening: Scenario = {
       });
       const preQueued = [...tokens.keys()].filter((i) => tokens[i] !== undefined);
       const before = await admin.stats(concertId);
+
+      // ---- Baseline: the same rate into a concert on sale now (paused: nobody leaves), warm --
+      const plainConcert = `load-sale-plain-${runId}`;
+      await admin.createConcert(plainConcert, 10);
+      await admin.pause(plainConcert);
+      const baseline: Stage = { rate: preQueue.rate, durationS: smoke ? 1 : 10 * timeScale };
+      ctx.log(`baseline: ${baseline.rate}/s for ${baseline.durationS} s into a concert on sale now`);
+      const plain = await runArrivals({
+        stages: [baseline],
+        maxInFlight: 2000,
+        drainMs: 15_000,
+        recorder,
+        iteration: (i) => queue.enter(instanceFor(target.queueUrls, i), plainConcert, `${runId}-b${i}`, [201], 'enter (on sale now)').then(() => undefined),
+      });
 
       // ---- The opening --------------------------------------------------------------------
       const startsAt = Date.now() + 3000;
