@@ -37,3 +37,12 @@ Feature: Following one's place live
     And Cat follows her place live, her token in the address
     Then Cat is told live that she is let in
     And the service logs never show Cat's token or the operators' key
+
+  @serial
+  Scenario: A queue server serving as many streams as it may refuses another, and the fan polls instead
+    Given queue server 1 serves as many status streams as it may
+    And Ann enters the queue
+    When Ann tries to follow her place live through queue server 1
+    Then the request is refused with 503 SERVICE_UNAVAILABLE
+    And the answer says to retry within a minute
+    And Ann can still check her place through queue server 1

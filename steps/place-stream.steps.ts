@@ -1,8 +1,9 @@
-import { Then, When } from '@cucumber/cucumber';
+import { Given, Then, When } from '@cucumber/cucumber';
 import type { Fan } from '../support/driver/fan.ts';
 import type { Told } from '../support/driver/place-stream.ts';
 import { expectEqual, expectThat } from '../support/expect.ts';
 import { eventually } from '../support/polling.ts';
+import { SKIP_REASON_FILE } from '../support/skip-reason.ts';
 import type { TicketWorld } from '../support/world.ts';
 
 // ---- Following one's place live (the status stream) ------------------------------------------
@@ -24,6 +25,10 @@ When('{fan} stops following her/his place on queue server {int}', function (this
 Then('{fan} can follow her/his place live again{through}', async function (this: TicketWorld, fan: Fan, through?: number) {
   // The server notices a closed stream when its connection closes: shortly, not at once.
   await eventually(() => fan.followPlace({ through }), (answer) => answer.succeeded, { what: `${fan} to be let follow her place live again`, timeoutMs: 5000, describe: String });
+});
+
+Then('{fan} can still check her/his place{through}', async function (this: TicketWorld, fan: Fan, through?: number) {
+  (await fan.status({ through })).value;
 });
 
 Then('{fan} is told live that she/he is WAITING at position {int}', async function (this: TicketWorld, fan: Fan, position: number) {
@@ -48,4 +53,26 @@ Then('{fan} is told live that she/he is shopping, and her/his stream ends', asyn
   const told = await stream.nextBeyond('READY', `${fan}'s place to change from READY`);
   expectEqual(place(told), 'ACTIVE', `what ${fan}'s stream told her once she started shopping`);
   expectThat(await stream.ends(2000), `${fan}'s stream was still open 2 s after it told her she was shopping; it pushed: ${stream.describe()}`);
+});
+
+/** Most streams a scenario opens to fill a queue server; a target with a higher limit skips. */
+const MOST_STREAMS_TO_FILL = 200;
+
+Given('queue server {int} serves as many status streams as it may', async function (this: TicketWorld, server: number) {
+  const { limit, open } = await this.operator.streamCapacity(server);
+  if (limit - open > MOST_STREAMS_TO_FILL) {
+    this.attach(`Skipped: queue server ${server} may serve ${limit} status streams (QUEUE_STREAM_LIMIT); filling more than ${MOST_STREAMS_TO_FILL} is not a scenario's work.`, { mediaType: 'text/plain', fileName: SKIP_REASON_FILE });
+    return 'skipped';
+  }
+  // Two streams per place at most: half as many fans, each following her place twice.
+  const crowd = this.joinCrowd(Math.ceil((limit - open) / 2), 'Follower');
+  await Promise.all(
+    crowd.map(async (fan, i) => {
+      (await fan.enter({ through: server })).value;
+      for (let n = 0; n < Math.min(2, limit - open - 2 * i); n++) (await fan.followPlace({ through: server })).value;
+    }),
+  );
+  const filled = await this.operator.streamCapacity(server);
+  expectEqual(filled.open, filled.limit, `status streams open on queue server ${server}`);
+  return undefined;
 });

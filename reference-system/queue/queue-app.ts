@@ -60,13 +60,14 @@ export function createQueueApp(deps: QueueAppDeps) {
     // waiting on a Redis failover (README.md, Guarantees).
     requestDeadlineMs: 1500,
   });
+  const streamSettings = { ...DEFAULT_STREAM_SETTINGS, ...deps.streams };
   const streams = createStatusStreams({
     redis,
     service,
     leases: createStreamLeases(redis),
     logger,
-    settings: { ...DEFAULT_STREAM_SETTINGS, ...deps.streams },
-    events: createStreamMetrics(metrics),
+    settings: streamSettings,
+    events: createStreamMetrics(metrics, streamSettings.limit),
     instanceId: `${process.pid}-${randomBytes(4).toString('hex')}`,
   });
   registerQueueRoutes(router, { service, tokens, rateLimits: deps.rateLimits, changed: (claims) => streams.changed(claims.concertId, claims.entryId) });

@@ -51,7 +51,8 @@ export async function startManagedTarget(
     log(`starting the reference system (${mode === 'containers' ? 'containers' : 'child processes'}): payment gateway stub, core, 2 queue instances`);
     // The suite proves that an acknowledged entry survives a Redis failover; that promise
     // needs the queue to wait for a replica (README.md, Guarantees).
-    const extraEnv = { QUEUE_DURABLE_WRITES: '1', ...options.extraEnv };
+    // A stream limit a scenario can fill (following-my-place: the 503 an instance at its limit answers).
+    const extraEnv = { QUEUE_DURABLE_WRITES: '1', QUEUE_STREAM_LIMIT: '40', ...options.extraEnv };
     const system: StartedReferenceSystem = images
       ? await startContainerSystem({ environment: environment.info, network: environment.redis.network, images, logDir, extraEnv })
       : await startReferenceSystem({ environment: environment.info, logDir, extraEnv });

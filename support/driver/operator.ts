@@ -1,3 +1,4 @@
+import { parsePrometheus, sampleValue } from '../prometheus.ts';
 import { randomBytes } from 'node:crypto';
 import { target } from '../target.ts';
 import { routes } from './routes.ts';
@@ -93,6 +94,14 @@ export class Operator {
 
   metrics(server: number) {
     return call(this.#stage, `${this} reading queue server ${server}'s metrics`, queueServers.url(server), routes.operations.metrics(), schemas.metrics);
+  }
+
+  /** How many status streams queue server `server` may serve and serves now, from its metrics. */
+  async streamCapacity(server: number): Promise<{ limit: number; open: number }> {
+    const samples = parsePrometheus((await this.metrics(server)).value);
+    const limit = sampleValue(samples, 'queue_streams_limit');
+    if (limit === undefined) throw new Error(`queue server ${server}'s metrics show no queue_streams_limit`);
+    return { limit, open: sampleValue(samples, 'queue_streams_open') ?? 0 };
   }
 
   #concertId(concert = this.#concert): string {
