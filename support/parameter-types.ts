@@ -101,6 +101,20 @@ defineParameterType({
   transformer: (words?: string) => (words ? Number(/\d+/.exec(words)?.[0]) : undefined),
 });
 
+/** ', within a second of being let in': the push is timed against polls made on the side. */
+defineParameterType({
+  name: 'withinASecond',
+  regexp: /(?:, within a second of being let in)?/,
+  transformer: (words?: string) => Boolean(words),
+});
+
+/** ', her token in the address': the status stream's token in the query, as a browser's EventSource sends it. */
+defineParameterType({
+  name: 'tokenInAddress',
+  regexp: /(?:, (?:her|his) token in the address)?/,
+  transformer: (words?: string) => Boolean(words),
+});
+
 /** ' of "Concert B"' / ' for "Concert B"': another concert than the scenario's own; none: the concert. */
 defineParameterType({
   name: 'ofConcert',
