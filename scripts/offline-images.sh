@@ -136,5 +136,6 @@ export E2E_REDIS_IMAGE=$redis_image
 export E2E_POSTGRES_IMAGE=$postgres_image
 export TESTCONTAINERS_RYUK_DISABLED=true
 export TESTCONTAINERS_HOST_OVERRIDE=127.0.0.1
+export E2E_NETFAULT_BASE_IMAGE=$base_image
 ENV
 [ -z "$node_env" ] || printf '%s\n' "$node_env"

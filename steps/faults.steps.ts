@@ -1,4 +1,5 @@
 import { Then, When } from '@cucumber/cucumber';
+import type { Fan } from '../support/driver/fan.ts';
 import { bookThroughTrouble, type BookingAnswer } from '../support/chaos/booking-under-restart.ts';
 import { startQueueTraffic, summarise } from '../support/chaos/queue-traffic.ts';
 import { queueServers } from '../support/driver/stage.ts';
@@ -119,30 +120,46 @@ When('the {int} fans each book a seat while the database restarts', { timeout: 1
 });
 
 Then('every answer they got was a success, a clean refusal or {string}', function (this: TicketWorld, code: string) {
-  const answers = this.fault.bookingAnswers ?? [];
+  const answers = expectCleanAnswers(this, code);
+  expectThat(answers.some((a) => a.status === 503), 'no request met the restart: the scenario proved nothing');
+});
+
+// Loss slows answers down (every answer came within its deadline is checked next), it need not refuse any.
+Then('every answer they got over the lossy link was a success, a clean refusal or {string}', function (this: TicketWorld, code: string) {
+  expectCleanAnswers(this, code);
+});
+
+/** The buyers' answers during a fault, tallied for the report; fails on any that is not clean. */
+function expectCleanAnswers(world: TicketWorld, code: string): BookingAnswer[] {
+  const answers = world.fault.bookingAnswers ?? [];
   const counts: Record<string, number> = {};
   for (const a of answers) {
     const key = `${a.call} ${a.status}${a.code ? ` ${a.code}` : ''}`;
     counts[key] = (counts[key] ?? 0) + 1;
   }
-  this.attach(JSON.stringify(counts, null, 2), { mediaType: 'application/json', fileName: 'answers-during-restart.json' });
+  world.attach(JSON.stringify(counts, null, 2), { mediaType: 'application/json', fileName: 'answers-during-fault.json' });
   // A clean refusal is a 4xx with an error code (e.g. the payment is still being settled); a
   // 500, another 5xx or no answer at all is not clean.
   const clean = (a: BookingAnswer) => (a.status >= 200 && a.status < 300) || (a.status >= 400 && a.status < 500 && Boolean(a.code)) || (a.status === 503 && a.code === code);
   const unclean = answers.filter((a) => !clean(a));
   expectThat(unclean.length === 0, () => `${unclean.length} answers were neither a success, a clean refusal nor 503 ${code}: ${unclean.slice(0, 5).map((a) => `${a.call} ${a.status} ${a.code ?? ''}`).join(', ')}`);
-  expectThat(answers.some((a) => a.status === 503), 'no request met the restart: the scenario proved nothing');
-});
+  return answers;
+}
 
 Then('a fan who starts after the restart books a seat, and no service was restarted', async function (this: TicketWorld) {
-  const latecomer = this.fan('Latecomer');
-  await latecomer.startShoppingFromTheQueue();
-  const outcome = await bookThroughTrouble(latecomer, this.crowd.length, { answers: [], deadline: Date.now() + 20_000 });
-  expectEqual(outcome, 'COMPLETED', 'how the booking after the restart ended');
-  expectEqual(await this.infrastructure.coreStartedAt(), this.fault.coreStartedAt, 'when the core service started, against before the restart');
-  const stopped = (await this.infrastructure.state()).queueInstances.filter((q) => !q.running);
-  expectEqual(stopped.map((q) => q.instance), [], 'queue servers not running');
+  await latecomerBooks(this);
 });
+
+/** After a fault: a fan new to the scenario books a seat, and nothing was restarted to get there. */
+async function latecomerBooks(world: TicketWorld) {
+  const latecomer = world.fan('Latecomer');
+  await latecomer.startShoppingFromTheQueue();
+  const outcome = await bookThroughTrouble(latecomer, world.crowd.length, { answers: [], deadline: Date.now() + 20_000 });
+  expectEqual(outcome, 'COMPLETED', 'how the booking after the fault ended');
+  expectEqual(await world.infrastructure.coreStartedAt(), world.fault.coreStartedAt, 'when the core service started, against before the fault');
+  const stopped = (await world.infrastructure.state()).queueInstances.filter((q) => !q.running);
+  expectEqual(stopped.map((q) => q.instance), [], 'queue servers not running');
+}
 
 Then('no booking is half done', { timeout: 120_000 }, async function (this: TicketWorld) {
   // A charge the provider made for a payment whose transaction died is voided by the core
@@ -167,3 +184,75 @@ async function halfDoneBookings(world: TicketWorld): Promise<string[]> {
   return problems;
 }
 
+
+// ---- Network faults ----------------------------------------------------------------------------
+
+When('the link between the core service and PostgreSQL loses {int} % of its packets', async function (this: TicketWorld, percent: number) {
+  this.fault.coreStartedAt = await this.infrastructure.coreStartedAt();
+  const fault = await this.infrastructure.faultNetwork('core', 'postgres', { lossPercent: percent });
+  this.attach(`${fault.service} → ${fault.peer}: ${fault.fault}`, 'text/plain');
+});
+
+When('the {int} fans each book a seat over the lossy link', { timeout: 120_000 }, async function (this: TicketWorld, count: number) {
+  expectEqual(this.crowd.length, count, 'fans in the crowd');
+  const answers: BookingAnswer[] = (this.fault.bookingAnswers = []);
+  const deadline = Date.now() + 90_000;
+  const outcomes = await Promise.all(this.crowd.map((fan, i) => bookThroughTrouble(fan, i, { answers, deadline })));
+  this.attach(`how the bookings ended: ${outcomes.join(', ')}`, 'text/plain');
+});
+
+Then('every answer they got came within {int} seconds', function (this: TicketWorld, seconds: number) {
+  const answers = this.fault.bookingAnswers ?? [];
+  const slowest = [...answers].sort((a, b) => b.durationMs - a.durationMs);
+  this.attach(`slowest answers: ${slowest.slice(0, 5).map((a) => `${a.call} ${a.status} in ${a.durationMs} ms`).join(', ')}`, 'text/plain');
+  const late = answers.filter((a) => a.durationMs > seconds * 1000);
+  expectThat(late.length === 0, () => `${late.length} answers took longer than ${seconds} s: ${late.slice(0, 5).map((a) => `${a.call} ${a.durationMs} ms`).join(', ')}`);
+  // A lost segment costs TCP at least one 200 ms retransmission timeout: a fault nobody felt proved nothing.
+  expectThat((slowest[0]?.durationMs ?? 0) >= 200, () => `no answer took 200 ms or more (slowest ${slowest[0]?.durationMs} ms): was the link lossy at all?`);
+});
+
+When('the network is whole again', async function (this: TicketWorld) {
+  await this.infrastructure.restoreNetwork();
+});
+
+Then('a fan who starts now books a seat, and no service was restarted', async function (this: TicketWorld) {
+  await latecomerBooks(this);
+});
+
+When('queue server {int} is cut off from Redis', async function (this: TicketWorld, server: number) {
+  await this.infrastructure.faultNetwork(`queue-${server}`, 'redis', { cut: true });
+  // For the steps about the other servers: this one is out of the game, if not crashed.
+  this.fault.crashedServer = server;
+});
+
+Then('queue server {int} answers a newcomer {int} {string} within {int} seconds', async function (this: TicketWorld, server: number, status: number, code: string, seconds: number) {
+  const started = Date.now();
+  const answer = await this.fan(`Newcomer${server}`).enter({ through: server });
+  const tookMs = Date.now() - started;
+  expectEqual(`${answer.status} ${answer.code ?? ''}`.trim(), `${status} ${code}`, `what queue server ${server} answered a newcomer`);
+  expectThat(tookMs <= seconds * 1000, `queue server ${server} took ${tookMs} ms to answer, more than ${seconds} s`);
+});
+
+Then('queue server {int} tells {fans} their places, 1 to {int}, within {int} seconds', async function (this: TicketWorld, server: number, fans: Fan[], last: number, seconds: number) {
+  expectEqual(fans.length, last, 'fans named for the positions');
+  const expected = fans.map((_, i) => `WAITING ${i + 1}`);
+  await eventually(
+    async () => {
+      const seen: string[] = [];
+      for (const fan of fans) {
+        const place = await fan.status({ through: server });
+        seen.push(place.succeeded ? `${place.value.status} ${place.value.position}` : String(place));
+      }
+      return seen;
+    },
+    (seen) => JSON.stringify(seen) === JSON.stringify(expected),
+    { what: `queue server ${server} to tell the fans their places again`, timeoutMs: seconds * 1000, intervalMs: 250, describe: (seen) => seen.join(', ') },
+  );
+  const state = await this.infrastructure.state();
+  expectEqual(state.queueInstances[server - 1]?.running, true, `queue server ${server} running`);
+});
+
+When('the link from the payment provider to the core service is throttled to {int} bits a second', async function (this: TicketWorld, bitsPerSecond: number) {
+  const fault = await this.infrastructure.faultNetwork('payment-gateway', 'core', { bitsPerSecond });
+  this.attach(`${fault.service} → ${fault.peer}: ${fault.fault}`, 'text/plain');
+});

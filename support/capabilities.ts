@@ -6,7 +6,7 @@ import { target } from './target.ts';
  * What a scenario may need beyond the public HTTP API of one queue server and the core. A
  * managed run (`npm run e2e`) has all of them; an external target such as staging may lack any.
  */
-export type Capability = 'infrastructure' | 'database' | 'gateway-control' | 'several queue servers' | 'service logs';
+export type Capability = 'infrastructure' | 'database' | 'gateway-control' | 'several queue servers' | 'service logs' | 'network faults';
 
 /** Tag a scenario with these to skip it, visibly, where the target lacks the capability. */
 export const capabilityTags: Record<Capability, string> = {
@@ -15,6 +15,7 @@ export const capabilityTags: Record<Capability, string> = {
   'gateway-control': '@gateway-control',
   'several queue servers': '@several-queue-servers',
   'service logs': '@service-logs',
+  'network faults': '@network-faults',
 };
 
 /** Why the current target lacks `capability`, or undefined when it has it. */
@@ -36,6 +37,10 @@ export function missingCapability(capability: Capability): string | undefined {
         : `the target has ${target.queueUrls.length} queue server (E2E_QUEUE_URLS), and this scenario is about several sharing one waiting room`;
     case 'service logs':
       return target.logDir ? undefined : "E2E_LOG_DIR is not set, so the services' logs cannot be read";
+    case 'network faults':
+      return target.networkFaults
+        ? undefined
+        : 'the services do not run in containers of this run (E2E_SYSTEM=process, or an external target), so their links cannot be faulted';
   }
 }
 

@@ -24,6 +24,8 @@ export type SystemUnderTest = {
   /** The runner's fault-injection server (managed targets only) and its bearer token. */
   infraUrl: string;
   infraToken: string;
+  /** The services run in containers the fault-injection server can fault the links of (E2E_SYSTEM=containers). */
+  networkFaults: boolean;
 };
 
 const CHANNEL = 'ticket-rush:system-under-test';

@@ -17,10 +17,10 @@ export type FaultState = {
   traffic?: QueueTraffic;
   killedMaster?: SlotOwner & { at: number };
   takeoverAt?: number;
-  /** The queue server a step crashed. */
+  /** The queue server a step crashed or cut off from Redis. */
   crashedServer?: number;
   /** Every answer buyers got while the database restarted, by call. */
-  bookingAnswers?: { call: string; answer: string; status: number; code?: string }[];
+  bookingAnswers?: { call: string; status: number; code?: string; durationMs: number }[];
   coreStartedAt?: number;
 };
 

@@ -116,6 +116,7 @@ function describeExternalTarget(meta: RunMetadata): SystemUnderTest {
     // A fault-injection server of the runner's own (npm run mutation serves one for its services).
     infraUrl: env.E2E_INFRA_URL ?? '',
     infraToken: env.E2E_INFRA_TOKEN ?? '',
+    networkFaults: false,
   };
   log(`running against an external target: core ${withoutCredentials(described.coreUrl)}, ${described.queueUrls.length} queue URL(s); starting no containers`);
   if (!described.gatewayUrl) log('E2E_GATEWAY_URL is not set: @gateway-control scenarios will skip themselves');

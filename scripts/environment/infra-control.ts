@@ -1,6 +1,8 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
+import { getContainerRuntimeClient } from 'testcontainers';
+import { describeFault, networkFaults, type NetworkFault } from './network-faults.ts';
 import { restartPostgres } from './postgres.ts';
 import type { StartedReferenceSystem, ServiceName } from './reference-system.ts';
 import type { TestEnvironment } from './test-environment.ts';
@@ -18,6 +20,11 @@ import type { TestEnvironment } from './test-environment.ts';
  *   POST /redis/kill-owner   {key}         docker kill that master
  *   POST /redis/restore                    docker start killed nodes, wait until the cluster is whole
  *   POST /postgres/restart                 pg_ctl stop -m fast, start the container again, wait until it answers
+ *   POST /network/{service}/fault {peer, lossPercent | cut | bitsPerSecond}
+ *                                          a network fault on the links from a service's container
+ *                                          (core, queue-1, payment-gateway) to a peer (postgres,
+ *                                          redis, core): network-faults.ts; containers mode only
+ *   POST /network/restore                  every network fault lifted
  *   POST /restore                          all of the above undone; every service ready
  *
  * Operations run one at a time, in arrival order.
@@ -61,7 +68,43 @@ export async function startInfraControl(deps: {
     return { slot: owner.slot, nodeId: owner.nodeId, node: owner.node.name, failing: owner.failing };
   };
 
+  // Network faults: the containers they are in, to lift them again.
+  const faults = networkFaults();
+  const faulted = new Map<ServiceName, string>();
+  const serviceContainer = (raw: string): { name: ServiceName; id: string } => {
+    const name = raw as ServiceName;
+    if (!system.containerId) throw new HttpError(409, 'network faults need the services in containers (E2E_SYSTEM=containers)');
+    const id = system.containerId(name);
+    if (!id) throw new HttpError(404, `no running service container ${raw}`);
+    return { name, id };
+  };
+  const peerAddresses = async (peer: unknown): Promise<string[]> => {
+    const network = environment.info.network;
+    if (peer === 'postgres') return [environment.postgres.getIpAddress(network)];
+    if (peer === 'redis') return environment.redis.nodes.map((n) => n.internal.host);
+    if (peer === 'core') {
+      const id = system.containerId?.('core');
+      if (!id) throw new HttpError(404, 'the core service is not running in a container');
+      const docker = (await getContainerRuntimeClient()).container.dockerode;
+      return [(await docker.getContainer(id).inspect()).NetworkSettings.Networks[network].IPAddress];
+    }
+    throw new HttpError(400, 'peer must be "postgres", "redis" or "core"');
+  };
+  const faultOf = (body: unknown): NetworkFault => {
+    const b = (body ?? {}) as { lossPercent?: unknown; cut?: unknown; bitsPerSecond?: unknown };
+    if (typeof b.lossPercent === 'number' && b.lossPercent > 0 && b.lossPercent <= 100) return { kind: 'loss', percent: b.lossPercent };
+    if (b.cut === true) return { kind: 'cut' };
+    if (typeof b.bitsPerSecond === 'number' && Number.isInteger(b.bitsPerSecond) && b.bitsPerSecond >= 8) return { kind: 'throttle', bitsPerSecond: b.bitsPerSecond };
+    throw new HttpError(400, 'body needs one of lossPercent (0-100], cut: true, bitsPerSecond (integer >= 8)');
+  };
+  const liftNetworkFaults = async () => {
+    // A container restarted since has a fresh namespace: nothing to lift there.
+    await Promise.allSettled([...faulted].map(([name, id]) => (system.containerId?.(name) === id ? faults.lift(id) : undefined)));
+    faulted.clear();
+  };
+
   const restoreAll = async () => {
+    await liftNetworkFaults();
     await environment.redis.restore(RESTORE_TIMEOUT_MS);
     for (const name of ['core', ...queueNames] as ServiceName[]) {
       if (!system.isRunning(name)) await system.restart(name);
@@ -127,6 +170,29 @@ export async function startInfraControl(deps: {
         await restartPostgres(environment.postgres, RESTORE_TIMEOUT_MS);
         log('infra: restarted PostgreSQL');
         return { acceptingAfterMs: Date.now() - started };
+      },
+    ],
+    [
+      'POST',
+      /^\/network\/([^/]+)\/fault$/,
+      async (m, body) => {
+        const { name, id } = serviceContainer(m[1]);
+        const peer = (body as { peer?: unknown })?.peer;
+        const fault = faultOf(body);
+        const peers = await peerAddresses(peer);
+        await faults.apply(id, fault, peers);
+        faulted.set(name, id);
+        log(`infra: ${name} → ${String(peer)}: ${describeFault(fault)}`);
+        return { service: name, peer, fault: describeFault(fault) };
+      },
+    ],
+    [
+      'POST',
+      /^\/network\/restore$/,
+      async () => {
+        const lifted = faulted.size;
+        await liftNetworkFaults();
+        return { lifted };
       },
     ],
     [

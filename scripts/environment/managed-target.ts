@@ -75,6 +75,7 @@ export async function startManagedTarget(
         logDir,
         infraUrl: infra.url,
         infraToken: infra.token,
+        networkFaults: mode === 'containers',
       },
       env: {
         E2E_TARGET: 'managed',

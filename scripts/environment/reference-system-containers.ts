@@ -127,6 +127,7 @@ export async function startContainerSystem(options: {
       await docker.remove({ force: true, v: true }).catch(() => undefined);
     },
     isRunning: (name) => running.has(name),
+    containerId: (name) => running.get(name)?.getId(),
     async waitUntilReady(timeoutMs) {
       await Promise.all(specs.map((spec) => waitUntilReady(spec.name, url(spec), timeoutMs)));
     },

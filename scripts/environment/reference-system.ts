@@ -41,6 +41,8 @@ export type StartedReferenceSystem<Service extends RunningService = RunningServi
   /** SIGKILL, as a crash: no graceful shutdown, in-flight requests are cut off. */
   kill(name: ServiceName): Promise<void>;
   isRunning(name: ServiceName): boolean;
+  /** The container a service runs in (containers mode; undefined for child processes). */
+  containerId?(name: ServiceName): string | undefined;
   /** Resolves when every service answers /health/ready with 200 again (after a fault). */
   waitUntilReady(timeoutMs: number): Promise<void>;
   stop(): Promise<void>;

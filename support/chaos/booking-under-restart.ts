@@ -4,7 +4,7 @@ import type { Fan } from '../driver/fan.ts';
 import { poll } from '../polling.ts';
 
 /** One answer a buyer got, for the tally of what buyers saw during a fault. */
-export type BookingAnswer = { call: string; status: number; code?: string };
+export type BookingAnswer = { call: string; status: number; code?: string; durationMs: number };
 
 /** No answer, or "try again": what a well-behaved client retries. */
 const retryable = (answer: Answer<unknown>) => answer.status === 0 || answer.status === 503;
@@ -23,8 +23,9 @@ export async function bookThroughTrouble(
   const untilAnswered = async <T>(call: string, send: () => Promise<Answer<T>>): Promise<Answer<T>> => {
     const { value } = await poll(
       async () => {
+        const sent = Date.now();
         const answer = await send();
-        options.answers.push({ call, status: answer.status, code: answer.code });
+        options.answers.push({ call, status: answer.status, code: answer.code, durationMs: Date.now() - sent });
         return answer;
       },
       (answer) => !retryable(answer),

@@ -47,6 +47,18 @@ export class Infrastructure {
     return acceptingAfterMs;
   }
 
+  /**
+   * A network fault on the links from a service (core, queue-1, payment-gateway) to a peer
+   * (postgres, redis, core): packet loss both ways, a cut, or a throttle on what it sends.
+   */
+  faultNetwork(service: string, peer: 'postgres' | 'redis' | 'core', fault: { lossPercent: number } | { cut: true } | { bitsPerSecond: number }) {
+    return this.#control(`faulting the network from ${service} to ${peer}`, routes.infrastructure.faultNetwork(service), schemas.networkFault, { peer, ...fault });
+  }
+
+  restoreNetwork() {
+    return this.#control('lifting every network fault', routes.infrastructure.restoreNetwork(), schemas.restored);
+  }
+
   /** Undoes every fault still in place and waits until all services are ready. */
   async restoreAll(): Promise<number> {
     const { restoredAfterMs } = await this.#control('restoring every node and service', routes.infrastructure.restoreAll(), schemas.restoredAll);

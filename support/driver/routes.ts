@@ -45,6 +45,8 @@ export const routes = {
     restoreRedis: () => ['POST', '/redis/restore'] as const,
     restartPostgres: () => ['POST', '/postgres/restart'] as const,
     restoreAll: () => ['POST', '/restore'] as const,
+    faultNetwork: (service: string) => ['POST', `/network/${service}/fault`] as const,
+    restoreNetwork: () => ['POST', '/network/restore'] as const,
   },
 };
 

@@ -101,6 +101,7 @@ export const schemas = {
   restored: z.object({}).loose(),
   restarted: z.object({ acceptingAfterMs: z.number() }),
   restoredAll: z.object({ restoredAfterMs: z.number() }),
+  networkFault: z.object({ service: z.string(), peer: z.string(), fault: z.string() }),
 };
 
 

@@ -130,4 +130,7 @@ export const proofs: Proof[] = [
   { id: 'draw-auditable', claims: 'The draw can be audited: from the moment a sale start', scenarios: ['scheduled-sale: The pre-queue waits in the order of the published draw, not the order of arrival'] },
   { id: 'opening-moves-nothing', claims: 'Opening a sale moves nothing', scenarios: ['scheduled-sale: A burst of fans at the instant the sale starts is served without an error'], note: 'the Redis time of the opening step: npm run load -- sale-opening' },
   { id: 'queue-server-crashes', claims: 'A queue instance crashes', scenarios: ['queue-instance-crash: The surviving queue servers serve every fan and admission goes on'] },
+  { id: 'lossy-database-link', claims: 'Packet loss between the core service and PostgreSQL', scenarios: ['network-faults: Bookings go on through 20 % packet loss between the core service and PostgreSQL'] },
+  { id: 'queue-cut-from-redis', claims: 'A queue instance is cut off from Redis', scenarios: ['network-faults: A queue server cut off from Redis answers "try again" at once, the other serves everyone, and it recovers by itself'] },
+  { id: 'throttled-gateway-link', claims: "The payment gateway's link is throttled", scenarios: ['network-faults: A payment whose answer a throttled link delays past our timeout is rolled back, and the late charge voided'] },
 ];

@@ -1,0 +1,106 @@
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { getContainerRuntimeClient } from 'testcontainers';
+import { runLabels } from './images.ts';
+
+const CONTEXT = path.join(import.meta.dirname, 'netfault');
+
+/**
+ * A fault on the links from one container to some peers, made with the kernel's own tools in
+ * that container's network namespace (what Pumba does): iptables for loss (the `statistic`
+ * match, both directions) and cuts (REJECT with a TCP reset, so the service sees the failure at
+ * once instead of waiting for a timeout), an htb class for a throttle on what the container
+ * sends to the peers. No netem: this machine's kernel has none.
+ */
+export type NetworkFault = { kind: 'loss'; percent: number } | { kind: 'cut' } | { kind: 'throttle'; bitsPerSecond: number };
+
+export const describeFault = (fault: NetworkFault): string =>
+  fault.kind === 'loss' ? `${fault.percent} % packet loss` : fault.kind === 'cut' ? 'cut' : `throttled to ${fault.bitsPerSecond} bit/s`;
+
+/** The shell commands that make the fault, run with bash in the sidecar. */
+export function faultCommands(fault: NetworkFault, peers: string[]): string[] {
+  switch (fault.kind) {
+    case 'loss': {
+      const p = (fault.percent / 100).toFixed(4);
+      return peers.flatMap((ip) => [
+        `iptables -A OUTPUT -d ${ip} -m statistic --mode random --probability ${p} -j DROP`,
+        `iptables -A INPUT -s ${ip} -m statistic --mode random --probability ${p} -j DROP`,
+      ]);
+    }
+    case 'cut':
+      return peers.flatMap((ip) => [
+        `iptables -A OUTPUT -d ${ip} -p tcp -j REJECT --reject-with tcp-reset`,
+        `iptables -A OUTPUT -d ${ip} -j REJECT`,
+        `iptables -A INPUT -s ${ip} -j DROP`,
+      ]);
+    case 'throttle':
+      return [
+        // Everything else keeps its speed (class 1:1); what goes to the peers shares class 1:2.
+        'tc qdisc add dev eth0 root handle 1: htb default 1',
+        'tc class add dev eth0 parent 1: classid 1:1 htb rate 10gbit',
+        `tc class add dev eth0 parent 1: classid 1:2 htb rate ${fault.bitsPerSecond}bit burst 400b cburst 400b`,
+        ...peers.map((ip) => `tc filter add dev eth0 parent 1: protocol ip prio 1 u32 match ip dst ${ip}/32 flowid 1:2`),
+        // The class starts with a full bucket: spend it, so the first answer is slow too.
+        ...peers.map((ip) => `head -c 300 /dev/zero > /dev/udp/${ip}/9; head -c 300 /dev/zero > /dev/udp/${ip}/9`),
+      ];
+  }
+}
+
+/** Undoes every fault in the namespace (a restarted container starts with a fresh one anyway). */
+export const LIFT_COMMANDS = ['iptables -F INPUT', 'iptables -F OUTPUT', 'tc qdisc del dev eth0 root 2>/dev/null || true'];
+
+export type NetworkFaults = {
+  apply(containerId: string, fault: NetworkFault, peers: string[]): Promise<void>;
+  lift(containerId: string): Promise<void>;
+};
+
+/**
+ * Runs each change in a one-shot sidecar that joins the target's network namespace with
+ * NET_ADMIN, then is removed; the rules stay with the namespace. The sidecar's image (iptables,
+ * iproute2 on Debian bookworm) is built once, tagged by its Dockerfile and base.
+ */
+export function networkFaults(): NetworkFaults {
+  let image: Promise<string> | undefined;
+  const sidecar = async (containerId: string, commands: string[]) => {
+    image ??= sidecarImage();
+    const docker = (await getContainerRuntimeClient()).container.dockerode;
+    const container = await docker.createContainer({
+      Image: await image,
+      Cmd: ['bash', '-euc', commands.join('\n')],
+      Labels: runLabels(),
+      HostConfig: { NetworkMode: `container:${containerId}`, CapAdd: ['NET_ADMIN'] },
+    });
+    try {
+      await container.start();
+      const { StatusCode } = (await container.wait()) as { StatusCode: number };
+      if (StatusCode !== 0) {
+        const output = (await container.logs({ stdout: true, stderr: true })) as unknown as Buffer;
+        throw new Error(`network fault commands failed (${StatusCode}): ${output.toString('utf8').replace(/[\x00-\x08]/g, '').trim()}`);
+      }
+    } finally {
+      await container.remove({ force: true }).catch(() => undefined);
+    }
+  };
+  return {
+    apply: (containerId, fault, peers) => sidecar(containerId, faultCommands(fault, peers)),
+    lift: (containerId) => sidecar(containerId, LIFT_COMMANDS),
+  };
+}
+
+async function sidecarImage(): Promise<string> {
+  const base = process.env.E2E_NETFAULT_BASE_IMAGE || 'debian:bookworm-slim';
+  const dockerfile = readFileSync(path.join(CONTEXT, 'Dockerfile'));
+  const tag = `ticket-rush/netfault:${createHash('sha256').update(base).update(dockerfile).digest('hex').slice(0, 12)}`;
+  const docker = (await getContainerRuntimeClient()).container.dockerode;
+  if (await docker.getImage(tag).inspect().then(() => true, () => false)) return tag;
+  const stream = await docker.buildImage({ context: CONTEXT, src: ['Dockerfile'] }, { t: tag, buildargs: { BASE: base }, rm: true, forcerm: true });
+  let failure = '';
+  await new Promise<void>((resolve, reject) => {
+    docker.modem.followProgress(stream, (error) => (error ? reject(error) : resolve()), (event: { error?: string }) => {
+      if (event.error) failure = event.error;
+    });
+  });
+  if (failure) throw new Error(`building the network-fault sidecar ${tag} from ${base} failed: ${failure}`);
+  return tag;
+}
