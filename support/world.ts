@@ -22,6 +22,8 @@ export type FaultState = {
   /** Every answer buyers got while the database restarted, by call. */
   bookingAnswers?: { call: string; status: number; code?: string; durationMs: number }[];
   coreStartedAt?: number;
+  /** The core service's link to PostgreSQL was made lossy (slow answers, not necessarily refusals). */
+  lossyLink?: boolean;
 };
 
 /**
