@@ -11,7 +11,7 @@ import { Recorder } from './metrics/recorder.ts';
 import { printReport } from './report/console-report.ts';
 import { renderLoadHtml } from './report/html-report.ts';
 import type { LoadReport } from './report/load-report.ts';
-import { threshold, type Scenario, type ScenarioOutcome } from './scenario.ts';
+import { threshold, type Scenario, type ScenarioOutcome, type StatusWay } from './scenario.ts';
 import type { LoadTarget } from './target.ts';
 
 export type RunOptions = {
@@ -20,6 +20,7 @@ export type RunOptions = {
   smoke: boolean;
   scale: number;
   timeScale: number;
+  status: StatusWay;
   gate: 'seed' | 'targets';
   http: HttpOptions;
   reportDir: string;
@@ -80,6 +81,7 @@ export async function runScenario(scenario: Scenario, target: LoadTarget, option
       runId: `${Date.now().toString(36)}${randomBytes(3).toString('hex')}`,
       scale: options.scale,
       timeScale: options.timeScale,
+      status: options.status,
       showSteps: (...steps) => (shown = steps),
     });
   } catch (caught) {
@@ -131,7 +133,7 @@ export async function runScenario(scenario: Scenario, target: LoadTarget, option
   };
 
   mkdirSync(options.reportDir, { recursive: true });
-  const base = path.join(options.reportDir, `${scenario.name}${options.smoke ? '-smoke' : ''}${options.variantLabel ? `-${options.variantLabel}` : ''}`);
+  const base = path.join(options.reportDir, `${scenario.name}${options.smoke ? '-smoke' : ''}${scenario.followsStatus && options.status === 'stream' ? '-stream' : ''}${options.variantLabel ? `-${options.variantLabel}` : ''}`);
   writeFileSync(`${base}.json`, JSON.stringify(report, null, 2));
   writeFileSync(`${base}.html`, renderLoadHtml(report));
   printReport(report);

@@ -58,9 +58,13 @@ export type ScenarioContext = {
   scale: number;
   /** --time-scale: multiplies phase durations, e.g. 0.25 for a quick look at full rate. */
   timeScale: number;
+  /** --status: how waiting fans follow their place, by polling GET /status or on a status stream. */
+  status: StatusWay;
   /** The steps whose P95 the live progress line shows. */
   showSteps(...steps: string[]): void;
 };
+
+export type StatusWay = 'poll' | 'stream';
 
 export type Scenario = {
   name: string;
@@ -72,6 +76,8 @@ export type Scenario = {
    * one race per side). Otherwise `npm run load` runs it once against each side in turn.
    */
   measuresVariantB?: boolean;
+  /** True when the scenario's waiting fans follow --status: it runs once per way named. */
+  followsStatus?: boolean;
   run(ctx: ScenarioContext): Promise<ScenarioOutcome>;
 };
 

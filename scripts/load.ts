@@ -8,6 +8,7 @@ import { rmSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { runScenario } from '../load/run.ts';
+import type { StatusWay } from '../load/scenario.ts';
 import { findScenario, scenarios } from '../load/scenarios/index.ts';
 import { describeVariantB, externalLoadTarget, sidesOf, startManagedLoadTarget, type LoadTarget } from '../load/target.ts';
 import { runTeardowns } from './environment/teardown.ts';
@@ -22,6 +23,9 @@ options:
   --gate=seed|targets    thresholds that decide the exit code (default: seed)
   --scale=<x>            multiply arrival rates (default 1)
   --time-scale=<x>       multiply phase durations (default 1; 0.25 = a quick look at full rate)
+  --status=<ways>        how circulation's waiting fans follow their place: poll (GET /status every
+                         second, the default) or stream (GET /api/v1/queue/events, activating on
+                         READY); poll,stream runs it both ways in one environment
   --connections=<n>      sockets per queue/core instance (default 128)
   --pipelining=<n>       requests per socket in flight (default 1)
   --timeout-ms=<n>       per-request timeout (default 10000)
@@ -41,6 +45,7 @@ const { values, positionals } = parseArgs({
     gate: { type: 'string', default: 'seed' },
     scale: { type: 'string', default: '1' },
     'time-scale': { type: 'string', default: '1' },
+    status: { type: 'string', default: 'poll' },
     connections: { type: 'string', default: '128' },
     pipelining: { type: 'string', default: '1' },
     'timeout-ms': { type: 'string', default: '10000' },
@@ -68,6 +73,12 @@ if (values.help || runs.length === 0) {
 }
 if (values.gate !== 'seed' && values.gate !== 'targets') {
   console.error(`--gate must be seed or targets\n${usage}`);
+  process.exit(2);
+}
+
+const statusWays = values.status.split(',');
+if (statusWays.some((way) => way !== 'poll' && way !== 'stream')) {
+  console.error(`--status takes poll, stream or both (poll,stream)\n${usage}`);
   process.exit(2);
 }
 
@@ -114,14 +125,17 @@ try {
       : await startManagedLoadTarget({ log, logDir: LOG_DIR, serviceEnv, queueInstances, variantB });
   let passed = true;
   for (const run of runs) {
+    for (const status of (run.scenario.followsStatus ? statusWays : ['poll']) as StatusWay[])
     for (const side of run.scenario.measuresVariantB ? [{ label: '', target }] : sidesOf(target)) {
       const of = side.label ? ` on variant B (${describeVariantB(target.variantB!)})` : '';
-      log(`running ${run.scenario.name}${run.smoke ? ' (smoke)' : ''}${of} against ${side.target.queueUrls.length} queue instance(s)`);
+      const way = run.scenario.followsStatus ? `, waiting fans ${status === 'stream' ? 'on status streams' : 'polling'}` : '';
+      log(`running ${run.scenario.name}${run.smoke ? ' (smoke)' : ''}${of}${way} against ${side.target.queueUrls.length} queue instance(s)`);
       const report = await runScenario(run.scenario, side.target, {
         variantLabel: side.label,
         smoke: run.smoke,
         scale: Number(values.scale),
         timeScale: Number(values['time-scale']),
+        status,
         gate: values.gate,
         http: { connections: Number(values.connections), pipelining: Number(values.pipelining), timeoutMs: Number(values['timeout-ms']) },
         reportDir: path.join(ROOT, 'reports', 'load'),

@@ -126,7 +126,7 @@ export class LoadHttp {
   }
 }
 
-function parseOrText(text: string): unknown {
+export function parseOrText(text: string): unknown {
   try {
     return JSON.parse(text);
   } catch {
@@ -135,7 +135,7 @@ function parseOrText(text: string): unknown {
 }
 
 /** The contract's `{"error": {"code"}}`, or a marker for a body that is not one. */
-function errorCode(body: unknown): string {
+export function errorCode(body: unknown): string {
   const code = (body as { error?: { code?: unknown } } | undefined)?.error?.code;
   return typeof code === 'string' ? code : 'NO_ERROR_CODE';
 }

@@ -2,20 +2,24 @@ import { admissionOrderViolations } from '../checks/fifo.ts';
 import { runArrivals } from '../engine/open-model.ts';
 import { sleep, threshold, type Scenario, type ScenarioOutcome } from '../scenario.ts';
 import { instanceFor, queueCalls, type EntryReply, type StatusReply } from './queue-calls.ts';
+import { openStatusStream, streamAgent } from './status-stream.ts';
 
 /**
  * The seed's circulation: 2,000 new users/s for 3 min; each enters, polls every second until
  * READY (at most 60 s), activates, stays 5–30 s and exits. Circulation = exits ÷ admissions,
  * both as the users saw them. Every user's journey is bounded (60 s wait + 30 s stay), and the
  * run waits for the last ones to leave, so circulation counts every admitted user's exit.
+ * With --status=stream a waiting user follows a status stream instead of polling and activates
+ * on its READY event (polling again only if the stream is refused or ends early).
  */
 export const circulation: Scenario = {
   name: 'circulation',
   summary: '2,000 new users/s for 3 min: enter, poll 1/s until READY (≤ 60 s), activate, stay 5–30 s, exit',
   // Admission within a quarter second of entering, so most users see READY at their first poll.
   serviceEnv: { PROMOTER_INTERVAL_MS: '250' },
+  followsStatus: true,
   async run(ctx): Promise<ScenarioOutcome> {
-    const { http, admin, recorder, target, smoke, scale, timeScale, runId } = ctx;
+    const { http, admin, recorder, target, smoke, scale, timeScale, runId, status } = ctx;
     const rate = (smoke ? 100 : 2000) * scale;
     const durationS = (smoke ? 2 : 180) * timeScale;
     const [stayMin, stayMax] = smoke ? [500, 1_000] : [5_000, 30_000];
@@ -31,7 +35,8 @@ export const circulation: Scenario = {
       await admin.setPolicy(c, policy);
     }
     const queue = queueCalls(http);
-    ctx.showSteps('enter', 'poll', 'exit');
+    const streams = status === 'stream' ? streamAgent() : undefined;
+    ctx.showSteps('enter', streams ? 'stream' : 'poll', 'exit');
 
     const n = Math.round(rate * durationS);
     const sentAt = new Float64Array(n).fill(Number.NaN);
@@ -52,6 +57,35 @@ export const circulation: Scenario = {
       let state = first.status;
       let position = first.position ?? 0;
       if (state === 'WAITING') lastWaitingSentAt[i] = t0;
+
+      if (state === 'WAITING' && streams) {
+        // The stream's send time stands for every WAITING it pushes: the server read each after it.
+        const opened = performance.now();
+        const abort = new AbortController();
+        const giveUp = setTimeout(() => abort.abort(), maxWaitMs - (opened - t0));
+        const { messages } = await openStatusStream(streams, origin, token, { signal: abort.signal, timing: { recorder, step: 'stream' } });
+        try {
+          for await (const message of messages ?? []) {
+            if (message.kind !== 'status') continue;
+            if ('error' in message.body) {
+              recorder.count('expired while waiting');
+              return;
+            }
+            state = message.body.status;
+            if (state !== 'WAITING') break;
+            lastWaitingSentAt[i] = opened;
+            if ((message.body.position ?? 0) > position) positionRose++;
+            position = message.body.position ?? 0;
+          }
+          if (messages && state === 'WAITING') recorder.count('streams ended while waiting');
+        } catch {
+          recorder.count('gave up waiting');
+          await queue.exit(origin, token);
+          return;
+        } finally {
+          clearTimeout(giveUp);
+        }
+      }
 
       while (state === 'WAITING') {
         if (performance.now() - t0 + pollMs > maxWaitMs) {
@@ -115,6 +149,7 @@ export const circulation: Scenario = {
       iteration: (i) => user(i, concertId),
     });
     clearTimeout(arrivalEnd);
+    await streams?.close().catch(() => undefined);
 
     const stats = await admin.stats(concertId);
     const admitted = recorder.counter('admitted');
@@ -129,13 +164,15 @@ export const circulation: Scenario = {
     const admissionViolations = admissionOrderViolations(users);
     const activation = recorder.distribution('activation wait');
     const step = (s: string) => recorder.stepSummary(s);
-    const requests = ['enter', 'poll', 'activate', 'exit'].reduce((sum, s) => sum + recorder.stepRequests(s), 0);
-    const errors = ['enter', 'poll', 'activate', 'exit'].reduce((sum, s) => sum + step(s).errors, 0);
+    const steps = ['enter', 'poll', 'stream', 'activate', 'exit'];
+    const requests = steps.reduce((sum, s) => sum + recorder.stepRequests(s), 0);
+    const errors = steps.reduce((sum, s) => sum + (recorder.stepRequests(s) ? step(s).errors : 0), 0);
     const round1 = (x: number | null) => (x === null ? null : Math.round(x * 10) / 10);
 
     return {
       phases: { arrivals: phase },
       figures: {
+        'waiting users follow their place': streams ? 'on status streams (GET /api/v1/queue/events)' : 'polling GET /status every second',
         'users entered': recorder.counter('entered'),
         'admitted (seen READY)': admitted,
         'exited': exited,
@@ -143,6 +180,7 @@ export const circulation: Scenario = {
         'circulation % when arrivals ended (k6-style cut-off)': round1(atEndOfArrivals.admitted ? (atEndOfArrivals.exited / atEndOfArrivals.admitted) * 100 : null),
         'gave up waiting (60 s)': recorder.counter('gave up waiting'),
         'expired while waiting': recorder.counter('expired while waiting'),
+        ...(streams ? { 'streams ended while waiting (then polled)': recorder.counter('streams ended while waiting') } : {}),
         'activation wait P95 s': activation ? Math.round(activation.p95) / 1000 : null,
         'positions that rose between polls': positionRose,
         'admitted while an earlier user still waited': admissionViolations,
@@ -153,7 +191,7 @@ export const circulation: Scenario = {
       },
       thresholds: [
         threshold('enter P95', 'seed', step('enter').p95, '<', 200, 'ms'),
-        threshold('poll P95', 'seed', step('poll').p95, '<', 100, 'ms'),
+        streams ? threshold('stream open P95', 'seed', step('stream').p95, '<', 100, 'ms') : threshold('poll P95', 'seed', step('poll').p95, '<', 100, 'ms'),
         threshold('exit P95', 'seed', step('exit').p95, '<', 100, 'ms'),
         threshold('activation wait P95', 'seed', activation ? Math.round(activation.p95) / 1000 : null, '<', 30, 's'),
         threshold('circulation', 'target', round1(circulationPct), '>=', 98, '%'),

@@ -1,7 +1,7 @@
-import { Agent, request } from 'undici';
 import { processCpuMs } from '../metrics/cpu.ts';
 import { sleep as pause, threshold, type Scenario, type ScenarioOutcome } from '../scenario.ts';
 import { instanceFor, queueCalls, type EntryReply } from './queue-calls.ts';
+import { openStatusStream, streamAgent } from './status-stream.ts';
 
 /**
  * What 10,000 waiting fans cost the queue, polling at their pollAfterMs or following their place
@@ -86,7 +86,7 @@ export const waitingFans: Scenario = {
     log(`polling: ${pollsInWindow} polls in the window, queue ${Math.round(polled.queue)} ms, Redis ${Math.round(polled.redis)} ms of CPU`);
 
     // Streams: every fan opens one, a few hundred at a time, and keeps it.
-    const agent = new Agent({ keepAliveTimeout: 1_000, bodyTimeout: 0 });
+    const agent = streamAgent();
     const aborts: AbortController[] = [];
     let pushes = 0;
     let comments = 0;
@@ -95,19 +95,16 @@ export const waitingFans: Scenario = {
     await inBatches(fans, 200, async (i) => {
       const abort = new AbortController();
       aborts.push(abort);
-      const res = await request(`${origin(i)}/api/v1/queue/events`, { headers: { 'x-queue-token': tokens[i] }, dispatcher: agent, signal: abort.signal });
-      if (res.statusCode !== 200) {
+      const { messages } = await openStatusStream(agent, origin(i), tokens[i], { signal: abort.signal });
+      if (!messages) {
         refused++;
-        await res.body.text();
         return;
       }
       void (async () => {
         try {
-          for await (const chunk of res.body) {
-            const text = chunk.toString();
-            pushes += text.split('event: status').length - 1;
-            // Only a heartbeat ends in ':' then a blank line (event data is JSON, fields are 'name: value').
-            comments += text.split(':\n\n').length - 1;
+          for await (const message of messages) {
+            if (message.kind === 'status') pushes++;
+            else comments++;
           }
           endedEarly++;
         } catch {

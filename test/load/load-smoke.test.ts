@@ -32,21 +32,23 @@ function runLoad(...args: string[]) {
 }
 
 /**
- * Keeps the load tool working: the smoke variants of entry-scale and circulation against the
- * managed environment (containers + services, started and torn down by the tool). Latency
- * thresholds are not asserted here (the machine is shared); correctness figures are.
+ * Keeps the load tool working: the smoke variants of entry-scale and circulation (its waiting
+ * fans polling, then on status streams) against the managed environment (containers +
+ * services, started and torn down by the tool). Latency thresholds are not asserted here (the
+ * machine is shared); correctness figures are.
  */
-test('npm run load -- entry-scale:smoke circulation:smoke --queue-instances=2', { timeout: 60_000 }, () => {
+test('npm run load -- entry-scale:smoke circulation:smoke --queue-instances=2 --status=poll,stream', { timeout: 60_000 }, () => {
   // Two queue instances (the default, said out loud): FIFO across instances.
-  const run = runLoad('entry-scale:smoke', 'circulation:smoke', '--queue-instances=2');
+  const run = runLoad('entry-scale:smoke', 'circulation:smoke', '--queue-instances=2', '--status=poll,stream');
 
   const entry = run.report('entry-scale-smoke');
   const circ = run.report('circulation-smoke');
-  assert.equal(run.status, entry.passed && circ.passed ? 0 : 1, 'exit code follows the gated thresholds');
-  for (const r of [entry, circ]) {
+  const streamed = run.report('circulation-smoke-stream');
+  assert.equal(run.status, entry.passed && circ.passed && streamed.passed ? 0 : 1, 'exit code follows the gated thresholds');
+  for (const r of [entry, circ, streamed]) {
     assert.equal(r.error, undefined, `${r.scenario} stopped early: ${r.error}`);
     assert.equal(r.variant, 'smoke');
-    assert.ok(existsSync(path.join(ROOT, 'reports', 'load', `${r.scenario}-smoke.html`)), 'HTML report written');
+    assert.ok(existsSync(path.join(ROOT, 'reports', 'load', `${r.scenario}-smoke${r === streamed ? '-stream' : ''}.html`)), 'HTML report written');
     assert.deepEqual(r.errorsByCode, {}, `${r.scenario} had errors`);
     assert.ok(r.series.t.length >= 3, 'a point per second for the charts');
     assert.ok(r.cpu[0].name === 'generator' && r.cpu[0].cpuMs > 0, 'generator CPU reported');
@@ -58,6 +60,10 @@ test('npm run load -- entry-scale:smoke circulation:smoke --queue-instances=2', 
   assert.equal(circ.figures['circulation % (exits ÷ admissions, after the last user left)'], 100);
   assert.equal(circ.figures['FIFO violations'], 0);
   assert.ok(circ.distributions['activation wait'].count === 200, 'every user became active');
+  for (const figure of ['circulation % (exits ÷ admissions, after the last user left)', 'FIFO violations']) assert.equal(streamed.figures[figure], circ.figures[figure], figure);
+  assert.equal(streamed.distributions['activation wait'].count, 200, 'every user on a stream became active');
+  assert.equal(streamed.figures['streams ended while waiting (then polled)'], 0);
+  assert.ok(streamed.steps.stream.requests > 0 && streamed.steps.poll === undefined, 'waiting fans followed streams, nobody polled');
 });
 
 /**
