@@ -5,7 +5,7 @@ import type { PromoterOptions } from './promoter.ts';
 export function promoterSettings(): PromoterOptions {
   const settings = {
     intervalMs: envInt('PROMOTER_INTERVAL_MS', 1000),
-    batch: envInt('PROMOTER_BATCH', 200),
+    batch: envInt('PROMOTER_BATCH', 100),
     rateWindowMs: envInt('ADMISSION_RATE_WINDOW_MS', 5000),
   };
   if (settings.intervalMs < 50 || settings.intervalMs > 60_000) throw new ConfigError('PROMOTER_INTERVAL_MS must be 50-60000');

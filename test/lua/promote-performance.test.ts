@@ -6,7 +6,7 @@ import { eventually } from '../../support/polling.ts';
 import { startLuaHarness, type LuaHarness, stopLuaHarness } from './harness.ts';
 
 const WAITING = 300_000;
-const BATCH = Number(process.env.PERF_BATCH ?? 200); // the promoter's default PROMOTER_BATCH
+const BATCH = Number(process.env.PERF_BATCH ?? 100); // the promoter's default PROMOTER_BATCH
 const LIMIT_US = 5000;
 
 /**
