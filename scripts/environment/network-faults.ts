@@ -41,11 +41,23 @@ export function faultCommands(fault: NetworkFault, peers: string[]): string[] {
         'tc class add dev eth0 parent 1: classid 1:1 htb rate 10gbit',
         `tc class add dev eth0 parent 1: classid 1:2 htb rate ${fault.bitsPerSecond}bit burst 400b cburst 400b`,
         ...peers.map((ip) => `tc filter add dev eth0 parent 1: protocol ip prio 1 u32 match ip dst ${ip}/32 flowid 1:2`),
-        // The class starts with a full bucket: spend it, so the first answer is slow too.
-        ...peers.map((ip) => `head -c 300 /dev/zero > /dev/udp/${ip}/9; head -c 300 /dev/zero > /dev/udp/${ip}/9`),
+        // The class starts with a full bucket and refills whenever it idles, so an answer sent
+        // a few seconds after the fault (a slow sidecar removal is enough) went out at full
+        // speed. Queue junk datagrams ahead instead: the link stays busy, and every answer
+        // waits in line, for THROTTLE_BACKLOG_SECONDS (fewer at fast rates: the queue is finite).
+        `for i in $(seq ${junkDatagrams(fault.bitsPerSecond)}); do head -c ${JUNK_PAYLOAD_BYTES} /dev/zero > /dev/udp/${peers[0]}/9; done`,
       ];
   }
 }
+
+export const THROTTLE_BACKLOG_SECONDS = 120;
+const JUNK_PAYLOAD_BYTES = 1000;
+const JUNK_WIRE_BYTES = JUNK_PAYLOAD_BYTES + 42; // UDP, IP and Ethernet headers
+const MAX_JUNK_DATAGRAMS = 900; // the class's pfifo holds 1,000 packets (eth0's txqueuelen)
+
+/** How many junk datagrams keep a link of this rate busy for THROTTLE_BACKLOG_SECONDS. */
+export const junkDatagrams = (bitsPerSecond: number): number =>
+  Math.min(MAX_JUNK_DATAGRAMS, Math.max(2, Math.ceil((bitsPerSecond / 8) * THROTTLE_BACKLOG_SECONDS / JUNK_WIRE_BYTES)));
 
 /** Undoes every fault in the namespace (a restarted container starts with a fresh one anyway). */
 export const LIFT_COMMANDS = ['iptables -F INPUT', 'iptables -F OUTPUT', 'tc qdisc del dev eth0 root 2>/dev/null || true'];
