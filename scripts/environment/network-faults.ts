@@ -10,7 +10,7 @@ const CONTEXT = path.join(import.meta.dirname, 'netfault');
  * A fault on the links from one container to some peers, made with the kernel's own tools in
  * that container's network namespace (what Pumba does): iptables for loss (the `statistic`
  * match, both directions) and cuts (REJECT with a TCP reset, so the service sees the failure at
- * once instead of waiting for a timeout), an htb class for a throttle on what the container
+ * once instead of waiting for a timeout), an htb class for a throttle on the data the container
  * sends to the peers. No netem: this machine's kernel has none.
  */
 export type NetworkFault = { kind: 'loss'; percent: number } | { kind: 'cut' } | { kind: 'throttle'; bitsPerSecond: number };
@@ -36,15 +36,22 @@ export function faultCommands(fault: NetworkFault, peers: string[]): string[] {
       ]);
     case 'throttle':
       return [
+        // The interface the peers are reached on: a container is on Docker's default bridge as
+        // well as the suite's network, and which of them is eth0 changes from run to run.
+        `dev=$(ip -o route get ${peers[0]} | grep -o 'dev [^ ]*' | cut -d' ' -f2)`,
         // Everything else keeps its speed (class 1:1); what goes to the peers shares class 1:2.
-        'tc qdisc add dev eth0 root handle 1: htb default 1',
-        'tc class add dev eth0 parent 1: classid 1:1 htb rate 10gbit',
-        `tc class add dev eth0 parent 1: classid 1:2 htb rate ${fault.bitsPerSecond}bit burst 400b cburst 400b`,
-        ...peers.map((ip) => `tc filter add dev eth0 parent 1: protocol ip prio 1 u32 match ip dst ${ip}/32 flowid 1:2`),
-        // The class starts with a full bucket and refills whenever it idles, so an answer sent
-        // a few seconds after the fault (a slow sidecar removal is enough) went out at full
-        // speed. Queue junk datagrams ahead instead: the link stays busy, and every answer
-        // waits in line, for THROTTLE_BACKLOG_SECONDS (fewer at fast rates: the queue is finite).
+        'tc qdisc add dev "$dev" root handle 1: htb default 1',
+        'tc class add dev "$dev" parent 1: classid 1:1 htb rate 10gbit',
+        `tc class add dev "$dev" parent 1: classid 1:2 htb rate ${fault.bitsPerSecond}bit burst 400b cburst 400b`,
+        // Packets under 128 bytes (handshakes, bare ACKs) keep their speed, as on a link that
+        // prioritises ACKs: a connection still opens and a request still arrives, its answer is
+        // what crawls. Else a fresh connection would time out before any request was made.
+        'tc filter add dev "$dev" parent 1: protocol ip prio 1 u32 match u16 0x0000 0xff80 at 2 flowid 1:1',
+        ...peers.map((ip) => `tc filter add dev "$dev" parent 1: protocol ip prio 2 u32 match ip dst ${ip}/32 flowid 1:2`),
+        // The class starts with a full bucket and refills whenever it idles: an answer sent 12 s
+        // after the fault went out at full speed (measured). Queue junk datagrams ahead instead:
+        // the link stays busy, and every answer waits in line, for THROTTLE_BACKLOG_SECONDS
+        // (fewer at fast rates: the queue is finite).
         `for i in $(seq ${junkDatagrams(fault.bitsPerSecond)}); do head -c ${JUNK_PAYLOAD_BYTES} /dev/zero > /dev/udp/${peers[0]}/9; done`,
       ];
   }
@@ -53,14 +60,18 @@ export function faultCommands(fault: NetworkFault, peers: string[]): string[] {
 export const THROTTLE_BACKLOG_SECONDS = 120;
 const JUNK_PAYLOAD_BYTES = 1000;
 const JUNK_WIRE_BYTES = JUNK_PAYLOAD_BYTES + 42; // UDP, IP and Ethernet headers
-const MAX_JUNK_DATAGRAMS = 900; // the class's pfifo holds 1,000 packets (eth0's txqueuelen)
+const MAX_JUNK_DATAGRAMS = 900; // the class's pfifo holds 1,000 packets (the interface's txqueuelen)
 
 /** How many junk datagrams keep a link of this rate busy for THROTTLE_BACKLOG_SECONDS. */
 export const junkDatagrams = (bitsPerSecond: number): number =>
   Math.min(MAX_JUNK_DATAGRAMS, Math.max(2, Math.ceil((bitsPerSecond / 8) * THROTTLE_BACKLOG_SECONDS / JUNK_WIRE_BYTES)));
 
 /** Undoes every fault in the namespace (a restarted container starts with a fresh one anyway). */
-export const LIFT_COMMANDS = ['iptables -F INPUT', 'iptables -F OUTPUT', 'tc qdisc del dev eth0 root 2>/dev/null || true'];
+export const LIFT_COMMANDS = [
+  'iptables -F INPUT',
+  'iptables -F OUTPUT',
+  'for dev in $(ls /sys/class/net); do tc qdisc del dev "$dev" root 2>/dev/null || true; done',
+];
 
 export type NetworkFaults = {
   apply(containerId: string, fault: NetworkFault, peers: string[]): Promise<void>;

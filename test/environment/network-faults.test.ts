@@ -9,6 +9,8 @@ test('a throttled link is kept busy with queued junk, so an answer sent any time
   const commands = faultCommands({ kind: 'throttle', bitsPerSecond: 500 }, ['172.18.0.3', '172.18.0.4']).join('\n');
   assert.match(commands, /seq 8\); do head -c 1000 \/dev\/zero > \/dev\/udp\/172\.18\.0\.3\/9/);
   assert.equal(commands.match(/\/dev\/udp/g)?.length, 1, 'the peers share one class: one backlog fills it');
+  assert.match(commands, /^dev=\$\(ip -o route get 172\.18\.0\.3 /, 'shaped on the interface the peers are reached on, not eth0 by name');
+  assert.doesNotMatch(commands, /eth0/);
 });
 
 test("at fast rates the backlog stops short of the class's queue, so real packets are delayed, not dropped", () => {
