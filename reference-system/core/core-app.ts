@@ -26,7 +26,12 @@ import { createSeatMap } from './seat-map.ts';
 
 export type CoreSettings = PaymentSettings & {
   /** Background work; a test leaves it out and drives sweeps and reconciliation itself. */
-  background?: { holdSweepIntervalMs: number; reconcileIntervalMs: number };
+  background?: {
+    holdSweepIntervalMs: number;
+    reconcileIntervalMs: number;
+    /** A PENDING payment older than this, with no live request holding it, was abandoned. */
+    abandonAfterMs: number;
+  };
 };
 
 export type CoreAppDeps = {
@@ -107,11 +112,7 @@ export function createCoreApp(deps: CoreAppDeps) {
             gateway,
             logger,
             metrics: core,
-            settings: {
-              // Far beyond any live request's settle time; the row lock protects those anyway.
-              abandonAfterMs: Math.max(30_000, 3 * settings.paymentTimeoutMs),
-              reconcileWindowMs: settings.reconcileWindowMs,
-            },
+            settings: { abandonAfterMs: settings.background.abandonAfterMs, reconcileWindowMs: settings.reconcileWindowMs },
           },
           settings.background.reconcileIntervalMs,
         ),

@@ -1,4 +1,4 @@
-import { env, envInt, redisSettings, secretEnv } from '../shared/config.ts';
+import { ConfigError, env, envInt, redisSettings, secretEnv } from '../shared/config.ts';
 import { createLogger } from '../shared/logger.ts';
 import { defaultQueuePolicy } from '../shared/queue-policy.ts';
 import { createTokenCodec } from '../shared/queue-token.ts';
@@ -11,6 +11,9 @@ import { createPaymentGatewayClient } from './payment-gateway-client.ts';
 import { survivePostgresRestarts } from '../shared/postgres-pool.ts';
 
 const logger = createLogger(env('SERVICE_NAME', 'core'));
+const paymentTimeoutMs = envInt('PAYMENT_TIMEOUT_MS', 2_000);
+const abandonAfterMs = envInt('PAYMENT_ABANDON_AFTER_MS', Math.max(30_000, 3 * paymentTimeoutMs));
+if (abandonAfterMs < paymentTimeoutMs) throw new ConfigError('PAYMENT_ABANDON_AFTER_MS must be at least PAYMENT_TIMEOUT_MS');
 // A client losing its connection (PostgreSQL restart), idle or in use, must not crash the process.
 const poolSize = envInt('DATABASE_POOL_SIZE', 20);
 const pool = survivePostgresRestarts(createPool({ connectionString: env('DATABASE_URL'), max: poolSize }), logger);
@@ -18,7 +21,6 @@ const applied = await migrate(pool);
 if (applied.length) logger.info('migrations_applied', { applied });
 await openConnections(pool, poolSize);
 
-const paymentTimeoutMs = envInt('PAYMENT_TIMEOUT_MS', 2_000);
 const redis = connectCluster(redisSettings());
 const { app, stop } = createCoreApp({
   redis,
@@ -34,6 +36,10 @@ const { app, stop } = createCoreApp({
     background: {
       holdSweepIntervalMs: envInt('HOLD_SWEEP_INTERVAL_MS', 1_000),
       reconcileIntervalMs: envInt('PAYMENT_RECONCILE_INTERVAL_MS', 1_000),
+      // By default far beyond any live request's settle time. Any value is safe: a live request
+      // holds the payment's row lock, which the reconciler skips, and one that had not locked
+      // it yet finds the verdict and answers with it. Too low only gives up on slow requests.
+      abandonAfterMs,
     },
   },
 });

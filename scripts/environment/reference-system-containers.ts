@@ -53,6 +53,7 @@ export async function startContainerSystem(options: {
       kind: 'core',
       hostPort: ports[1],
       env: {
+        ...SCENARIO_PACE.core,
         ...common,
         DATABASE_URL: internal.databaseUrl,
         PAYMENT_GATEWAY_URL: `http://payment-gateway:${CONTAINER_PORTS['payment-gateway']}`,
@@ -62,7 +63,7 @@ export async function startContainerSystem(options: {
       name: `queue-${i + 1}`,
       kind: 'queue',
       hostPort: ports[2 + i],
-      env: { ...SCENARIO_PACE, ...common },
+      env: { ...SCENARIO_PACE.queue, ...common },
     })),
   ];
 
@@ -95,8 +96,10 @@ export async function startContainerSystem(options: {
   const unregister = registerTeardown('reference-system containers', () => Promise.allSettled([...running.keys()].map(stopOne)));
 
   try {
-    // The gateway first (core calls it), core before the queue (it migrates the schema).
-    for (const spec of specs) await launch(spec);
+    // All at once: none needs another to become ready (the core calls the gateway only to pay,
+    // and the queue has no schema).
+    const failure = (await Promise.allSettled(specs.map(launch))).find((result) => result.status === 'rejected');
+    if (failure) throw failure.reason;
   } catch (error) {
     await Promise.allSettled([...running.keys()].map(stopOne));
     unregister();
