@@ -33,14 +33,14 @@ beforeEach(() => {
   };
 });
 
-const client = () => createPaymentGatewayClient({ baseUrl: gateway.url, timeoutMs: TIMEOUT_MS });
-const payments = () =>
+const client = (timeoutMs = TIMEOUT_MS) => createPaymentGatewayClient({ baseUrl: gateway.url, timeoutMs });
+const payments = (timeoutMs = TIMEOUT_MS) =>
   createPayments({
     pool,
-    gateway: client(),
+    gateway: client(timeoutMs),
     logger: quietLogger,
     endQueueEntry: (claims) => endQueueEntry(claims),
-    settings: { paymentTimeoutMs: TIMEOUT_MS, reconcileWindowMs: 10_000 },
+    settings: { paymentTimeoutMs: timeoutMs, reconcileWindowMs: 10_000 },
   });
 const reconcile = () =>
   reconcilePayments({ pool, gateway: client(), logger: quietLogger, settings: { abandonAfterMs: 60_000, reconcileWindowMs: 10_000 } });
@@ -54,8 +54,7 @@ async function heldSeat(price = 7_500) {
 }
 
 /** The route's order: a replay first, else a new payment. */
-async function pay(claims: TokenClaims, reservationId: string, idempotencyKey = randomUUID()): Promise<PaymentAnswer> {
-  const service = payments();
+async function pay(claims: TokenClaims, reservationId: string, idempotencyKey = randomUUID(), service = payments()): Promise<PaymentAnswer> {
   const request = { claims, reservationId, idempotencyKey };
   return (await service.replay(request)) ?? (await service.pay(request));
 }
@@ -150,10 +149,13 @@ describe('idempotency', () => {
 
   test('a second payment for a reservation while one is in flight is PAYMENT_IN_PROGRESS', async () => {
     const { concertId, claims, reservationId } = await heldSeat();
-    setBehaviour('approve', 200);
-    const first = pay(claims, reservationId);
+    // A charge slow enough that the second payment surely comes while the first is in flight,
+    // on a loaded machine too (a 200 ms charge failed this test once under load).
+    setBehaviour('approve', 1_500);
+    const patient = payments(5_000);
+    const first = pay(claims, reservationId, randomUUID(), patient);
     await untilSettling(reservationId);
-    const second = await pay(claims, reservationId);
+    const second = await pay(claims, reservationId, randomUUID(), patient);
     assert.equal((second.body.error as { code: string }).code, 'PAYMENT_IN_PROGRESS');
     assert.equal((await first).status, 201);
     assert.equal(chargesOf(concertId).length, 1);
