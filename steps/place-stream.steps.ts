@@ -47,6 +47,13 @@ Then('{fan} is told live that she/he is shopping, and her/his stream ends', asyn
   expectThat(await stream.ends(2000), `${fan}'s stream was still open 2 s after it told her she was shopping; it pushed: ${stream.describe()}`);
 });
 
+Then("{fan}'s stream ends within {int} seconds", async function (this: TicketWorld, fan: Fan, seconds: number) {
+  // A crashed server's sockets close with its process: the app sees the end and reconnects,
+  // rather than waiting on a silent stream for its next heartbeat.
+  const stream = fan.placeStream({ evenEnded: true });
+  expectThat(await stream.ends(seconds * 1000), `${fan}'s stream on queue server ${stream.server} was still open ${seconds} s later; it pushed: ${stream.describe()}`);
+});
+
 /** Most streams a scenario opens to fill a queue server; a target with a higher limit skips. */
 const MOST_STREAMS_TO_FILL = 200;
 

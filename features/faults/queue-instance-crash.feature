@@ -15,3 +15,15 @@ Feature: A queue server crashes
     And a newcomer can enter through every surviving queue server
     When admission to the concert is resumed through queue server 2
     Then the 10 fans are let in through queue server 2
+
+  Scenario: A fan following her place live on a queue server that crashes follows it again through another, in the same place
+    Given 3 fans enter the queue through queue server 1
+    And Ben enters the queue through queue server 1
+    And Ben follows his place live through queue server 1
+    And Ben is told live that he is WAITING at position 4
+    When queue server 1 crashes
+    Then Ben's stream ends within 5 seconds
+    And Ben can follow his place live again through queue server 2
+    And Ben is told live that he is WAITING at position 4
+    When admission to the concert is resumed through queue server 2
+    Then Ben is told live that he is let in
