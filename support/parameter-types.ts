@@ -122,7 +122,7 @@ defineParameterType({
   transformer: (words?: string) => (words ? /"([^"]+)"/.exec(words)?.[1] : undefined),
 });
 
-/** " 5 more times": how often a fan tries; none: once. */
+/** " 5 more times": how often a fan tries at most (she stops at a refusal); none: once. */
 defineParameterType({
   name: 'moreTimes',
   regexp: /(?: \d+ more times)?/,
