@@ -1,11 +1,14 @@
 import { ConfigError, envInt } from '../shared/config.ts';
 import type { PromoterOptions } from './promoter.ts';
 
+/** Admissions + expiries in one promote run unless PROMOTER_BATCH says otherwise (README: sale openings). */
+export const DEFAULT_PROMOTER_BATCH = 100;
+
 /** Promoter settings from the environment, checked at start-up rather than at the first step. */
 export function promoterSettings(): PromoterOptions {
   const settings = {
     intervalMs: envInt('PROMOTER_INTERVAL_MS', 1000),
-    batch: envInt('PROMOTER_BATCH', 100),
+    batch: envInt('PROMOTER_BATCH', DEFAULT_PROMOTER_BATCH),
     rateWindowMs: envInt('ADMISSION_RATE_WINDOW_MS', 5000),
   };
   if (settings.intervalMs < 50 || settings.intervalMs > 60_000) throw new ConfigError('PROMOTER_INTERVAL_MS must be 50-60000');

@@ -3,10 +3,11 @@ import assert from 'node:assert/strict';
 import type { Redis } from 'ioredis';
 import { scriptKeys } from '../../reference-system/shared/queue-scripts.ts';
 import { eventually } from '../../support/polling.ts';
+import { DEFAULT_PROMOTER_BATCH } from '../../reference-system/queue/promoter-settings.ts';
 import { startLuaHarness, type LuaHarness, stopLuaHarness } from './harness.ts';
 
 const WAITING = 300_000;
-const BATCH = Number(process.env.PERF_BATCH ?? 100); // the promoter's default PROMOTER_BATCH
+const BATCH = Number(process.env.PERF_BATCH ?? DEFAULT_PROMOTER_BATCH);
 const LIMIT_US = 5000;
 
 /**
