@@ -91,7 +91,8 @@ async function runOne(environment: TestEnvironment, mutant: Mutant | undefined, 
   const name = mutant?.name ?? 'unchanged';
   applyMutant(mutant);
   const databaseUrl = await freshDatabase(environment.info.databaseUrl, `mutant_${index}_${process.pid}`);
-  const logDir = path.join(scratch, 'service-logs', name);
+  // In the checkout, not the scratch copy: a system that fails to start says to look there.
+  const logDir = path.join(ROOT, 'reports', 'logs', 'mutation', name);
   return withHeavyLock(async () => {
     const started = Date.now();
     const system = await startReferenceSystem({
