@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, symlinkSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { registerTeardown } from '../scripts/environment/teardown.ts';
+import { registerTeardown } from '../environment/teardown.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 

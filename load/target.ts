@@ -1,8 +1,8 @@
 import { execFileSync } from 'node:child_process';
 import path from 'node:path';
-import { startReferenceSystem } from '../scripts/environment/reference-system.ts';
+import { startReferenceSystem } from '../environment/reference-system.ts';
 import { checkoutCommit, type CommitCheckout } from './commit-checkout.ts';
-import { applyTestcontainersDefaults, assertContainerRuntime, startTestEnvironment } from '../scripts/environment/test-environment.ts';
+import { applyTestcontainersDefaults, assertContainerRuntime, startTestEnvironment } from '../environment/test-environment.ts';
 
 /** Where a load run sends its traffic, and what it may read directly to check the outcome. */
 export type LoadTarget = {

@@ -20,10 +20,10 @@ import { writeFileSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { request } from 'undici';
 import { Redis } from 'ioredis';
-import type { RedisNode } from './environment/redis-cluster.ts';
-import { applyTestcontainersDefaults, assertContainerRuntime, startTestEnvironment } from './environment/test-environment.ts';
-import { startReferenceSystem } from './environment/reference-system.ts';
-import { runTeardowns } from './environment/teardown.ts';
+import type { RedisNode } from '../environment/redis-cluster.ts';
+import { applyTestcontainersDefaults, assertContainerRuntime, startTestEnvironment } from '../environment/test-environment.ts';
+import { startReferenceSystem } from '../environment/reference-system.ts';
+import { runTeardowns } from '../environment/teardown.ts';
 import { startQueueTraffic } from '../support/chaos/queue-traffic.ts';
 import { eventually } from '../support/polling.ts';
 

@@ -11,7 +11,7 @@ import { runScenario } from '../load/run.ts';
 import type { StatusWay } from '../load/scenario.ts';
 import { findScenario, scenarios } from '../load/scenarios/index.ts';
 import { describeVariantB, externalLoadTarget, sidesOf, startManagedLoadTarget, type LoadTarget } from '../load/target.ts';
-import { runTeardowns } from './environment/teardown.ts';
+import { runTeardowns } from '../environment/teardown.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 const log = (line: string) => console.log(`[load ${new Date().toISOString().slice(11, 19)}] ${line}`);

@@ -108,7 +108,7 @@ build_node_base() {
   build_image "$node_base_image" "$context"
 }
 
-# Warms the layer cache the suite builds with (scripts/environment/service-images.ts); a failed
+# Warms the layer cache the suite builds with (environment/service-images.ts); a failed
 # step's container is removed too (--force-rm), so nothing is left behind.
 build_service_images() {
   local target

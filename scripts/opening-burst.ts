@@ -7,8 +7,8 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { startManagedTarget } from './environment/managed-target.ts';
-import { runTeardowns } from './environment/teardown.ts';
+import { startManagedTarget } from '../environment/managed-target.ts';
+import { runTeardowns } from '../environment/teardown.ts';
 import { allSucceeded, openingBurst, type BurstResult } from './opening-burst/burst.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '..');

@@ -4,8 +4,8 @@
  * token, then runs until Ctrl-C or SIGTERM, when it tears everything down.
  */
 import path from 'node:path';
-import { startManagedTarget, type ManagedTarget } from './environment/managed-target.ts';
-import { runTeardowns } from './environment/teardown.ts';
+import { startManagedTarget, type ManagedTarget } from '../environment/managed-target.ts';
+import { runTeardowns } from '../environment/teardown.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 const log = (line: string) => console.error(`[stack] ${line}`);

@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
-import { freePorts } from '../../scripts/environment/free-ports.ts';
-import { registerTeardown } from '../../scripts/environment/teardown.ts';
+import { freePorts } from '../../environment/free-ports.ts';
+import { registerTeardown } from '../../environment/teardown.ts';
 import type { LoadTarget } from '../target.ts';
 
 export type BareEnter = { urls: string[]; pids: number[]; stop(): Promise<void> };

@@ -5,7 +5,7 @@ export type StatementTime = { query: string; calls: number; meanMs: number; tota
 /**
  * PostgreSQL's own time per statement (pg_stat_statements: execution time inside the server,
  * no network or client), for a scenario's window: `reset()` at its start, `top()` at its end.
- * The managed PostgreSQL preloads the module (scripts/environment/postgres.ts); elsewhere the
+ * The managed PostgreSQL preloads the module (environment/postgres.ts); elsewhere the
  * calls answer `undefined` and the report says why, never failing the run.
  */
 export function postgresStatements(databaseUrl: string) {

@@ -10,9 +10,9 @@
 import { mkdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { serveTarget, serveUnavailable, stopServingTarget, type SystemUnderTest } from '../../support/target.ts';
-import { captureContainerLogs } from '../environment/container-logs.ts';
-import { startManagedTarget } from '../environment/managed-target.ts';
-import { runTeardowns } from '../environment/teardown.ts';
+import { captureContainerLogs } from '../../environment/container-logs.ts';
+import { startManagedTarget } from '../../environment/managed-target.ts';
+import { runTeardowns } from '../../environment/teardown.ts';
 import { gitInfo, type RunMetadata } from '../report/run-metadata.ts';
 
 export const ROOT = path.resolve(import.meta.dirname, '..', '..');

@@ -1,10 +1,10 @@
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import type { Pool } from 'pg';
-import { removeRunResources } from '../../scripts/environment/cleanup.ts';
-import { images, runLabels } from '../../scripts/environment/images.ts';
-import { startPostgres } from '../../scripts/environment/postgres.ts';
-import { applyTestcontainersDefaults } from '../../scripts/environment/test-environment.ts';
+import { removeRunResources } from '../../environment/cleanup.ts';
+import { images, runLabels } from '../../environment/images.ts';
+import { startPostgres } from '../../environment/postgres.ts';
+import { applyTestcontainersDefaults } from '../../environment/test-environment.ts';
 import { createConcert } from '../../reference-system/core/concerts.ts';
 import { createPool } from '../../reference-system/core/database.ts';
 import { migrate } from '../../reference-system/core/migrate.ts';

@@ -2,8 +2,8 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { request } from 'undici';
-import { startManagedTarget, type ManagedTarget } from '../../scripts/environment/managed-target.ts';
-import { runTeardowns } from '../../scripts/environment/teardown.ts';
+import { startManagedTarget, type ManagedTarget } from '../../environment/managed-target.ts';
+import { runTeardowns } from '../../environment/teardown.ts';
 import { eventually } from '../../support/polling.ts';
 
 // The fault-injection server @chaos scenarios rely on, against the real containers and services.

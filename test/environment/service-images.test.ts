@@ -5,8 +5,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { GenericContainer, getContainerRuntimeClient, Wait, type StartedTestContainer } from 'testcontainers';
 import { request } from 'undici';
-import { buildImage, baseImage, serviceImages, type ServiceImages } from '../../scripts/environment/service-images.ts';
-import { applyTestcontainersDefaults, assertContainerRuntime } from '../../scripts/environment/test-environment.ts';
+import { buildImage, baseImage, serviceImages, type ServiceImages } from '../../environment/service-images.ts';
+import { applyTestcontainersDefaults, assertContainerRuntime } from '../../environment/test-environment.ts';
 
 // The images a team would deploy: what the Dockerfile promises (README, "Images").
 const ROOT = path.resolve(import.meta.dirname, '../..');

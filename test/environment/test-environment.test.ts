@@ -7,7 +7,7 @@ import {
   assertContainerRuntime,
   startTestEnvironment,
   type TestEnvironment,
-} from '../../scripts/environment/test-environment.ts';
+} from '../../environment/test-environment.ts';
 
 // Integration test of the environment module itself: what every scenario relies on.
 let environment: TestEnvironment;

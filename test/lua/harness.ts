@@ -4,10 +4,10 @@ import { loadScripts, type QueueScripts, type ScriptReply } from '../../referenc
 import type { QueuePolicy } from '../../reference-system/shared/queue-policy.ts';
 import { openWaitingRoom } from '../../reference-system/shared/waiting-room.ts';
 import { queueKeys } from '../../reference-system/shared/queue-keys.ts';
-import { removeRunResources } from '../../scripts/environment/cleanup.ts';
-import { images, runLabels } from '../../scripts/environment/images.ts';
-import { RedisClusterContainer, type StartedRedisCluster } from '../../scripts/environment/redis-cluster.ts';
-import { applyTestcontainersDefaults } from '../../scripts/environment/test-environment.ts';
+import { removeRunResources } from '../../environment/cleanup.ts';
+import { images, runLabels } from '../../environment/images.ts';
+import { RedisClusterContainer, type StartedRedisCluster } from '../../environment/redis-cluster.ts';
+import { applyTestcontainersDefaults } from '../../environment/test-environment.ts';
 
 export const TEST_POLICY: QueuePolicy = {
   activeLimit: 1000,

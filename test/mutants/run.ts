@@ -23,10 +23,10 @@ import { ROOT } from '../coverage/promises-in-docs.ts';
 import { proofs } from '../coverage/promises.ts';
 import { mutants, type Mutant } from './catalogue.ts';
 import { makeScratchCopy } from '../scratch-copy.ts';
-import { startInfraControl } from '../../scripts/environment/infra-control.ts';
-import { startReferenceSystem } from '../../scripts/environment/reference-system.ts';
-import { applyTestcontainersDefaults, assertContainerRuntime, startTestEnvironment, type TestEnvironment } from '../../scripts/environment/test-environment.ts';
-import { runTeardowns } from '../../scripts/environment/teardown.ts';
+import { startInfraControl } from '../../environment/infra-control.ts';
+import { startReferenceSystem } from '../../environment/reference-system.ts';
+import { applyTestcontainersDefaults, assertContainerRuntime, startTestEnvironment, type TestEnvironment } from '../../environment/test-environment.ts';
+import { runTeardowns } from '../../environment/teardown.ts';
 import { readScenarioResults } from '../../scripts/report/scenario-results.ts';
 
 const log = (line: string) => process.stderr.write(`[mutation ${new Date().toISOString().slice(11, 19)}] ${line}\n`);
@@ -99,7 +99,7 @@ async function runOne(environment: TestEnvironment, mutant: Mutant | undefined, 
       environment: { ...environment.info, databaseUrl },
       logDir,
       root: scratch,
-      // As npm run e2e runs it (scripts/environment/managed-target.ts).
+      // As npm run e2e runs it (environment/managed-target.ts).
       extraEnv: { QUEUE_DURABLE_WRITES: '1', LOG_LEVEL: 'info' },
     });
     const infra = await startInfraControl({ environment, system, log: () => undefined });

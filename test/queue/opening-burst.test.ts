@@ -1,8 +1,8 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
-import { startManagedTarget, type ManagedTarget } from '../../scripts/environment/managed-target.ts';
-import { runTeardowns } from '../../scripts/environment/teardown.ts';
+import { startManagedTarget, type ManagedTarget } from '../../environment/managed-target.ts';
+import { runTeardowns } from '../../environment/teardown.ts';
 import { openingBurst } from '../../scripts/opening-burst/burst.ts';
 
 /**

@@ -3,7 +3,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { getContainerRuntimeClient } from 'testcontainers';
 
-const ROOT = path.resolve(import.meta.dirname, '..', '..');
+const ROOT = path.resolve(import.meta.dirname, '..');
 
 export const SERVICE_KINDS = ['payment-gateway', 'core', 'queue'] as const;
 export type ServiceKind = (typeof SERVICE_KINDS)[number];

@@ -6,7 +6,7 @@ import { freePorts } from './free-ports.ts';
 import { registerTeardown } from './teardown.ts';
 import type { EnvironmentInfo } from './test-environment.ts';
 
-const ROOT = path.resolve(import.meta.dirname, '..', '..');
+const ROOT = path.resolve(import.meta.dirname, '..');
 
 /**
  * Timing for scenarios, so what a scenario waits for shows within seconds instead of half a

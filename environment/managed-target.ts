@@ -4,7 +4,7 @@ import { startContainerSystem } from './reference-system-containers.ts';
 import { serviceImages, type ServiceImages } from './service-images.ts';
 import { startInfraControl } from './infra-control.ts';
 import { registerTeardown } from './teardown.ts';
-import type { SystemUnderTest } from '../../support/target.ts';
+import type { SystemUnderTest } from '../support/target.ts';
 
 /**
  * How the reference system runs: `containers` (default), its images on the network of Redis and
