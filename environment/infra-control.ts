@@ -9,7 +9,7 @@ import type { TestEnvironment } from './test-environment.ts';
 
 /**
  * Fault injection for scenarios. Cucumber workers are threads that own nothing; the containers
- * and the reference system's child processes belong to the coordinator (scripts/e2e/session.ts),
+ * and the reference system's child processes belong to the coordinator (environment/run-session.ts),
  * so it serves this small HTTP API and workers call it (support/driver/infrastructure.ts). It listens on 127.0.0.1 only
  * and every call must carry a random bearer token, so nothing else on the machine can kill nodes.
  *

@@ -4,7 +4,7 @@ import { startContainerSystem } from './reference-system-containers.ts';
 import { serviceImages, type ServiceImages } from './service-images.ts';
 import { startInfraControl } from './infra-control.ts';
 import { registerTeardown } from './teardown.ts';
-import type { SystemUnderTest } from '../support/target.ts';
+import type { SystemUnderTest } from './system-under-test.ts';
 
 /**
  * How the reference system runs: `containers` (default), its images on the network of Redis and
@@ -25,7 +25,7 @@ export type ManagedTarget = {
   /** The images the services run from (containers mode). */
   images?: ServiceImages;
   queueInstances: number;
-  /** What the suite's workers are told about it (support/target.ts). */
+  /** What the suite's workers are told about it (environment/system-under-test.ts). */
   target: SystemUnderTest;
   /** E2E_* variables that point the suite (or a person) at this target. */
   env: Record<string, string>;

@@ -2,7 +2,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { gitInfo } from '../scripts/report/run-metadata.ts';
+import { gitInfo } from '../environment/run-metadata.ts';
 import { adminClient } from './admin.ts';
 import { LoadHttp, type HttpOptions } from './engine/http.ts';
 import { startTicker } from './engine/ticker.ts';

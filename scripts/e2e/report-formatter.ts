@@ -16,7 +16,7 @@ import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { renderReports } from '../report/render-reports.ts';
 import { scanForSecrets } from '../secret-scan.ts';
-import { currentSession, log, REPORTS, ROOT } from './session.ts';
+import { currentSession, log, REPORTS, ROOT } from '../../environment/run-session.ts';
 
 export default class ReportFormatter extends JsonFormatter {
   static override readonly documentation =

@@ -6,7 +6,7 @@ import type { GateVerdict } from './gate.ts';
 import type { HistoryEntry } from './history.ts';
 import { renderTrendsPage } from './trends.ts';
 import type { RegressionDiff } from './regression-diff.ts';
-import { systemLine, type RunMetadata } from './run-metadata.ts';
+import { systemLine, type RunMetadata } from '../../environment/run-metadata.ts';
 import type { RunResults } from './scenario-results.ts';
 import { seconds } from './markdown-summary.ts';
 

@@ -1,7 +1,7 @@
 import { percent, type GateVerdict } from './gate.ts';
 import type { RegressionDiff } from './regression-diff.ts';
 import { isFailing } from './regression-diff.ts';
-import { systemLine, type RunMetadata } from './run-metadata.ts';
+import { systemLine, type RunMetadata } from '../../environment/run-metadata.ts';
 import type { RunResults, ScenarioResult } from './scenario-results.ts';
 
 export type BaselineInfo =

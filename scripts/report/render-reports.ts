@@ -6,7 +6,7 @@ import { ciRunUrl, readHistory, recordRun, type HistoryEntry } from './history.t
 import { renderHtmlReport } from './html-report.ts';
 import { renderSummary, type BaselineInfo } from './markdown-summary.ts';
 import { diffAgainstBaseline } from './regression-diff.ts';
-import { gitInfo, readRunMetadata } from './run-metadata.ts';
+import { gitInfo, readRunMetadata } from '../../environment/run-metadata.ts';
 import { readEnvelopes, scenarioResults, type RunResults } from './scenario-results.ts';
 import type { Envelope } from '@cucumber/messages';
 

@@ -8,7 +8,7 @@ import path from 'node:path';
 import { existsSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { readResultsFile, toResultsFile, writeResultsFile } from './baseline.ts';
-import { gitInfo, readRunMetadata } from './run-metadata.ts';
+import { gitInfo, readRunMetadata } from '../../environment/run-metadata.ts';
 import { readScenarioResults } from './scenario-results.ts';
 
 const { values } = parseArgs({

@@ -6,7 +6,7 @@ import path from 'node:path';
 import { getContainerRuntimeClient } from 'testcontainers';
 import { baseImage, buildImage } from '../../environment/service-images.ts';
 import { applyTestcontainersDefaults, assertContainerRuntime } from '../../environment/test-environment.ts';
-import type { RunMetadata } from '../../scripts/report/run-metadata.ts';
+import type { RunMetadata } from '../../environment/run-metadata.ts';
 import { readScenarioResults } from '../../scripts/report/scenario-results.ts';
 import { makeScratchCopy } from '../scratch-copy.ts';
 

@@ -9,13 +9,13 @@
  */
 import { mkdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
-import { serveTarget, serveUnavailable, stopServingTarget, type SystemUnderTest } from '../../support/target.ts';
-import { captureContainerLogs } from '../../environment/container-logs.ts';
-import { startManagedTarget } from '../../environment/managed-target.ts';
-import { runTeardowns } from '../../environment/teardown.ts';
-import { gitInfo, type RunMetadata } from '../report/run-metadata.ts';
+import { serveTarget, serveUnavailable, stopServingTarget, type SystemUnderTest } from './system-under-test.ts';
+import { captureContainerLogs } from './container-logs.ts';
+import { startManagedTarget } from './managed-target.ts';
+import { runTeardowns } from './teardown.ts';
+import { gitInfo, type RunMetadata } from './run-metadata.ts';
 
-export const ROOT = path.resolve(import.meta.dirname, '..', '..');
+export const ROOT = path.resolve(import.meta.dirname, '..');
 export const REPORTS = path.join(ROOT, 'reports');
 
 export type Session = {
