@@ -2,7 +2,7 @@ import { applyTestcontainersDefaults, assertContainerRuntime, startTestEnvironme
 import { startReferenceSystem, type StartedReferenceSystem } from './reference-system.ts';
 import { startContainerSystem } from './reference-system-containers.ts';
 import { serviceImages, type ServiceImages } from './service-images.ts';
-import { startInfraControl } from './infra-control.ts';
+import { startFaultServer } from './faults/server.ts';
 import { registerTeardown } from './teardown.ts';
 import type { SystemUnderTest } from './system-under-test.ts';
 
@@ -57,9 +57,9 @@ export async function startManagedTarget(
       ? await startContainerSystem({ environment: environment.info, network: environment.redis.network, images, logDir, extraEnv })
       : await startReferenceSystem({ environment: environment.info, logDir, extraEnv });
     const { endpoints } = system;
-    // Fault scenarios (@chaos) kill nodes and processes through this; see infra-control.ts.
-    const infra = await startInfraControl({ environment, system, log });
-    const unregisterInfra = registerTeardown('infra-control', () => infra.stop());
+    // Fault scenarios (@chaos) kill nodes and processes through this (environment/faults/).
+    const infra = await startFaultServer({ environment, system, log });
+    const unregisterInfra = registerTeardown('fault server', () => infra.stop());
     return {
       info: environment.info,
       system: mode,

@@ -1,5 +1,5 @@
 import { PostgreSqlContainer, type StartedPostgreSqlContainer } from '@testcontainers/postgresql';
-import { getContainerRuntimeClient, Wait, type StartedNetwork } from 'testcontainers';
+import { Wait, type StartedNetwork } from 'testcontainers';
 import pg from 'pg';
 import { freePorts } from './free-ports.ts';
 
@@ -41,28 +41,6 @@ export async function startPostgres(
     .start();
   await waitUntilAcceptingQueries(container.getConnectionUri(), 30_000);
   return container;
-}
-
-/**
- * A PostgreSQL restart: a fast shutdown (`pg_ctl stop -m fast`: every session is ended at once
- * and open transactions roll back, as in an operator's restart or a failover), then the same
- * container starts again with its data on the same port. Resolves once it accepts queries.
- * (`docker restart` is no good here: it only signals the entrypoint and, when that does not pass
- * the signal on, waits its whole grace period, so the database goes down seconds later than asked.)
- */
-export async function restartPostgres(container: StartedPostgreSqlContainer, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  const stopped = await container.exec(['sh', '-c', 'pg_ctl stop -m fast -W -D "$PGDATA"'], { user: 'postgres' });
-  if (stopped.exitCode !== 0) throw new Error(`pg_ctl stop failed: ${stopped.output}`);
-  // -W: do not wait (the exec would die with the container); the server is the container's main
-  // process, so the container exits with it.
-  const docker = (await getContainerRuntimeClient()).container.dockerode.getContainer(container.getId());
-  while ((await docker.inspect()).State.Running) {
-    if (Date.now() > deadline) throw new Error('the PostgreSQL container did not stop after pg_ctl stop');
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  await docker.start();
-  await waitUntilAcceptingQueries(container.getConnectionUri(), Math.max(1000, deadline - Date.now()));
 }
 
 export async function waitUntilAcceptingQueries(databaseUrl: string, timeoutMs: number): Promise<void> {

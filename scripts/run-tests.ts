@@ -19,7 +19,7 @@ const HEAVY: Record<string, string> = {
   'test/fuzz/malformed-requests.test.ts': 'over 5,000 generated requests against every service',
   'test/load/load-smoke.test.ts': 'the load tool end to end against the whole system',
   'test/load/open-model.test.ts': 'arrival-rate timing of the load generator',
-  'test/environment/infra-control.test.ts': 'kills and restarts Redis nodes, PostgreSQL and services',
+  'test/environment/fault-server.test.ts': 'kills and restarts Redis nodes, PostgreSQL and services',
   'test/environment/brought-image.test.ts': 'builds a broken queue image and runs a feature of the suite against it',
   'test/environment/service-images.test.ts': 'builds the service images, stops one in the middle of a request',
   'test/queue/opening-burst.test.ts': 'the whole managed system started, then 1,000 fans at once',

@@ -5,7 +5,7 @@ import path from 'node:path';
  * Looks for secrets where nobody should find them: service logs and reports are shared (CI
  * artefacts, PR comments). A finding is a file and what leaked, never the secret itself.
  *
- * Searched for: every given secret (admin token, token-signing secret, infra-control token) and
+ * Searched for: every given secret (admin token, token-signing secret, fault-injection token) and
  * any complete queue token — `v1.<payload>.<signature>` with a full 43-character HMAC-SHA256
  * signature, its dots as they are or percent-encoded (a token in a URL's query) — since a complete token lets its reader take the fan's place.
  */

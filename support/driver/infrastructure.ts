@@ -7,9 +7,8 @@ import { parsePrometheus, sampleValue } from '../prometheus.ts';
 
 /**
  * The infrastructure under the system: queue server processes, the Redis Cluster, PostgreSQL.
- * Fault scenarios steer it through the runner's infra-control server
- * (environment/infra-control.ts), which only a managed target has; @infra scenarios
- * skip elsewhere. Its calls stay out of the report's transcripts: they carry the infra token, and
+ * Fault scenarios steer it through the runner's fault-injection server (environment/faults/),
+ * which only a managed target has; @infra scenarios skip elsewhere. Its calls stay out of the report's transcripts: they carry the infra token, and
  * reports show what the system under test answered, not the harness.
  */
 export class Infrastructure {

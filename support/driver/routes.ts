@@ -1,7 +1,10 @@
+import { faultCall } from '../../environment/faults/routes.ts';
+
 /**
  * Every HTTP route the suite calls, in one place: the contract of docs/api.md (queue, core,
- * admin, the payment gateway stub) and the runner's fault-injection server. Actors
- * (support/driver/*.ts) build their requests from these; no step or other module spells a path.
+ * admin, the payment gateway stub) and the runner's fault-injection server (whose table,
+ * environment/faults/routes.ts, its server serves too). Actors (support/driver/*.ts) build their
+ * requests from these; no step or other module spells a path.
  */
 const id = encodeURIComponent;
 
@@ -36,17 +39,18 @@ export const routes = {
     behaviour: () => ['PUT', '/__control/behavior'] as const,
     charges: (referencePrefix: string) => ['GET', `/__control/charges?referencePrefix=${id(referencePrefix)}`] as const,
   },
+  /** The runner's fault-injection server: its one route table, shared with the server. */
   infrastructure: {
-    state: () => ['GET', '/state'] as const,
-    killQueueServer: (server: number) => ['POST', `/queue-instances/${server}/kill`] as const,
-    startQueueServer: (server: number) => ['POST', `/queue-instances/${server}/start`] as const,
-    redisOwner: () => ['POST', '/redis/owner'] as const,
-    killRedisOwner: () => ['POST', '/redis/kill-owner'] as const,
-    restoreRedis: () => ['POST', '/redis/restore'] as const,
-    restartPostgres: () => ['POST', '/postgres/restart'] as const,
-    restoreAll: () => ['POST', '/restore'] as const,
-    faultNetwork: (service: string) => ['POST', `/network/${service}/fault`] as const,
-    restoreNetwork: () => ['POST', '/network/restore'] as const,
+    state: () => faultCall('state'),
+    killQueueServer: (server: number) => faultCall('killQueueServer', { instance: server }),
+    startQueueServer: (server: number) => faultCall('startQueueServer', { instance: server }),
+    redisOwner: () => faultCall('redisOwner'),
+    killRedisOwner: () => faultCall('killRedisOwner'),
+    restoreRedis: () => faultCall('restoreRedis'),
+    restartPostgres: () => faultCall('restartPostgres'),
+    restoreAll: () => faultCall('restoreAll'),
+    faultNetwork: (service: string) => faultCall('faultNetwork', { service }),
+    restoreNetwork: () => faultCall('restoreNetwork'),
   },
 };
 

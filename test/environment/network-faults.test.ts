@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { faultCommands, junkDatagrams, THROTTLE_BACKLOG_SECONDS } from '../../environment/network-faults.ts';
+import { faultCommands, junkDatagrams, THROTTLE_BACKLOG_SECONDS } from '../../environment/faults/network.ts';
 
 const wireSeconds = (datagrams: number, bitsPerSecond: number) => (datagrams * 1042 * 8) / bitsPerSecond;
 

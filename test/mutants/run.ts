@@ -23,7 +23,7 @@ import { ROOT } from '../coverage/promises-in-docs.ts';
 import { proofs } from '../coverage/promises.ts';
 import { mutants, type Mutant } from './catalogue.ts';
 import { makeScratchCopy } from '../scratch-copy.ts';
-import { startInfraControl } from '../../environment/infra-control.ts';
+import { startFaultServer } from '../../environment/faults/server.ts';
 import { startReferenceSystem } from '../../environment/reference-system.ts';
 import { applyTestcontainersDefaults, assertContainerRuntime, startTestEnvironment, type TestEnvironment } from '../../environment/test-environment.ts';
 import { runTeardowns } from '../../environment/teardown.ts';
@@ -102,7 +102,7 @@ async function runOne(environment: TestEnvironment, mutant: Mutant | undefined, 
       // As npm run e2e runs it (environment/managed-target.ts).
       extraEnv: { QUEUE_DURABLE_WRITES: '1', LOG_LEVEL: 'info' },
     });
-    const infra = await startInfraControl({ environment, system, log: () => undefined });
+    const infra = await startFaultServer({ environment, system, log: () => undefined });
     try {
       const env = {
         E2E_TARGET: 'external',

@@ -11,7 +11,7 @@ let target: ManagedTarget;
 let infra: (method: string, path: string, body?: unknown, token?: string) => Promise<{ status: number; body: any }>;
 
 before(async () => {
-  target = await startManagedTarget(() => undefined, path.resolve(import.meta.dirname, '../../reports/logs/infra-control-test'));
+  target = await startManagedTarget(() => undefined, path.resolve(import.meta.dirname, '../../reports/logs/fault-server-test'));
   infra = async (method, p, body, token = target.env.E2E_INFRA_TOKEN) => {
     const res = await request(`${target.env.E2E_INFRA_URL}${p}`, {
       method: method as 'GET',

@@ -2,7 +2,10 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { getContainerRuntimeClient } from 'testcontainers';
-import { runLabels } from './images.ts';
+import { runLabels } from '../images.ts';
+import type { ServiceName, StartedReferenceSystem } from '../reference-system.ts';
+import type { TestEnvironment } from '../test-environment.ts';
+import { FaultRefusal, type FaultKind } from './fault-kind.ts';
 
 const CONTEXT = path.join(import.meta.dirname, 'netfault');
 
@@ -73,7 +76,7 @@ export const LIFT_COMMANDS = [
   'for dev in $(ls /sys/class/net); do tc qdisc del dev "$dev" root 2>/dev/null || true; done',
 ];
 
-export type NetworkFaults = {
+type Sidecars = {
   apply(containerId: string, fault: NetworkFault, peers: string[]): Promise<void>;
   lift(containerId: string): Promise<void>;
 };
@@ -83,7 +86,7 @@ export type NetworkFaults = {
  * NET_ADMIN, then is removed; the rules stay with the namespace. The sidecar's image (iptables,
  * iproute2 on Debian bookworm) is built once, tagged by its Dockerfile and base.
  */
-export function networkFaults(): NetworkFaults {
+function sidecars(): Sidecars {
   let image: Promise<string> | undefined;
   const sidecar = async (containerId: string, commands: string[]) => {
     image ??= sidecarImage();
@@ -126,4 +129,65 @@ async function sidecarImage(): Promise<string> {
   });
   if (failure) throw new Error(`building the network-fault sidecar ${tag} from ${base} failed: ${failure}`);
   return tag;
+}
+
+/**
+ * Network faults on the links from a service's container (core, queue-1, payment-gateway) to a
+ * peer (postgres, redis, core). Containers mode only: a child process has no namespace of its
+ * own to fault, so there the route answers 409 and the scenarios skip.
+ */
+export function networkFaults(environment: TestEnvironment, system: StartedReferenceSystem, log: (line: string) => void): FaultKind {
+  const run = sidecars();
+  // The containers faulted, to lift them again.
+  const faulted = new Map<ServiceName, string>();
+  const serviceContainer = (raw: string): { name: ServiceName; id: string } => {
+    const name = raw as ServiceName;
+    if (!system.containerId) throw new FaultRefusal(409, 'network faults need the services in containers (E2E_SYSTEM=containers)');
+    const id = system.containerId(name);
+    if (!id) throw new FaultRefusal(404, `no running service container ${raw}`);
+    return { name, id };
+  };
+  const peerAddresses = async (peer: unknown): Promise<string[]> => {
+    const network = environment.info.network;
+    if (peer === 'postgres') return [environment.postgres.getIpAddress(network)];
+    if (peer === 'redis') return environment.redis.nodes.map((n) => n.internal.host);
+    if (peer === 'core') {
+      const id = system.containerId?.('core');
+      if (!id) throw new FaultRefusal(404, 'the core service is not running in a container');
+      const docker = (await getContainerRuntimeClient()).container.dockerode;
+      return [(await docker.getContainer(id).inspect()).NetworkSettings.Networks[network].IPAddress];
+    }
+    throw new FaultRefusal(400, 'peer must be "postgres", "redis" or "core"');
+  };
+  const faultOf = (body: unknown): NetworkFault => {
+    const b = (body ?? {}) as { lossPercent?: unknown; cut?: unknown; bitsPerSecond?: unknown };
+    if (typeof b.lossPercent === 'number' && b.lossPercent > 0 && b.lossPercent <= 100) return { kind: 'loss', percent: b.lossPercent };
+    if (b.cut === true) return { kind: 'cut' };
+    if (typeof b.bitsPerSecond === 'number' && Number.isInteger(b.bitsPerSecond) && b.bitsPerSecond >= 8) return { kind: 'throttle', bitsPerSecond: b.bitsPerSecond };
+    throw new FaultRefusal(400, 'body needs one of lossPercent (0-100], cut: true, bitsPerSecond (integer >= 8)');
+  };
+  const liftAll = async () => {
+    // A container restarted since has a fresh namespace: nothing to lift there.
+    await Promise.allSettled([...faulted].map(([name, id]) => (system.containerId?.(name) === id ? run.lift(id) : undefined)));
+    faulted.clear();
+  };
+  return {
+    handlers: {
+      async faultNetwork({ service }, body) {
+        const { name, id } = serviceContainer(service);
+        const peer = (body as { peer?: unknown })?.peer;
+        const fault = faultOf(body);
+        await run.apply(id, fault, await peerAddresses(peer));
+        faulted.set(name, id);
+        log(`infra: ${name} → ${String(peer)}: ${describeFault(fault)}`);
+        return { service: name, peer, fault: describeFault(fault) };
+      },
+      async restoreNetwork() {
+        const lifted = faulted.size;
+        await liftAll();
+        return { lifted };
+      },
+    },
+    restore: liftAll,
+  };
 }

@@ -1,0 +1,47 @@
+/**
+ * The fault-injection API, in one table: the runner's server (environment/faults/server.ts)
+ * serves exactly these routes, and the suite's driver (support/driver/routes.ts,
+ * support/driver/infrastructure.ts) builds its calls from them. A path names its parameters
+ * as `{name}`. Every call carries the run's bearer token; bodies and answers are JSON.
+ */
+export type FaultRoute = { method: 'GET' | 'POST'; path: string; does: string };
+
+export const faultRoutes = {
+  state: { method: 'GET', path: '/state', does: 'what is down right now: queue instances, Redis nodes' },
+  killQueueServer: { method: 'POST', path: '/queue-instances/{instance}/kill', does: 'SIGKILL queue instance n (1-based)' },
+  startQueueServer: { method: 'POST', path: '/queue-instances/{instance}/start', does: 'start it again on its port, wait until ready' },
+  redisOwner: { method: 'POST', path: '/redis/owner', does: "{key}: the master serving the key's slot" },
+  killRedisOwner: { method: 'POST', path: '/redis/kill-owner', does: '{key}: docker kill that master' },
+  restoreRedis: { method: 'POST', path: '/redis/restore', does: 'docker start killed nodes, wait until the cluster is whole' },
+  restartPostgres: { method: 'POST', path: '/postgres/restart', does: 'pg_ctl stop -m fast, start the container again, wait until it answers' },
+  faultNetwork: {
+    method: 'POST',
+    path: '/network/{service}/fault',
+    does: '{peer, lossPercent | cut | bitsPerSecond}: a fault on the links from a service container to a peer',
+  },
+  restoreNetwork: { method: 'POST', path: '/network/restore', does: 'every network fault lifted' },
+  restoreAll: { method: 'POST', path: '/restore', does: 'every fault undone; every service ready' },
+} as const satisfies Record<string, FaultRoute>;
+
+export type FaultRouteName = keyof typeof faultRoutes;
+
+/** A route's method and its path with the parameters filled in. */
+export function faultCall(name: FaultRouteName, params: Record<string, string | number> = {}): readonly [FaultRoute['method'], string] {
+  const { method, path } = faultRoutes[name];
+  const filled = path.replace(/\{(\w+)\}/g, (_, key: string) => {
+    if (!(key in params)) throw new Error(`the fault route ${name} needs ${key}`);
+    return encodeURIComponent(String(params[key]));
+  });
+  return [method, filled];
+}
+
+/** The route a path is for, with its parameters; undefined when no route has that path. */
+export function matchFaultRoute(pathname: string): { name: FaultRouteName; params: Record<string, string> } | undefined {
+  for (const [name, route] of Object.entries(faultRoutes) as [FaultRouteName, FaultRoute][]) {
+    const keys: string[] = [];
+    const pattern = new RegExp(`^${route.path.replace(/\{(\w+)\}/g, (_, key: string) => (keys.push(key), '([^/]+)'))}$`);
+    const match = pattern.exec(pathname);
+    if (match) return { name, params: Object.fromEntries(keys.map((key, i) => [key, decodeURIComponent(match[i + 1])])) };
+  }
+  return undefined;
+}
