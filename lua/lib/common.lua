@@ -1,4 +1,4 @@
--- Prepended to every script by the loader (reference-system/shared/queue-scripts.ts), so each
+-- Prepended to every script by the loader (reference-system/waiting-room/lua-scripts.ts), so each
 -- operation is still one EVALSHA. Key order is the same for every script:
 --   KEYS[1] policy  KEYS[2] seq  KEYS[3] waiting  KEYS[4] ready  KEYS[5] active
 --   KEYS[6] users   KEYS[7] entries  KEYS[8] stats   KEYS[9] turns  KEYS[10] draw

@@ -5,14 +5,14 @@ import { ApiError, unavailable } from '../shared/errors.ts';
 import { createHttpApp } from '../shared/http-app.ts';
 import type { Logger } from '../shared/logger.ts';
 import { createMetrics } from '../shared/metrics.ts';
-import { createQueueAccess, type QueueAccess } from '../shared/queue-access.ts';
-import type { QueuePolicy } from '../shared/queue-policy.ts';
-import { loadScripts } from '../shared/queue-scripts.ts';
+import { createQueueAccess, type QueueAccess } from '../waiting-room/turn-access.ts';
+import type { QueuePolicy } from '../waiting-room/policy.ts';
+import { createRoomStore } from '../waiting-room/room-store.ts';
 import type { TokenCodec } from '../shared/queue-token.ts';
-import { isRedisUnavailable } from '../shared/redis.ts';
+import { isRedisUnavailable } from '../waiting-room/cluster-client.ts';
 import { isPostgresUnavailable } from '../shared/postgres-errors.ts';
 import { requireId, requireInt, requireObject, requireString } from '../shared/validation.ts';
-import { openWaitingRoom } from '../shared/waiting-room.ts';
+import { openWaitingRoom } from '../waiting-room/open-room.ts';
 import { createConcert } from './concerts.ts';
 import { createCoreMetrics } from './core-metrics.ts';
 import { registerCoreRoutes } from './core-routes.ts';
@@ -54,7 +54,7 @@ export function createCoreApp(deps: CoreAppDeps) {
   const metrics = createMetrics('core');
   const core = createCoreMetrics(metrics, pool);
   const gateway = instrumentGateway(deps.gateway, core);
-  const queueAccess = deps.queueAccess ?? createQueueAccess({ scripts: loadScripts(redis), tokens });
+  const queueAccess = deps.queueAccess ?? createQueueAccess({ store: createRoomStore(redis), tokens });
   const holdPolicy = deps.holdPolicy ?? createHoldPolicy(redis, deps.defaultPolicy.holdSeconds);
   const reservations = createReservations({ pool, metrics: core });
   const payments = createPayments({

@@ -1,7 +1,7 @@
 import type Router from '@koa/router';
 import type { Context } from 'koa';
 import { notFound, validationFailed } from '../shared/errors.ts';
-import { requireToken, type QueueAccess } from '../shared/queue-access.ts';
+import { requireToken, type QueueAccess } from '../waiting-room/turn-access.ts';
 import type { TokenCodec } from '../shared/queue-token.ts';
 import { requireId, requireObject, requireString } from '../shared/validation.ts';
 import type { HoldPolicy } from './hold-policy.ts';

@@ -1,5 +1,5 @@
 import type { Cluster } from 'ioredis';
-import { queueKeys } from '../shared/queue-keys.ts';
+import { queueKeys } from '../waiting-room/keys.ts';
 
 /**
  * How long a hold lasts for a concert: `holdSeconds` of the concert's waiting-room policy (set by

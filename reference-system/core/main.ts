@@ -1,8 +1,8 @@
 import { ConfigError, env, envInt, redisSettings, secretEnv } from '../shared/config.ts';
 import { createLogger } from '../shared/logger.ts';
-import { defaultQueuePolicy } from '../shared/queue-policy.ts';
+import { defaultQueuePolicy } from '../waiting-room/policy.ts';
 import { createTokenCodec } from '../shared/queue-token.ts';
-import { connectCluster } from '../shared/redis.ts';
+import { connectCluster } from '../waiting-room/cluster-client.ts';
 import { serve } from '../shared/serve.ts';
 import { createCoreApp } from './core-app.ts';
 import { createPool, openConnections } from './database.ts';

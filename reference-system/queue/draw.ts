@@ -1,6 +1,6 @@
 import { createHash, createHmac, randomBytes } from 'node:crypto';
 import type { Cluster } from 'ioredis';
-import { queueKeys } from '../shared/queue-keys.ts';
+import { queueKeys } from '../waiting-room/keys.ts';
 
 /**
  * The draw of a scheduled sale: the order of its pre-queue. Each concert with a sale start has

@@ -1,12 +1,12 @@
 import { env, envInt, redisSettings, secretEnv } from '../shared/config.ts';
 import { createLogger } from '../shared/logger.ts';
-import { defaultQueuePolicy } from '../shared/queue-policy.ts';
+import { defaultQueuePolicy } from '../waiting-room/policy.ts';
 import { createTokenCodec } from '../shared/queue-token.ts';
-import { connectCluster } from '../shared/redis.ts';
+import { connectCluster } from '../waiting-room/cluster-client.ts';
 import { serve } from '../shared/serve.ts';
 import { createQueueApp } from './queue-app.ts';
 import { promoterSettings } from './promoter-settings.ts';
-import { durableWritesFromEnv } from '../shared/durable-writes.ts';
+import { durableWritesFromEnv } from '../waiting-room/durable-writes.ts';
 import { queueRateLimitsFromEnv } from '../shared/rate-limit.ts';
 import { streamLimitFromEnv } from './stream-settings.ts';
 

@@ -1,7 +1,7 @@
 import type { Cluster } from 'ioredis';
 import type { Logger } from '../shared/logger.ts';
-import { OPEN_ROOMS_KEY } from '../shared/queue-keys.ts';
-import type { QueueScripts } from '../shared/queue-scripts.ts';
+import { OPEN_ROOMS_KEY } from '../waiting-room/keys.ts';
+import type { RoomStore } from '../waiting-room/room-store.ts';
 import type { QueueMetrics } from './queue-metrics.ts';
 
 export type PromoterOptions = {
@@ -26,10 +26,10 @@ export type PromoterOptions = {
  * whole batch the promoter runs again at once: other clients' commands get in between runs.
  */
 export function startPromoter(
-  deps: { redis: Cluster; scripts: QueueScripts; logger: Logger; metrics?: QueueMetrics },
+  deps: { redis: Cluster; store: RoomStore; logger: Logger; metrics?: QueueMetrics },
   options: PromoterOptions,
 ) {
-  const { redis, scripts, logger, metrics } = deps;
+  const { redis, store, logger, metrics } = deps;
   const burstSeconds = Math.max(1, options.intervalMs / 1000);
   const maxRuns = options.maxRunsPerStep ?? 50;
   let current: Promise<void> | undefined;
@@ -39,12 +39,12 @@ export function startPromoter(
     let expiredTotal = 0;
     for (let run = 0; run < maxRuns; run++) {
       const started = performance.now();
-      const [admitted, expired, more, latencies] = await scripts.run('promote', concertId, options.batch, burstSeconds, options.rateWindowMs);
+      const { admitted, expired, more, latenciesMs } = await store.promote(concertId, options.batch, burstSeconds, options.rateWindowMs);
       metrics?.promoteStepTook((performance.now() - started) / 1000);
-      metrics?.admitted(concertId, (latencies as number[]).map(Number));
-      admittedTotal += Number(admitted);
-      expiredTotal += Number(expired);
-      if (Number(more) !== 1) break;
+      metrics?.admitted(concertId, latenciesMs);
+      admittedTotal += admitted;
+      expiredTotal += expired;
+      if (!more) break;
     }
     if (admittedTotal || expiredTotal) logger.info('promoted', { concertId, admitted: admittedTotal, expired: expiredTotal });
   };

@@ -2,9 +2,9 @@ import type Router from '@koa/router';
 import type { Cluster } from 'ioredis';
 import { requireAdmin } from '../shared/admin-auth.ts';
 import { conflict, notFound, validationFailed } from '../shared/errors.ts';
-import { queueKeys } from '../shared/queue-keys.ts';
-import { POLICY_LIMITS, SCHEDULE_FIELDS, parsePolicy, parseSchedule, type QueuePolicy } from '../shared/queue-policy.ts';
-import type { QueueScripts } from '../shared/queue-scripts.ts';
+import { queueKeys } from '../waiting-room/keys.ts';
+import { POLICY_LIMITS, SCHEDULE_FIELDS, parsePolicy, parseSchedule, type QueuePolicy } from '../waiting-room/policy.ts';
+import type { RoomStore } from '../waiting-room/room-store.ts';
 import { requireId, requireInstantOrNull, requireInt, requireObject } from '../shared/validation.ts';
 import type { Draws } from './draw.ts';
 import { readRoomStats } from './room-stats.ts';
@@ -18,9 +18,9 @@ const concertNotFound = (concertId: string) => notFound('CONCERT_NOT_FOUND', `co
  */
 export function registerQueueAdminRoutes(
   router: Router,
-  deps: { redis: Cluster; scripts: QueueScripts; draws: Draws; adminToken: string; defaultPolicy: QueuePolicy },
+  deps: { redis: Cluster; store: RoomStore; draws: Draws; adminToken: string; defaultPolicy: QueuePolicy },
 ) {
-  const { redis, scripts, draws } = deps;
+  const { redis, store, draws } = deps;
   const admin = requireAdmin(deps.adminToken);
   const effectivePolicy = (hash: Record<string, string>) => ({ ...parsePolicy(hash, deps.defaultPolicy), ...parseSchedule(hash) });
 
@@ -92,7 +92,7 @@ export function registerQueueAdminRoutes(
 
   router.get('/admin/concerts/:concertId/queue', admin, async (ctx) => {
     const concertId = requireId(ctx.params.concertId, 'concertId');
-    const room = await readRoomStats(scripts, concertId);
+    const room = await readRoomStats(store, concertId);
     if (!room) throw concertNotFound(concertId);
     // The contract's seven counts, then extras operators want on a sale day.
     ctx.body = {

@@ -3,11 +3,11 @@ import { createHttpApp } from '../shared/http-app.ts';
 import { unavailable } from '../shared/errors.ts';
 import type { Logger } from '../shared/logger.ts';
 import { createMetrics } from '../shared/metrics.ts';
-import type { QueuePolicy } from '../shared/queue-policy.ts';
-import { loadScripts } from '../shared/queue-scripts.ts';
+import type { QueuePolicy } from '../waiting-room/policy.ts';
+import { createRoomStore } from '../waiting-room/room-store.ts';
 import type { TokenCodec } from '../shared/queue-token.ts';
-import { isRedisUnavailable } from '../shared/redis.ts';
-import type { DurableWrites, ReplicaView } from '../shared/durable-writes.ts';
+import { isRedisUnavailable } from '../waiting-room/cluster-client.ts';
+import type { DurableWrites, ReplicaView } from '../waiting-room/durable-writes.ts';
 import type { QueueRateLimits } from '../shared/rate-limit.ts';
 import { startPromoter, type PromoterOptions } from './promoter.ts';
 import { registerQueueAdminRoutes } from './queue-admin-routes.ts';
@@ -29,7 +29,7 @@ export type QueueAppDeps = {
   defaultPolicy: QueuePolicy;
   /** Without it the app admits nobody (tests that drive promotion themselves). */
   promoter?: PromoterOptions;
-  /** Wait for a replica before acknowledging enter/activate/exit (shared/durable-writes.ts). */
+  /** Wait for a replica before acknowledging enter/activate/exit (waiting-room/durable-writes.ts). */
   durableWrites?: DurableWrites;
   /** Per-user limits on enter and status (shared/rate-limit.ts); none when left out. */
   rateLimits?: QueueRateLimits;
@@ -41,10 +41,10 @@ export type QueueAppDeps = {
 export function createQueueApp(deps: QueueAppDeps) {
   const { redis, tokens, logger } = deps;
   const metrics = createMetrics('queue');
-  const scripts = loadScripts(redis, { durableWrites: deps.durableWrites });
+  const store = createRoomStore(redis, { durableWrites: deps.durableWrites });
   const draws = createDraws(redis);
-  const service = createQueueService({ scripts, tokens, draws });
-  const queueMetrics = createQueueMetrics({ metrics, redis, scripts, logger });
+  const service = createQueueService({ store, tokens, draws });
+  const queueMetrics = createQueueMetrics({ metrics, redis, store, logger });
 
   const { router, finish } = createHttpApp({
     logger,
@@ -52,8 +52,8 @@ export function createQueueApp(deps: QueueAppDeps) {
     readiness: [
       { name: 'redis', check: () => clusterServing(redis) },
       // Ready for an opening burst: every durable write knows from the start whether its shard
-      // has a replica to wait for (shared/durable-writes.ts, createReplicaView).
-      ...(scripts.replicas ? [{ name: 'replication', check: () => replicaCountsKnown(scripts.replicas!) }] : []),
+      // has a replica to wait for (waiting-room/durable-writes.ts, createReplicaView).
+      ...(store.replicas ? [{ name: 'replication', check: () => replicaCountsKnown(store.replicas!) }] : []),
     ],
     translateError: (e) => (isRedisUnavailable(e) ? unavailable('the waiting room is briefly unavailable, retry shortly') : undefined),
     // Every queue operation is idempotent, so a slow one may be cut off: a fan retries instead of
@@ -72,9 +72,9 @@ export function createQueueApp(deps: QueueAppDeps) {
   });
   registerQueueRoutes(router, { service, tokens, rateLimits: deps.rateLimits, changed: (claims) => streams.changed(claims.concertId, claims.entryId) });
   registerStatusEventsRoute(router, { streams, tokens, rateLimits: deps.rateLimits });
-  registerQueueAdminRoutes(router, { redis, scripts, draws, adminToken: deps.adminToken, defaultPolicy: deps.defaultPolicy });
-  const promoter = deps.promoter ? startPromoter({ redis, scripts, logger, metrics: queueMetrics }, deps.promoter) : undefined;
-  return { app: finish(), service, scripts, metrics, promoter, streams };
+  registerQueueAdminRoutes(router, { redis, store, draws, adminToken: deps.adminToken, defaultPolicy: deps.defaultPolicy });
+  const promoter = deps.promoter ? startPromoter({ redis, store, logger, metrics: queueMetrics }, deps.promoter) : undefined;
+  return { app: finish(), service, store, metrics, promoter, streams };
 }
 
 async function replicaCountsKnown(replicas: ReplicaView): Promise<void> {

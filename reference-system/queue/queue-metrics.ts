@@ -2,8 +2,8 @@ import type { Cluster } from 'ioredis';
 import { Counter, Gauge } from 'prom-client';
 import type { Logger } from '../shared/logger.ts';
 import type { Metrics } from '../shared/metrics.ts';
-import { OPEN_ROOMS_KEY } from '../shared/queue-keys.ts';
-import type { QueueScripts } from '../shared/queue-scripts.ts';
+import { OPEN_ROOMS_KEY } from '../waiting-room/keys.ts';
+import type { RoomStore } from '../waiting-room/room-store.ts';
 import { readRoomStats, type RoomStats } from './room-stats.ts';
 
 /**
@@ -15,8 +15,8 @@ import { readRoomStats, type RoomStats } from './room-stats.ts';
  * - Instance metrics (enter→READY latency, promoter step duration, HTTP latency) are observed by
  *   the instance that did the work; dashboards `sum` them across instances.
  */
-export function createQueueMetrics(deps: { metrics: Metrics; redis: Cluster; scripts: QueueScripts; logger: Logger }) {
-  const { metrics, redis, scripts, logger } = deps;
+export function createQueueMetrics(deps: { metrics: Metrics; redis: Cluster; store: RoomStore; logger: Logger }) {
+  const { metrics, redis, store, logger } = deps;
 
   // One Redis read per scrape, shared by every room metric: a scrape calls each collect() in
   // the same tick, so the snapshot is dropped on the next one and the next scrape reads afresh.
@@ -32,7 +32,7 @@ export function createQueueMetrics(deps: { metrics: Metrics; redis: Cluster; scr
     const result = new Map<string, RoomStats>();
     try {
       const ids = await redis.smembers(OPEN_ROOMS_KEY);
-      const stats = await Promise.all(ids.map((id) => readRoomStats(scripts, id)));
+      const stats = await Promise.all(ids.map((id) => readRoomStats(store, id)));
       ids.forEach((id, i) => stats[i] && result.set(id, stats[i]));
     } catch (error) {
       logger.warn('metrics_snapshot_failed', { cause: (error as Error).message });

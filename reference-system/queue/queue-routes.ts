@@ -1,5 +1,5 @@
 import type Router from '@koa/router';
-import { requireToken } from '../shared/queue-access.ts';
+import { requireToken } from '../waiting-room/turn-access.ts';
 import type { TokenClaims, TokenCodec } from '../shared/queue-token.ts';
 import { requireId, requireObject } from '../shared/validation.ts';
 import type { QueueRateLimits } from '../shared/rate-limit.ts';

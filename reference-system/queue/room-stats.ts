@@ -1,4 +1,4 @@
-import type { QueueScripts, ScriptValue } from '../shared/queue-scripts.ts';
+import type { RoomStore } from '../waiting-room/room-store.ts';
 
 /** One waiting room at one instant (lua/stats.lua): what operators and /metrics see. */
 export type RoomStats = {
@@ -30,16 +30,14 @@ export type RoomStats = {
 };
 
 /** The room's stats, or undefined when the concert has no waiting room. */
-export async function readRoomStats(scripts: QueueScripts, concertId: string): Promise<RoomStats | undefined> {
-  const [waiting, ready, active, statsList, policyList, preQueued, commitment, seed] = await scripts.run('stats', concertId);
-  const policy = toRecord(policyList);
+export async function readRoomStats(store: RoomStore, concertId: string): Promise<RoomStats | undefined> {
+  const { waiting, ready, active, counters, policy, preQueued, drawCommitment, drawSeed } = await store.stats(concertId);
   if (policy.activeLimit === undefined) return undefined;
-  const stats = toRecord(statsList);
-  const count = (field: string) => Number(stats[field] ?? 0);
+  const count = (field: string) => Number(counters[field] ?? 0);
   return {
-    waiting: Number(waiting),
-    ready: Number(ready),
-    active: Number(active),
+    waiting,
+    ready,
+    active,
     entered: count('entered'),
     admitted: count('admitted'),
     exited: count('exited'),
@@ -51,16 +49,9 @@ export async function readRoomStats(scripts: QueueScripts, concertId: string): P
     activeLimit: Number(policy.activeLimit),
     admitPerSecond: Number(policy.admitPerSecond),
     measuredAdmitPerSecond: policy.measuredRate === undefined ? null : Number(policy.measuredRate),
-    preQueued: Number(preQueued),
-    drawCommitment: commitment === null ? null : String(commitment),
-    drawSeed: seed === null ? null : String(seed),
+    preQueued,
+    drawCommitment,
+    drawSeed,
     policy,
   };
-}
-
-function toRecord(list: ScriptValue): Record<string, string> {
-  const record: Record<string, string> = {};
-  const items = Array.isArray(list) ? list : [];
-  for (let i = 0; i + 1 < items.length; i += 2) record[String(items[i])] = String(items[i + 1]);
-  return record;
 }

@@ -2,7 +2,7 @@ import type { ServerResponse } from 'node:http';
 import type { Cluster } from 'ioredis';
 import { ApiError } from '../shared/errors.ts';
 import type { Logger } from '../shared/logger.ts';
-import { queueKeys } from '../shared/queue-keys.ts';
+import { queueKeys } from '../waiting-room/keys.ts';
 import type { TokenClaims } from '../shared/queue-token.ts';
 import type { EntryView, QueueService } from './queue-service.ts';
 import { LEASE_RENEW_MS, type StreamLease, type StreamLeases } from './stream-leases.ts';

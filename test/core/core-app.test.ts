@@ -8,8 +8,8 @@ import { createCoreApp } from '../../reference-system/core/core-app.ts';
 import { createPool } from '../../reference-system/core/database.ts';
 import { createPaymentGatewayClient } from '../../reference-system/core/payment-gateway-client.ts';
 import { ApiError } from '../../reference-system/shared/errors.ts';
-import { requireToken, type QueueAccess } from '../../reference-system/shared/queue-access.ts';
-import { defaultQueuePolicy } from '../../reference-system/shared/queue-policy.ts';
+import { requireToken, type QueueAccess } from '../../reference-system/waiting-room/turn-access.ts';
+import { defaultQueuePolicy } from '../../reference-system/waiting-room/policy.ts';
 import { createTokenCodec } from '../../reference-system/shared/queue-token.ts';
 import { newConcert, quietLogger, startDatabase, startGateway } from './helpers.ts';
 

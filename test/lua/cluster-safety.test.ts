@@ -3,8 +3,10 @@ import { readFileSync } from 'node:fs';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { Cluster } from 'ioredis';
-import { loadScripts, scriptKeys, scriptSource } from '../../reference-system/shared/queue-scripts.ts';
-import { openWaitingRoom } from '../../reference-system/shared/waiting-room.ts';
+import { readdirSync } from 'node:fs';
+import { SCRIPT_NAMES, scriptKeys, scriptSource } from '../../reference-system/waiting-room/lua-scripts.ts';
+import { createRoomStore } from '../../reference-system/waiting-room/room-store.ts';
+import { openWaitingRoom } from '../../reference-system/waiting-room/open-room.ts';
 import { startLuaHarness, TEST_POLICY, type LuaHarness, stopLuaHarness } from './harness.ts';
 
 /**
@@ -47,28 +49,32 @@ describe('cluster safety of the queue scripts', () => {
       redisOptions: { username: 'scripts-only', password },
     });
     try {
-      const scripts = loadScripts(restricted);
+      const store = createRoomStore(restricted);
       for (const c of concerts) {
         const entries = [];
         for (const user of ['ann', 'ben', 'cat']) {
-          const reply = await scripts.run('enter', c, user, randomBytes(16).toString('base64url'), '');
-          assert.equal(reply[0], 'NEW');
-          entries.push(String(reply[2]));
+          const result = await store.enter(c, user, randomBytes(16).toString('base64url'), '');
+          assert.equal(result.outcome, 'NEW');
+          if (result.outcome === 'NEW') entries.push(result.entryId);
         }
-        assert.equal((await scripts.run('enter', c, 'ann', 'unused', ''))[0], 'EXISTING');
-        assert.equal((await scripts.run('promote', c, 500, 1, 100))[0], 2);
-        assert.deepEqual(await scripts.run('activate', c, entries[0], 'ann').then((r) => r[0]), 'ACTIVE');
-        assert.deepEqual(await scripts.run('touch', c, entries[0], 'ann').then((r) => r[0]), 'ACTIVE');
-        assert.deepEqual(await scripts.run('extend', c, entries[0], 'ann').then((r) => r[0]), 'ACTIVE');
-        assert.deepEqual(await scripts.run('status', c, entries[2], 'cat').then((r) => r.slice(0, 2)), ['WAITING', 1]);
-        assert.deepEqual(await scripts.run('finish', c, entries[1], 'ben', 'exited'), ['ENDED']);
-        assert.deepEqual(await scripts.run('finish', c, entries[0], 'ann', 'completed'), ['ENDED']);
-        assert.deepEqual((await scripts.run('stats', c)).slice(0, 3), [1, 0, 0]);
+        assert.equal((await store.enter(c, 'ann', 'unused', '')).outcome, 'EXISTING');
+        assert.equal((await store.promote(c, 500, 1, 100)).admitted, 2);
+        assert.equal((await store.activate(c, entries[0], 'ann')).outcome, 'ACTIVE');
+        assert.equal((await store.touch(c, entries[0], 'ann')).state, 'ACTIVE');
+        assert.equal((await store.extend(c, entries[0], 'ann')).outcome, 'ACTIVE');
+        const cat = await store.status(c, entries[2], 'cat');
+        assert.deepEqual([cat?.state, cat?.position], ['WAITING', 1]);
+        assert.equal(await store.finish(c, entries[1], 'ben', 'exited'), true);
+        assert.equal(await store.finish(c, entries[0], 'ann', 'completed'), true);
+        const { waiting, ready, active } = await store.stats(c);
+        assert.deepEqual([waiting, ready, active], [1, 0, 0]);
         // Entries, exits and expiry on read through the batch paths too.
-        await scripts.run('promote', c, 500, 1, 100);
-        assert.equal((await scripts.run('status', c, entries[2], 'cat'))[0], 'READY');
+        await store.promote(c, 500, 1, 100);
+        assert.equal((await store.status(c, entries[2], 'cat'))?.state, 'READY');
       }
-      assert.deepEqual(scripts.names.sort(), ['activate', 'enter', 'extend', 'finish', 'promote', 'stats', 'status', 'touch']);
+      // Every operation in lua/ is one the store knows, and the other way round.
+      const files = readdirSync(new URL('../../lua/', import.meta.url)).filter((f) => f.endsWith('.lua')).map((f) => f.slice(0, -4));
+      assert.deepEqual([...SCRIPT_NAMES].sort(), files.sort());
     } finally {
       restricted.disconnect();
     }
@@ -91,7 +97,7 @@ describe('cluster safety of the queue scripts', () => {
 
   it('is refused by Redis if a script reaches a key outside its concert slot (the #!lua line)', async () => {
     const [a, b] = [...concertsByMaster.values()].map((ids) => ids[0]);
-    for (const name of ['enter', 'promote']) assert.ok(scriptSource(name).startsWith('#!lua\n'), `${name} lacks #!lua`);
+    for (const name of ['enter', 'promote'] as const) assert.ok(scriptSource(name).startsWith('#!lua\n'), `${name} lacks #!lua`);
     // The stats script as the loader builds it, with its body swapped for one that strays.
     const straying = (key: string) => scriptSource('stats').replace(STATS_BODY, `return redis.call('EXISTS', '${key}')`);
     const sneaky = straying(`queue:{${b}}:policy`);

@@ -12,8 +12,7 @@ describe('enter.lua and status.lua: arrival order and positions', () => {
   });
 
   it('answers NO_CONCERT for a concert without a waiting room, and creates nothing', async () => {
-    const reply = await h.run('enter', 'no-such-concert', 'u1', 'e1', '');
-    assert.deepEqual(reply, ['NO_CONCERT']);
+    assert.deepEqual(await h.store.enter('no-such-concert', 'u1', 'e1', ''), { outcome: 'NO_CONCERT' });
     assert.equal(await h.redis.exists('queue:{no-such-concert}:waiting', 'queue:{no-such-concert}:users'), 0);
   });
 
@@ -43,7 +42,7 @@ describe('enter.lua and status.lua: arrival order and positions', () => {
     for (let i = 0; i < 10; i++) entries.push(await h.enter(c, `p${i}`));
     const last = entries[9];
     const seen = [(await h.status(c, last.entryId, 'p9')).position!];
-    await h.run('finish', c, entries[3].entryId, 'p3', 'exited');
+    await h.store.finish(c, entries[3].entryId, 'p3', 'exited');
     seen.push((await h.status(c, last.entryId, 'p9')).position!);
     await h.enter(c, 'late-comer');
     seen.push((await h.status(c, last.entryId, 'p9')).position!);
@@ -57,19 +56,19 @@ describe('enter.lua and status.lua: arrival order and positions', () => {
     const c = await h.openRoom({ paused: true });
     const first = await h.enter(c, 'alice');
     await h.enter(c, 'bob');
-    assert.deepEqual(await h.run('finish', c, first.entryId, 'alice', 'exited'), ['ENDED']);
+    assert.equal(await h.store.finish(c, first.entryId, 'alice', 'exited'), true);
     const back = await h.enter(c, 'alice');
     assert.equal(back.outcome, 'NEW');
     assert.notEqual(back.entryId, first.entryId);
     assert.equal(back.position, 2);
-    assert.deepEqual(await h.run('status', c, first.entryId, 'alice'), ['GONE']);
+    assert.equal((await h.status(c, first.entryId, 'alice')).state, 'GONE');
   });
 
   it('tells nobody else about an entry: a status for another user of the entry is GONE', async () => {
     const c = await h.openRoom({ paused: true });
     const a = await h.enter(c, 'alice');
-    assert.deepEqual(await h.run('status', c, a.entryId, 'mallory'), ['GONE']);
-    assert.deepEqual(await h.run('finish', c, a.entryId, 'mallory', 'exited'), ['GONE']);
+    assert.equal((await h.status(c, a.entryId, 'mallory')).state, 'GONE');
+    assert.equal(await h.store.finish(c, a.entryId, 'mallory', 'exited'), false);
     assert.equal((await h.status(c, a.entryId, 'alice')).state, 'WAITING');
   });
 

@@ -25,10 +25,10 @@ describe('expiry on read: status, activate, touch and enter', () => {
     const a = await h.enter(c, 'alice');
     const b = await h.enter(c, 'bob');
     await h.promote(c);
-    assert.deepEqual(await h.run('activate', c, b.entryId, 'bob'), ['NOT_READY']);
-    const [state, deadline] = await h.run('activate', c, a.entryId, 'alice');
+    assert.deepEqual(await h.store.activate(c, b.entryId, 'bob'), { outcome: 'NOT_READY' });
+    const { outcome: state, deadline } = (await h.store.activate(c, a.entryId, 'alice')) as { outcome: string; deadline?: number };
     assert.equal(state, 'ACTIVE');
-    const [again, later] = await h.run('activate', c, a.entryId, 'alice');
+    const { outcome: again, deadline: later } = (await h.store.activate(c, a.entryId, 'alice')) as { outcome: string; deadline?: number };
     assert.equal(again, 'ACTIVE');
     assert.ok(Number(later) >= Number(deadline));
     assert.deepEqual(await h.members(c, 'ready'), []);
@@ -38,29 +38,29 @@ describe('expiry on read: status, activate, touch and enter', () => {
   it('expires a READY no-show when it is read after its deadline', async () => {
     const { c, entryId } = await admitted({ readyTtlSeconds: 1 });
     const { deadline } = await h.status(c, entryId, 'alice');
-    await eventually(() => h.run('status', c, entryId, 'alice'), (r) => r[0] === 'GONE', { what: 'READY to expire on read', timeoutMs: 5000 });
+    await eventually(() => h.status(c, entryId, 'alice'), (r) => r.state === 'GONE', { what: 'READY to expire on read', timeoutMs: 5000 });
     assert.ok(Date.now() >= Number(deadline) - 50, 'not before its deadline');
-    assert.deepEqual(await h.run('activate', c, entryId, 'alice'), ['GONE']);
+    assert.deepEqual(await h.store.activate(c, entryId, 'alice'), { outcome: 'GONE' });
     assert.equal((await h.stats(c)).expired, '1');
     assert.deepEqual(await h.members(c, 'ready'), []);
   });
 
   it('slides an ACTIVE entry on every touch and expires it once idle', async () => {
     const { c, entryId } = await admitted({ activeIdleSeconds: 1 });
-    const [, first] = await h.run('activate', c, entryId, 'alice');
+    const { deadline: first } = (await h.store.activate(c, entryId, 'alice')) as { deadline?: number };
     // Keep touching for longer than the idle timeout: the entry must stay ACTIVE throughout.
     const keptUntil = Date.now() + 1500;
     let last = Number(first);
     while (Date.now() < keptUntil) {
-      const [state, deadline] = await h.run('touch', c, entryId, 'alice');
+      const { state, deadline } = (await h.store.touch(c, entryId, 'alice')) as { state: string; deadline?: number };
       assert.equal(state, 'ACTIVE');
       assert.ok(Number(deadline) >= last, 'the idle deadline only moves forward');
       last = Number(deadline);
       await new Promise((r) => setTimeout(r, 100));
     }
     // Reading the status does not count as activity; only core calls (touch) do.
-    await eventually(() => h.run('status', c, entryId, 'alice'), (r) => r[0] === 'GONE', { what: 'idle expiry', timeoutMs: 5000 });
-    assert.deepEqual(await h.run('touch', c, entryId, 'alice'), ['GONE']);
+    await eventually(() => h.status(c, entryId, 'alice'), (r) => r.state === 'GONE', { what: 'idle expiry', timeoutMs: 5000 });
+    assert.deepEqual(await h.store.touch(c, entryId, 'alice'), { state: 'GONE' });
     assert.equal((await h.stats(c)).expired, '1');
   });
 
@@ -69,9 +69,9 @@ describe('expiry on read: status, activate, touch and enter', () => {
     const a = await h.enter(c, 'alice');
     const b = await h.enter(c, 'bob');
     await h.promote(c);
-    assert.deepEqual(await h.run('touch', c, a.entryId, 'alice'), ['READY']);
-    assert.deepEqual(await h.run('touch', c, b.entryId, 'bob'), ['WAITING']);
-    assert.deepEqual(await h.run('touch', c, a.entryId, 'mallory'), ['GONE']);
+    assert.deepEqual(await h.store.touch(c, a.entryId, 'alice'), { state: 'READY' });
+    assert.deepEqual(await h.store.touch(c, b.entryId, 'bob'), { state: 'WAITING' });
+    assert.deepEqual(await h.store.touch(c, a.entryId, 'mallory'), { state: 'GONE' });
   });
 
   it('lets a user whose entry expired unread enter afresh, at the back', async () => {
@@ -87,10 +87,10 @@ describe('expiry on read: status, activate, touch and enter', () => {
     const c = await h.openRoom({ paused: true });
     const a = await h.enter(c, 'alice');
     const b = await h.enter(c, 'bob');
-    assert.deepEqual(await h.run('finish', c, a.entryId, 'alice', 'exited'), ['ENDED']);
-    assert.deepEqual(await h.run('finish', c, b.entryId, 'bob', 'completed'), ['ENDED']);
-    assert.deepEqual(await h.run('finish', c, b.entryId, 'bob', 'completed'), ['GONE']);
-    await assert.rejects(h.run('finish', c, 'x', 'y', 'vanished'), /bad reason/);
+    assert.equal(await h.store.finish(c, a.entryId, 'alice', 'exited'), true);
+    assert.equal(await h.store.finish(c, b.entryId, 'bob', 'completed'), true);
+    assert.equal(await h.store.finish(c, b.entryId, 'bob', 'completed'), false);
+    await assert.rejects(h.store.finish(c, 'x', 'y', 'vanished' as 'exited'), /bad reason/);
     const stats = await h.stats(c);
     assert.deepEqual([stats.exited, stats.completed], ['1', '1']);
   });

@@ -1,9 +1,10 @@
 import { randomBytes } from 'node:crypto';
+import type { PromoteResult } from '../../reference-system/waiting-room/room-store.ts';
 import type { Cluster } from 'ioredis';
-import { loadScripts, type QueueScripts, type ScriptReply } from '../../reference-system/shared/queue-scripts.ts';
-import type { QueuePolicy } from '../../reference-system/shared/queue-policy.ts';
-import { openWaitingRoom } from '../../reference-system/shared/waiting-room.ts';
-import { queueKeys } from '../../reference-system/shared/queue-keys.ts';
+import { createRoomStore, type RoomStore } from '../../reference-system/waiting-room/room-store.ts';
+import type { QueuePolicy } from '../../reference-system/waiting-room/policy.ts';
+import { openWaitingRoom } from '../../reference-system/waiting-room/open-room.ts';
+import { queueKeys } from '../../reference-system/waiting-room/keys.ts';
 import { removeRunResources } from '../../environment/cleanup.ts';
 import { images, runLabels } from '../../environment/images.ts';
 import { RedisClusterContainer, type StartedRedisCluster } from '../../environment/redis-cluster.ts';
@@ -21,7 +22,6 @@ export const TEST_POLICY: QueuePolicy = {
 
 /** Arguments of one promote run: budget, burst seconds, rate window ms. */
 export type PromoteArgs = { budget?: number; burstSeconds?: number; rateWindowMs?: number };
-export type PromoteResult = { admitted: number; expired: number; more: boolean; latenciesMs: number[] };
 
 /**
  * A real Redis Cluster (3 masters + 3 replicas) with the queue scripts loaded, for one test
@@ -34,7 +34,7 @@ export async function startLuaHarness() {
     .withLabels(runLabels())
     .start();
   const redis = cluster.createClient();
-  return new LuaHarness(cluster, redis, loadScripts(redis));
+  return new LuaHarness(cluster, redis, createRoomStore(redis));
 }
 
 /** For after(): stops the harness, and removes this run's containers even if before() failed. */
@@ -46,12 +46,13 @@ export async function stopLuaHarness(h: LuaHarness | undefined): Promise<void> {
 export class LuaHarness {
   readonly cluster: StartedRedisCluster;
   readonly redis: Cluster;
-  readonly scripts: QueueScripts;
+  /** The scripts as the services call them: one typed function each. */
+  readonly store: RoomStore;
 
-  constructor(cluster: StartedRedisCluster, redis: Cluster, scripts: QueueScripts) {
+  constructor(cluster: StartedRedisCluster, redis: Cluster, store: RoomStore) {
     this.cluster = cluster;
     this.redis = redis;
-    this.scripts = scripts;
+    this.store = store;
   }
 
   /** A fresh concert id (its own hash slot, most likely) with an open room. */
@@ -71,44 +72,28 @@ export class LuaHarness {
    * her place in a pre-queue's draw (queue/draw.ts), '' when the caller knows of none.
    */
   async enter(concertId: string, userId: string, drawScore = '') {
-    const reply = await this.scripts.run('enter', concertId, userId, randomBytes(16).toString('base64url'), drawScore);
-    return {
-      outcome: reply[0] as string,
-      state: reply[1] as string,
-      entryId: reply[2] as string,
-      position: reply[3] as number | null,
-      totalWaiting: reply[4] as number,
-      saleStartsAt: reply[7] as number | null,
-    };
+    const result = await this.store.enter(concertId, userId, randomBytes(16).toString('base64url'), drawScore);
+    if (result.outcome !== 'NEW' && result.outcome !== 'EXISTING') throw new Error(`enter of ${userId} answered ${result.outcome}`);
+    return { outcome: result.outcome, entryId: result.entryId, ...result.entry };
   }
 
+  /** The entry as its holder sees it, flat; state 'GONE' when it is gone. */
   async status(concertId: string, entryId: string, userId: string) {
-    const [state, position, totalWaiting, deadline, basis] = await this.scripts.run('status', concertId, entryId, userId);
-    const [measuredRate, admitPerSecond, readyTtl] = (basis ?? []) as (string | null)[];
+    const entry = await this.store.status(concertId, entryId, userId);
     return {
-      state: state as string,
-      position: position as number | null,
-      totalWaiting,
-      deadline,
-      measuredRate: measuredRate === null ? null : Number(measuredRate),
-      admitPerSecond: Number(admitPerSecond),
-      readyTtl: Number(readyTtl),
+      state: entry?.state ?? 'GONE',
+      position: entry?.position ?? null,
+      totalWaiting: entry?.totalWaiting,
+      deadline: entry?.deadline ?? null,
+      measuredRate: entry?.basis.measuredRate ?? null,
+      admitPerSecond: entry?.basis.admitPerSecond,
+      readyTtl: entry?.basis.readyTtlSeconds,
+      saleStartsAt: entry?.saleStartsAt ?? null,
     };
   }
 
-  run(name: string, concertId: string, ...args: (string | number)[]): Promise<ScriptReply> {
-    return this.scripts.run(name, concertId, ...args);
-  }
-
-  async promote(concertId: string, args: PromoteArgs = {}): Promise<PromoteResult> {
-    const [admitted, expired, more, latencies] = await this.scripts.run(
-      'promote',
-      concertId,
-      args.budget ?? 500,
-      args.burstSeconds ?? 1,
-      args.rateWindowMs ?? 5000,
-    );
-    return { admitted: Number(admitted), expired: Number(expired), more: Number(more) === 1, latenciesMs: (latencies as number[]).map(Number) };
+  promote(concertId: string, args: PromoteArgs = {}): Promise<PromoteResult> {
+    return this.store.promote(concertId, args.budget ?? 500, args.burstSeconds ?? 1, args.rateWindowMs ?? 5000);
   }
 
   /** Entry ids in a set of the room, in set order. */

@@ -1,7 +1,7 @@
 import { after, before, describe, it, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Redis } from 'ioredis';
-import { scriptKeys } from '../../reference-system/shared/queue-scripts.ts';
+import { scriptKeys } from '../../reference-system/waiting-room/lua-scripts.ts';
 import { eventually } from '../../support/polling.ts';
 import { DEFAULT_PROMOTER_BATCH } from '../../reference-system/queue/promoter-settings.ts';
 import { startLuaHarness, type LuaHarness, stopLuaHarness } from './harness.ts';

@@ -1,6 +1,6 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { loadScripts, type QueueScripts } from '../../reference-system/shared/queue-scripts.ts';
+import { createRoomStore, type RoomStore } from '../../reference-system/waiting-room/room-store.ts';
 import { startLuaHarness, type LuaHarness, stopLuaHarness } from './harness.ts';
 
 /**
@@ -21,9 +21,9 @@ describe('promote.lua with concurrent promoters', () => {
     const limit = 20;
     const users = Array.from({ length: 3000 }, (_, i) => `racer-${i}`);
     const c = await h.openRoom({ activeLimit: limit, admitPerSecond: 100_000 });
-    const promoters: { scripts: QueueScripts; close: () => void }[] = Array.from({ length: 10 }, () => {
+    const promoters: { store: RoomStore; close: () => void }[] = Array.from({ length: 10 }, () => {
       const client = h.cluster.createClient();
-      return { scripts: loadScripts(client), close: () => client.disconnect() };
+      return { store: createRoomStore(client), close: () => client.disconnect() };
     });
 
     let entering = true;
@@ -42,10 +42,10 @@ describe('promote.lua with concurrent promoters', () => {
     const firstSeenInRound = new Map<string, number>();
     let round = 0;
 
-    const runPromoter = async (scripts: QueueScripts) => {
+    const runPromoter = async (store: RoomStore) => {
       for (;;) {
-        const [admitted] = await scripts.run('promote', c, 7, 1, 5000);
-        promoterAdmitted += Number(admitted);
+        const { admitted } = await store.promote(c, 7, 1, 5000);
+        promoterAdmitted += admitted;
         if (!entering && (await h.redis.zcard(`queue:{${c}}:waiting`)) === 0) return;
       }
     };
@@ -53,7 +53,7 @@ describe('promote.lua with concurrent promoters', () => {
     const consume = async () => {
       while (entering || (await h.redis.zcard(`queue:{${c}}:waiting`)) > 0 || (await h.redis.zcard(`queue:{${c}}:ready`)) > 0) {
         // stats.lua reads both sets atomically: a true snapshot of the slots in use.
-        const [, ready, active] = await h.run('stats', c);
+        const { ready, active } = await h.store.stats(c);
         maxInUse = Math.max(maxInUse, Number(ready) + Number(active));
         const readyIds = await h.members(c, 'ready');
         round++;
@@ -62,14 +62,14 @@ describe('promote.lua with concurrent promoters', () => {
           if (finished.has(id)) admittedTwice.push(id);
           const user = await h.redis.hget(`queue:{${c}}:entries`, id);
           if (!user) continue;
-          if (id.charCodeAt(0) % 2 === 0) await h.run('activate', c, id, user);
-          await h.run('finish', c, id, user, 'completed');
+          if (id.charCodeAt(0) % 2 === 0) await h.store.activate(c, id, user);
+          await h.store.finish(c, id, user, 'completed');
           finished.add(id);
         }
       }
     };
 
-    const [entries] = await Promise.all([entered, consume(), ...promoters.map((p) => runPromoter(p.scripts))]);
+    const [entries] = await Promise.all([entered, consume(), ...promoters.map((p) => runPromoter(p.store))]);
     promoters.forEach((p) => p.close());
 
     const stats = await h.stats(c);

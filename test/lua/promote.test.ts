@@ -34,9 +34,9 @@ describe('promote.lua: admission under capacity and rate, expiry, measured rate'
     const c = await h.openRoom({ activeLimit: 2 });
     const [a, b, next] = await fill(c, 3);
     await h.promote(c);
-    assert.equal((await h.run('activate', c, a.entryId, 'u0'))[0], 'ACTIVE');
+    assert.equal((await h.store.activate(c, a.entryId, 'u0')).outcome, 'ACTIVE');
     assert.equal((await h.promote(c)).admitted, 0);
-    await h.run('finish', c, b.entryId, 'u1', 'exited');
+    await h.store.finish(c, b.entryId, 'u1', 'exited');
     assert.equal((await h.promote(c)).admitted, 1);
     assert.equal((await h.status(c, next.entryId, 'u2')).state, 'READY');
   });
@@ -68,7 +68,7 @@ describe('promote.lua: admission under capacity and rate, expiry, measured rate'
     const expired = await eventually(() => h.promote(c), (r) => r.expired === 1, { what: 'the READY no-show to expire', timeoutMs: 5000 });
     assert.equal(expired.admitted, 0);
     assert.equal((await h.promote(c)).admitted, 0);
-    assert.deepEqual(await h.run('status', c, a.entryId, 'u0'), ['GONE']);
+    assert.equal((await h.status(c, a.entryId, 'u0')).state, 'GONE');
     assert.equal((await h.members(c, 'waiting')).length, 3);
   });
 
@@ -76,7 +76,7 @@ describe('promote.lua: admission under capacity and rate, expiry, measured rate'
     const c = await h.openRoom({ activeLimit: 2, readyTtlSeconds: 1, activeIdleSeconds: 1 });
     const [a, b, next] = await fill(c, 3);
     await h.promote(c);
-    await h.run('activate', c, a.entryId, 'u0');
+    await h.store.activate(c, a.entryId, 'u0');
     const result = await eventually(
       async () => ({ ...(await h.promote(c)), stats: await h.stats(c) }),
       (r) => r.stats.expired === '2',

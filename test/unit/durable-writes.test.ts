@@ -2,8 +2,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import calculateSlot from 'cluster-key-slot';
 import type { Cluster } from 'ioredis';
-import { countReplicas, createReplicaView, durableWritesFromEnv, NotReplicatedError } from '../../reference-system/shared/durable-writes.ts';
-import { isRedisUnavailable } from '../../reference-system/shared/redis.ts';
+import { countReplicas, createReplicaView, durableWritesFromEnv, NotReplicatedError } from '../../reference-system/waiting-room/durable-writes.ts';
+import { isRedisUnavailable } from '../../reference-system/waiting-room/cluster-client.ts';
 
 function withEnv(vars: Record<string, string | undefined>, run: () => void) {
   const saved = { ...process.env };

@@ -1,8 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Cluster } from 'ioredis';
-import { createScriptBatches, MisattributedReplyError } from '../../reference-system/shared/script-batches.ts';
-import { isRedisUnavailable } from '../../reference-system/shared/redis.ts';
+import { createScriptBatches, MisattributedReplyError } from '../../reference-system/waiting-room/script-batches.ts';
+import { isRedisUnavailable } from '../../reference-system/waiting-room/cluster-client.ts';
 
 type Sent = { name: string; args: unknown[] };
 

@@ -1,4 +1,4 @@
-import { envInt } from './config.ts';
+import { envInt } from '../shared/config.ts';
 
 /** Per-concert waiting-room policy, stored in the concert's policy hash in Redis. */
 export type QueuePolicy = {

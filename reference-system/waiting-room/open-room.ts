@@ -1,6 +1,6 @@
 import type { Cluster } from 'ioredis';
-import { OPEN_ROOMS_KEY, queueKeys } from './queue-keys.ts';
-import type { QueuePolicy } from './queue-policy.ts';
+import { OPEN_ROOMS_KEY, queueKeys } from './keys.ts';
+import type { QueuePolicy } from './policy.ts';
 
 /**
  * Opens a concert's waiting room: writes its policy (only fields not already set, so a re-run

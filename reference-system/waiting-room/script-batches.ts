@@ -1,6 +1,9 @@
 import type { Cluster } from 'ioredis';
 import { createReplicaView, NotReplicatedError, type DurableWrites } from './durable-writes.ts';
-import type { ScriptReply } from './queue-scripts.ts';
+
+/** A script's reply as Redis sends it (a Lua false arrives as null); room-store.ts parses it. */
+export type ScriptValue = string | number | null | ScriptValue[];
+export type ScriptReply = ScriptValue[];
 
 type Call = { command: string; args: (string | number)[]; id: string; resolve: (reply: ScriptReply) => void; reject: (error: unknown) => void };
 type Batch = { concertKeys: string[]; durable: boolean; calls: Call[] };
@@ -129,7 +132,7 @@ const WAIT_STEP_MS = 250;
 const waitStep = (deadline: number) => Math.max(1, Math.min(WAIT_STEP_MS, Math.ceil(deadline - performance.now())));
 
 /**
- * Every script call carries an id its reply must echo (queue-scripts.ts wraps each script so).
+ * Every script call carries an id its reply must echo (lua-scripts.ts wraps each script so).
  * ioredis can hand a reply to the wrong command of a connection when pipelines and other
  * commands meet a node that is reconnecting (seen in features/faults/redis-master-failure: an
  * enter answered with another command's integer, a WAIT with a set's members). A reply with the

@@ -1,5 +1,5 @@
 import { Cluster } from 'ioredis';
-import type { RedisSettings } from './config.ts';
+import type { RedisSettings } from '../shared/config.ts';
 import { NotReplicatedError } from './durable-writes.ts';
 import { MisattributedReplyError } from './script-batches.ts';
 

@@ -1,7 +1,7 @@
 import { Redis, type Cluster } from 'ioredis';
 import calculateSlot from 'cluster-key-slot';
-import { ConfigError, envInt } from './config.ts';
-import { runEvery } from './run-every.ts';
+import { ConfigError, envInt } from '../shared/config.ts';
+import { runEvery } from '../shared/run-every.ts';
 
 /**
  * Redis replicates asynchronously: a master can acknowledge a write and die before any replica
