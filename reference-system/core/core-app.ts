@@ -10,7 +10,7 @@ import type { QueuePolicy } from '../waiting-room/policy.ts';
 import { createRoomStore } from '../waiting-room/room-store.ts';
 import type { TokenCodec } from '../shared/queue-token.ts';
 import { isRedisUnavailable } from '../waiting-room/cluster-client.ts';
-import { isPostgresUnavailable } from '../shared/postgres-errors.ts';
+import { isPostgresUnavailable } from './postgres-errors.ts';
 import { requireId, requireInt, requireObject, requireString } from '../shared/validation.ts';
 import { openWaitingRoom } from '../waiting-room/open-room.ts';
 import { createConcert } from './concerts.ts';

@@ -8,7 +8,7 @@ import { createCoreApp } from './core-app.ts';
 import { createPool, openConnections } from './database.ts';
 import { migrate } from './migrate.ts';
 import { createPaymentGatewayClient } from './payment-gateway-client.ts';
-import { survivePostgresRestarts } from '../shared/postgres-pool.ts';
+import { survivePostgresRestarts } from './postgres-pool.ts';
 
 const logger = createLogger(env('SERVICE_NAME', 'core'));
 const paymentTimeoutMs = envInt('PAYMENT_TIMEOUT_MS', 2_000);

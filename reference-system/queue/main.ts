@@ -7,7 +7,7 @@ import { serve } from '../shared/serve.ts';
 import { createQueueApp } from './queue-app.ts';
 import { promoterSettings } from './promoter-settings.ts';
 import { durableWritesFromEnv } from '../waiting-room/durable-writes.ts';
-import { queueRateLimitsFromEnv } from '../shared/rate-limit.ts';
+import { queueRateLimitsFromEnv } from './rate-limit.ts';
 import { streamLimitFromEnv } from './stream-settings.ts';
 
 const logger = createLogger(env('SERVICE_NAME', 'queue'));

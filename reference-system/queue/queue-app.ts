@@ -8,7 +8,7 @@ import { createRoomStore } from '../waiting-room/room-store.ts';
 import type { TokenCodec } from '../shared/queue-token.ts';
 import { isRedisUnavailable } from '../waiting-room/cluster-client.ts';
 import type { DurableWrites, ReplicaView } from '../waiting-room/durable-writes.ts';
-import type { QueueRateLimits } from '../shared/rate-limit.ts';
+import type { QueueRateLimits } from './rate-limit.ts';
 import { startPromoter, type PromoterOptions } from './promoter.ts';
 import { registerQueueAdminRoutes } from './queue-admin-routes.ts';
 import { createQueueMetrics } from './queue-metrics.ts';
@@ -31,7 +31,7 @@ export type QueueAppDeps = {
   promoter?: PromoterOptions;
   /** Wait for a replica before acknowledging enter/activate/exit (waiting-room/durable-writes.ts). */
   durableWrites?: DurableWrites;
-  /** Per-user limits on enter and status (shared/rate-limit.ts); none when left out. */
+  /** Per-user limits on enter and status (rate-limit.ts); none when left out. */
   rateLimits?: QueueRateLimits;
   /** Status streams (GET /api/v1/queue/events): the instance's limit, tick, heartbeat. */
   streams?: Partial<StreamSettings>;

@@ -2,7 +2,7 @@ import type Router from '@koa/router';
 import { requireToken } from '../waiting-room/turn-access.ts';
 import type { TokenClaims, TokenCodec } from '../shared/queue-token.ts';
 import { requireId, requireObject } from '../shared/validation.ts';
-import type { QueueRateLimits } from '../shared/rate-limit.ts';
+import type { QueueRateLimits } from './rate-limit.ts';
 import type { QueueService } from './queue-service.ts';
 
 export function registerQueueRoutes(

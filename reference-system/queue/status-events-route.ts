@@ -1,7 +1,7 @@
 import type Router from '@koa/router';
 import { requireToken } from '../waiting-room/turn-access.ts';
 import type { TokenCodec } from '../shared/queue-token.ts';
-import type { QueueRateLimits } from '../shared/rate-limit.ts';
+import type { QueueRateLimits } from './rate-limit.ts';
 import type { StatusStreams } from './status-streams.ts';
 
 /**

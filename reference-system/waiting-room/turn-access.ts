@@ -8,7 +8,7 @@ export const TOKEN_HEADER = 'x-queue-token';
 /**
  * The claims of the request's queue token, or 401 TOKEN_MISSING / TOKEN_INVALID. `orQuery`: a
  * `token=` query parameter may carry it instead (the status stream: a browser's EventSource
- * cannot set headers); loggers and reports mask it there too (shared/logger.ts).
+ * cannot set headers); loggers and reports mask it there too (../shared/logger.ts).
  */
 export function requireToken(ctx: Context, tokens: TokenCodec, options: { orQuery?: boolean } = {}): TokenClaims {
   const fromQuery = options.orQuery && typeof ctx.query.token === 'string' ? ctx.query.token : '';

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { coalescedReads } from '../../reference-system/shared/coalesced-reads.ts';
+import { coalescedReads } from '../../reference-system/core/coalesced-reads.ts';
 
 /** A read whose completion the test controls; `started` counts reads per key. */
 function controlledReads() {

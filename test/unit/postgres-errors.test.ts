@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { isPostgresUnavailable } from '../../reference-system/shared/postgres-errors.ts';
+import { isPostgresUnavailable } from '../../reference-system/core/postgres-errors.ts';
 
 const withCode = (code: string, message = 'x') => Object.assign(new Error(message), { code });
 

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { EventEmitter } from 'node:events';
 import type { Pool } from 'pg';
-import { survivePostgresRestarts } from '../../reference-system/shared/postgres-pool.ts';
+import { survivePostgresRestarts } from '../../reference-system/core/postgres-pool.ts';
 
 test('a connection the server ends while a request holds it is logged, not an unhandled error that kills the process', () => {
   const warnings: string[] = [];

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ApiError } from '../../reference-system/shared/errors.ts';
-import { createRateLimiter, queueRateLimitsFromEnv } from '../../reference-system/shared/rate-limit.ts';
+import { createRateLimiter, queueRateLimitsFromEnv } from '../../reference-system/queue/rate-limit.ts';
 
 const refusal = (fn: () => void): ApiError => {
   try {

@@ -1,5 +1,5 @@
 import type { Pool } from 'pg';
-import type { Logger } from './logger.ts';
+import type { Logger } from '../shared/logger.ts';
 
 /**
  * Keeps a PostgreSQL restart from killing the process. When the server ends a connection

@@ -1,5 +1,5 @@
-import { ApiError } from './errors.ts';
-import { envInt, ConfigError } from './config.ts';
+import { ApiError } from '../shared/errors.ts';
+import { envInt, ConfigError } from '../shared/config.ts';
 
 /**
  * Per-user request limits, kept in each process's memory: a token bucket per user holding up to
