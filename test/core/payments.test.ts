@@ -268,8 +268,10 @@ describe('reconciliation of abandoned payments', () => {
 
   test('never touches a payment a live request is settling', async () => {
     const { concertId, claims, reservationId } = await heldSeat();
-    setBehaviour('approve', 200);
-    const inFlight = pay(claims, reservationId);
+    // A charge long enough to be seen in flight on a loaded machine: at 200 ms the payment was
+    // settled before the first look at its lock came back (npm test failed so, twice in a row).
+    setBehaviour('approve', 1_500);
+    const inFlight = pay(claims, reservationId, randomUUID(), payments(5_000));
     await untilSettling(reservationId);
     // Even with "abandoned" meaning "older than 0 ms", the row lock protects the live payment.
     await reconcilePayments({ pool, gateway: client(), logger: quietLogger, settings: { abandonAfterMs: 0, reconcileWindowMs: 10_000 } });
