@@ -43,9 +43,10 @@ export type LoadTarget = {
 };
 
 /**
- * The same environment `npm run e2e` uses (scripts/managed-target.ts composes these same two
- * calls): Redis Cluster 3+3 and PostgreSQL in containers, the reference system as child
- * processes. `serviceEnv` reaches every service, e.g. the promoter's batch size.
+ * The environment `npm run e2e` uses (environment/managed-target.ts): Redis Cluster 3+3 and
+ * PostgreSQL in containers; the reference system runs as child processes of a checkout here
+ * (as with E2E_SYSTEM=process), so a variant B can run another commit's sources beside it.
+ * `serviceEnv` reaches every service, e.g. the promoter's batch size.
  */
 export async function startManagedLoadTarget(options: {
   log: (line: string) => void;

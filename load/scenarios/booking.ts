@@ -2,9 +2,9 @@ import { checkSeatInvariants } from '../checks/seat-invariants.ts';
 import { postgresStatements, statementFigures } from '../checks/postgres-statements.ts';
 import { runArrivals } from '../engine/open-model.ts';
 import { sleep, threshold, type Scenario, type ScenarioOutcome } from '../scenario.ts';
-import { coreCalls, freeSeats, type SeatView } from './core-calls.ts';
-import { phase5Thresholds } from './phase5.ts';
-import { instanceFor, queueCalls, type EntryReply, type StatusReply } from './queue-calls.ts';
+import { coreCalls, freeSeats, type SeatView } from '../calls/core-calls.ts';
+import { phase5Thresholds } from '../checks/phase5-thresholds.ts';
+import { instanceFor, queueCalls, type EntryReply, type StatusReply } from '../calls/queue-calls.ts';
 
 /**
  * The seed's Phase 5 "together" run: fans arrive faster than the waiting room lets them in, and

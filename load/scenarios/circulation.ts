@@ -1,8 +1,8 @@
 import { admissionOrderViolations } from '../checks/fifo.ts';
 import { runArrivals } from '../engine/open-model.ts';
 import { sleep, threshold, type Scenario, type ScenarioOutcome } from '../scenario.ts';
-import { instanceFor, queueCalls, type EntryReply, type StatusReply } from './queue-calls.ts';
-import { openStatusStream, streamAgent } from './status-stream.ts';
+import { instanceFor, queueCalls, type EntryReply, type StatusReply } from '../calls/queue-calls.ts';
+import { openStatusStream, streamAgent } from '../calls/status-stream.ts';
 
 /**
  * The seed's circulation: 2,000 new users/s for 3 min; each enters, polls every second until

@@ -5,8 +5,8 @@ import { containerCpuMs, generatorCpuMs, processCpuMs } from '../metrics/cpu.ts'
 import { threshold, type Figure, type Scenario, type ScenarioContext, type ScenarioOutcome } from '../scenario.ts';
 import { describeVariantB } from '../target.ts';
 import { postgresStatements, statementFigures } from '../checks/postgres-statements.ts';
-import { activeBuyers } from './become-active.ts';
-import { coreCalls } from './core-calls.ts';
+import { activeBuyers } from '../calls/become-active.ts';
+import { coreCalls } from '../calls/core-calls.ts';
 
 /** One core service under test: the system's, or variant B's. */
 type CoreSide = { name: string; suffix: string; tag: string; coreUrl: string; queueUrls: string[]; gatewayUrl: string; pid: number };

@@ -3,8 +3,8 @@ import { runClosedLoop, type ClosedLoopResult } from '../engine/closed-loop.ts';
 import type { ArrivalResult } from '../engine/open-model.ts';
 import { threshold, type Scenario, type ScenarioOutcome } from '../scenario.ts';
 import { describeVariantB } from '../target.ts';
-import { formatCpu, sideCpu, startEnterSides, type EnterSide } from './enter-sides.ts';
-import { instanceFor } from './queue-calls.ts';
+import { formatCpu, sideCpu, startEnterSides, type EnterSide } from '../baseline/enter-sides.ts';
+import { instanceFor } from '../calls/queue-calls.ts';
 
 /**
  * Closed-loop capacity of enter, against a bare Koa + one-Redis-call endpoint on the same

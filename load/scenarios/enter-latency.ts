@@ -2,8 +2,8 @@ import { runArrivals, type ArrivalResult } from '../engine/open-model.ts';
 import { latencyHistogram, summarize, type Histogram } from '../metrics/latency.ts';
 import { threshold, type Scenario, type ScenarioOutcome } from '../scenario.ts';
 import { describeVariantB } from '../target.ts';
-import { formatCpu, sideCpu, startEnterSides, type EnterSide } from './enter-sides.ts';
-import { instanceFor } from './queue-calls.ts';
+import { formatCpu, sideCpu, startEnterSides, type EnterSide } from '../baseline/enter-sides.ts';
+import { instanceFor } from '../calls/queue-calls.ts';
 
 /**
  * Enter latency at entry-scale's rate (5,000/s, open model) against the same bare Koa +

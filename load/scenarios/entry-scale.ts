@@ -4,7 +4,7 @@ import { readWaiting } from '../checks/queue-snapshot.ts';
 import { connectRedis } from '../redis-client.ts';
 import { microsPerCall, readCommandStats, resetCommandStats } from '../checks/redis-command-stats.ts';
 import { threshold, type Scenario, type ScenarioOutcome } from '../scenario.ts';
-import { instanceFor, queueCalls, type EntryReply, type StatusReply } from './queue-calls.ts';
+import { instanceFor, queueCalls, type EntryReply, type StatusReply } from '../calls/queue-calls.ts';
 
 /**
  * The seed's entry-scale: warm-up 1,000 entries/s for 10 s, then 5,000/s for 60 s (300,000

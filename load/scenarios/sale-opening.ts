@@ -5,7 +5,7 @@ import { readWaiting } from '../checks/queue-snapshot.ts';
 import { commandTimes, recordEveryCommand, type CommandTimes } from '../checks/redis-slowlog.ts';
 import { connectRedis } from '../redis-client.ts';
 import { sleep, threshold, type Scenario, type ScenarioOutcome } from '../scenario.ts';
-import { instanceFor, queueCalls, type EntryReply } from './queue-calls.ts';
+import { instanceFor, queueCalls, type EntryReply } from '../calls/queue-calls.ts';
 
 /**
  * A scheduled sale's opening: 300,000 fans join the pre-queue (5,000 entries/s for 60 s), then

@@ -4,9 +4,9 @@ import { containerCpuMs, generatorCpuMs, processCpuMs } from '../metrics/cpu.ts'
 import { startBareEnter } from '../baseline/bare-enter.ts';
 import { describeVariantB } from '../target.ts';
 import { threshold, type Figure, type Scenario, type ScenarioContext, type ScenarioOutcome, type Threshold } from '../scenario.ts';
-import { activeBuyers } from './become-active.ts';
-import { coreCalls, freeSeats, type SeatView } from './core-calls.ts';
-import { phase5Thresholds } from './phase5.ts';
+import { activeBuyers } from '../calls/become-active.ts';
+import { coreCalls, freeSeats, type SeatView } from '../calls/core-calls.ts';
+import { phase5Thresholds } from '../checks/phase5-thresholds.ts';
 
 /**
  * 1,000 ACTIVE users race for 100 seats, then pay. Exactly 100 must win, no seat twice, which

@@ -1,7 +1,7 @@
 import { processCpuMs } from '../metrics/cpu.ts';
 import { sleep as pause, threshold, type Scenario, type ScenarioOutcome } from '../scenario.ts';
-import { instanceFor, queueCalls, type EntryReply } from './queue-calls.ts';
-import { openStatusStream, streamAgent } from './status-stream.ts';
+import { instanceFor, queueCalls, type EntryReply } from '../calls/queue-calls.ts';
+import { openStatusStream, streamAgent } from '../calls/status-stream.ts';
 
 /**
  * What 10,000 waiting fans cost the queue, polling at their pollAfterMs or following their place

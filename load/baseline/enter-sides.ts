@@ -1,4 +1,4 @@
-import { startBareEnter } from '../baseline/bare-enter.ts';
+import { startBareEnter } from './bare-enter.ts';
 import { generatorCpuMs, processCpuMs } from '../metrics/cpu.ts';
 import type { LoadTarget } from '../target.ts';
 
