@@ -7,7 +7,7 @@
  */
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { mutants } from '../mutants/catalogue.ts';
+import { mutants } from './mutants.ts';
 import { promisesInDocs, ROOT, type DocumentedPromise } from './promises-in-docs.ts';
 import { proofs, type Proof } from './promises.ts';
 

@@ -21,7 +21,7 @@ import pg from 'pg';
 import { scenariosInFeatures } from '../coverage/coverage.ts';
 import { ROOT } from '../coverage/promises-in-docs.ts';
 import { proofs } from '../coverage/promises.ts';
-import { mutants, type Mutant } from './catalogue.ts';
+import { mutants, type Mutant } from '../coverage/mutants.ts';
 import { makeScratchCopy } from '../scratch-copy.ts';
 import { startFaultServer } from '../../environment/faults/server.ts';
 import { startReferenceSystem } from '../../environment/reference-system.ts';

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { test } from 'node:test';
-import { mutants } from '../mutants/catalogue.ts';
+import { mutants } from '../coverage/mutants.ts';
 
 // Every planted defect must still apply to the tree as it is: a move or an edit that leaves a
 // patch stale is found here, in seconds, not at the start of a ten-minute mutation run.
