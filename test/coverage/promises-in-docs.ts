@@ -3,19 +3,20 @@
  * added there shows up in docs/coverage.md (and fails its check) until a scenario proves it:
  * - docs/api.md: every status a contract table lists for a route ("POST /api/v1/reservations →
  *   409 RESERVATION_LIMIT"), and every bullet;
- * - README.md, section "Guarantees": every row of its tables.
+ * - docs/guarantees.md: every row of its tables (the first cell is the promise; under "Failures
+ *   of the infrastructure", the failure and the promise together).
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 
 export const ROOT = path.resolve(import.meta.dirname, '..', '..');
 
-export type DocumentedPromise = { source: 'docs/api.md' | 'README.md'; section: string; text: string };
+export type DocumentedPromise = { source: 'docs/api.md' | 'docs/guarantees.md'; section: string; text: string };
 
 const plain = (text: string) => text.replace(/\*\*|`/g, '').replace(/\s+/g, ' ').trim();
 
 export function promisesInDocs(root = ROOT): DocumentedPromise[] {
-  return [...apiRules(readFileSync(path.join(root, 'docs/api.md'), 'utf8')), ...guarantees(readFileSync(path.join(root, 'README.md'), 'utf8'))];
+  return [...apiRules(readFileSync(path.join(root, 'docs/api.md'), 'utf8')), ...guarantees(readFileSync(path.join(root, 'docs/guarantees.md'), 'utf8'))];
 }
 
 function apiRules(markdown: string): DocumentedPromise[] {
@@ -66,20 +67,18 @@ function routeRules(section: string, route: string, cells: string): DocumentedPr
 }
 
 function guarantees(markdown: string): DocumentedPromise[] {
-  const start = markdown.indexOf('\n## Guarantees');
-  const end = markdown.indexOf('\n## ', start + 1);
   const rows: DocumentedPromise[] = [];
-  let section = 'Guarantees';
-  for (const line of markdown.slice(start, end).split('\n')) {
-    // Level-4 headings hold measurements, not promises.
-    if (line.startsWith('####')) section = '';
-    else if (line.startsWith('###')) section = `Guarantees: ${line.replace(/^#+\s*/, '')}`;
+  let section = '';
+  for (const line of markdown.split('\n')) {
+    // Each level-2 heading is a group of promises; deeper headings hold measurements, not promises.
+    if (/^#{3,} /.test(line)) section = '';
+    else if (line.startsWith('## ')) section = line.replace(/^#+\s*/, '');
     if (!section) continue;
     if (!line.startsWith('| ') || /^\| (Promise|Failure) \|/.test(line)) continue;
     const cells = line.split(' | ').map((cell) => cell.replace(/^\|\s*|\s*\|$/g, ''));
     // The promise is the row's first cell, or its second where the first names a failure.
     const promise = section.endsWith('infrastructure') ? [cells[0], cells[1]].filter(Boolean).join(': ') : cells[0];
-    rows.push({ source: 'README.md', section, text: plain(promise).slice(0, 160) });
+    rows.push({ source: 'docs/guarantees.md', section, text: plain(promise).slice(0, 160) });
   }
   return rows;
 }

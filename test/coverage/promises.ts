@@ -1,7 +1,7 @@
 /**
  * Which scenarios prove which promise. Each entry claims the documented promises whose text
- * contains `claims` (test/coverage/promises-in-docs.ts reads them from docs/api.md and the
- * README's Guarantees) and names the scenarios ("<feature file>: <scenario name>") that fail
+ * contains `claims` (test/coverage/promises-in-docs.ts reads them from docs/api.md and
+ * docs/guarantees.md) and names the scenarios ("<feature file>: <scenario name>") that fail
  * when it breaks; test/mutants/ holds a planted defect for every `id` a mutant names.
  * docs/coverage.md is rendered from this list (`npm run coverage`), and
  * test/suite/coverage.test.ts fails when a documented promise has no entry, an entry no
@@ -107,7 +107,7 @@ export const proofs: Proof[] = [
   { id: 'method-and-size', claims: 'A method a path does not support is 405', scenarios: ['unusual-requests: A request to <request> <problem> is refused'] },
   { id: 'health-and-metrics', claims: 'GET /health/live, GET /health/ready', scenarios: ['queue-monitoring: Every queue server reports it is alive and ready to serve', 'queue-monitoring: The monitoring figures follow what happens in the queue'] },
 
-  // ---- README: Guarantees ------------------------------------------------------------------
+  // ---- docs/guarantees.md ------------------------------------------------------------------
   { id: 'no-oversell', claims: 'No oversell', scenarios: ['seat-race: Two fans reserve the same seat at the same instant', 'seat-race: Fifty fans race for ten seats', 'sold-out: A fan arriving after the last seat was sold cannot reserve one'] },
   { id: 'no-double-charge', claims: 'No double charge', scenarios: ['payment-idempotency: A double click on "pay" charges once', 'payment-idempotency: Sending a payment again after it completed returns the same payment', 'payment-idempotency: Two payments for one reservation at once: one is taken, the other is told it is in progress'] },
   { id: 'no-half-booking', claims: 'No half booking', scenarios: ['database-restart: Buyers keep booking through a PostgreSQL restart', 'hold-expiry: A hold that runs out while the payment is being taken is not booked', 'booking-flow: A fan goes from the queue to a confirmed booking, and the next fan gets their turn'] },

@@ -5,8 +5,8 @@ import { test } from 'node:test';
 import { coverageProblems, renderCoverage } from '../coverage/coverage.ts';
 import { ROOT } from '../coverage/promises-in-docs.ts';
 
-// docs/coverage.md is generated, never kept by hand: every promise of docs/api.md and of the
-// README's Guarantees must name the scenarios that prove it, and those scenarios must exist.
+// docs/coverage.md is generated, never kept by hand: every promise of docs/api.md and of
+// docs/guarantees.md must name the scenarios that prove it, and those scenarios must exist.
 
 test('every documented promise is proved by scenarios that exist', () => {
   assert.deepEqual(coverageProblems(), []);
