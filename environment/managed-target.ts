@@ -50,7 +50,7 @@ export async function startManagedTarget(
   try {
     log(`starting the reference system (${mode === 'containers' ? 'containers' : 'child processes'}): payment gateway stub, core, 2 queue instances`);
     // The suite proves that an acknowledged entry survives a Redis failover; that promise
-    // needs the queue to wait for a replica (README.md, Guarantees).
+    // needs the queue to wait for a replica (docs/guarantees.md).
     // A stream limit a scenario can fill (following-my-place: the 503 an instance at its limit answers).
     const extraEnv = { QUEUE_DURABLE_WRITES: '1', QUEUE_STREAM_LIMIT: '40', ...options.extraEnv };
     const system: StartedReferenceSystem = images

@@ -12,7 +12,7 @@ import type { EnvironmentInfo } from './test-environment.ts';
 /** Label of a service container: its name (core, queue-1, ...); container-logs.ts leaves its log to us. */
 export const SERVICE_LABEL = 'ticket-rush.service';
 
-/** The port each service listens on inside its container (README, "Bring your own images"). */
+/** The port each service listens on inside its container (docs/operations.md, "Bring your own images"). */
 export const CONTAINER_PORTS: Record<ServiceKind, number> = { core: 8080, queue: 8081, 'payment-gateway': 8090 };
 
 type Spec = { name: ServiceName; kind: ServiceKind; hostPort: number; env: Record<string, string> };

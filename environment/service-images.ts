@@ -8,7 +8,7 @@ const ROOT = path.resolve(import.meta.dirname, '..');
 export const SERVICE_KINDS = ['payment-gateway', 'core', 'queue'] as const;
 export type ServiceKind = (typeof SERVICE_KINDS)[number];
 
-/** Another implementation's image in place of ours, per service (README, "Bring your own images"). */
+/** Another implementation's image in place of ours, per service (docs/operations.md, "Bring your own images"). */
 export const IMAGE_VARIABLES: Record<ServiceKind, string> = {
   queue: 'E2E_QUEUE_IMAGE',
   core: 'E2E_CORE_IMAGE',

@@ -1,7 +1,7 @@
 import { ConfigError, envInt } from '../shared/config.ts';
 import type { PromoterOptions } from './promoter.ts';
 
-/** Admissions + expiries in one promote run unless PROMOTER_BATCH says otherwise (README: sale openings). */
+/** Admissions + expiries in one promote run unless PROMOTER_BATCH says otherwise (docs/benchmarks.md: sale-opening). */
 export const DEFAULT_PROMOTER_BATCH = 100;
 
 /** Promoter settings from the environment, checked at start-up rather than at the first step. */

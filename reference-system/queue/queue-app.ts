@@ -57,7 +57,7 @@ export function createQueueApp(deps: QueueAppDeps) {
     ],
     translateError: (e) => (isRedisUnavailable(e) ? unavailable('the waiting room is briefly unavailable, retry shortly') : undefined),
     // Every queue operation is idempotent, so a slow one may be cut off: a fan retries instead of
-    // waiting on a Redis failover (README.md, Guarantees).
+    // waiting on a Redis failover (docs/guarantees.md).
     requestDeadlineMs: 1500,
   });
   const streamSettings = { ...DEFAULT_STREAM_SETTINGS, ...deps.streams };

@@ -1,4 +1,4 @@
-/** Reads configuration from the environment; every setting is listed in the README. */
+/** Reads configuration from the environment; every setting is listed in docs/operations.md. */
 export class ConfigError extends Error {}
 
 export function env(name: string, fallback?: string): string {

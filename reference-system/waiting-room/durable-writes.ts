@@ -14,7 +14,7 @@ import { runEvery } from '../shared/run-every.ts';
  * replica just promoted after its master died) cannot confirm anything: there writes are
  * acknowledged without waiting, or the waiting room would stay down until an operator brought
  * a replica back. So the promise is "a single failure loses nothing", not "any number of
- * failures". See README.md, Guarantees.
+ * failures". See docs/guarantees.md.
  */
 export type DurableWrites = { replicas: number; timeoutMs: number };
 

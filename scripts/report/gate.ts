@@ -3,7 +3,7 @@ import type { HistoryEntry } from './history.ts';
 import { isFailing, type RegressionDiff } from './regression-diff.ts';
 import type { RunResults } from './scenario-results.ts';
 
-/** The gate's thresholds: environment variables, documented in the README and docs/report.md. */
+/** The gate's thresholds: environment variables, documented in docs/report.md and docs/operations.md. */
 export type GateThresholds = {
   /** E2E_HISTORY_WINDOW: how many recent runs (this one included) the flaky share and the duration median look at. */
   window: number;

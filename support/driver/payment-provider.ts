@@ -43,6 +43,6 @@ export class PaymentProvider {
 }
 
 function gatewayUrl(): string {
-  if (!target.gatewayUrl) throw new Error('E2E_GATEWAY_URL is not set: payment scenarios need the gateway stub (see README)');
+  if (!target.gatewayUrl) throw new Error('E2E_GATEWAY_URL is not set: payment scenarios need the gateway stub (see docs/operations.md)');
   return target.gatewayUrl;
 }

@@ -8,7 +8,7 @@ import { target } from '../target.ts';
  */
 let pool: pg.Pool | undefined;
 function db(): pg.Pool {
-  if (!target.databaseUrl) throw new Error('E2E_DATABASE_URL is not set: money and seat assertions read PostgreSQL (see README)');
+  if (!target.databaseUrl) throw new Error('E2E_DATABASE_URL is not set: money and seat assertions read PostgreSQL (see docs/operations.md)');
   if (!pool) {
     pool = new pg.Pool({
       connectionString: target.databaseUrl,

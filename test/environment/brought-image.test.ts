@@ -10,7 +10,7 @@ import type { RunMetadata } from '../../environment/run-metadata.ts';
 import { readScenarioResults } from '../../scripts/report/scenario-results.ts';
 import { makeScratchCopy } from '../scratch-copy.ts';
 
-// The suite as a conformance gate for someone else's image (README, "Bring your own images"):
+// The suite as a conformance gate for someone else's image (docs/operations.md, "Bring your own images"):
 // a queue image that lets one fan too many shop at once, given as E2E_QUEUE_IMAGE, must fail
 // the scenario of that promise, with a report that says so, and leave nothing running.
 const ROOT = path.resolve(import.meta.dirname, '../..');

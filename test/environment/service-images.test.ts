@@ -8,7 +8,7 @@ import { request } from 'undici';
 import { buildImage, baseImage, serviceImages, type ServiceImages } from '../../environment/service-images.ts';
 import { applyTestcontainersDefaults, assertContainerRuntime } from '../../environment/test-environment.ts';
 
-// The images a team would deploy: what the Dockerfile promises (README, "Images").
+// The images a team would deploy: what the Dockerfile promises (docs/operations.md, "Images").
 const ROOT = path.resolve(import.meta.dirname, '../..');
 let images: ServiceImages;
 const started: StartedTestContainer[] = [];
