@@ -1,0 +1,94 @@
+/** The generated-mutant run's record and its report (reports/mutation-generated.md; the last one is kept in docs/mutation.md). */
+import { triage, triageKey } from './triage.ts';
+import { wilson } from './sample.ts';
+
+export type Status = 'killed' | 'survived' | 'timeout' | 'no coverage' | 'runtime error';
+
+export type Outcome = {
+  id: string;
+  file: string;
+  line: number;
+  column: number;
+  mutator: string;
+  original: string;
+  replacement: string;
+  status: Status;
+  /** The first scenario that failed, and its first error line. */
+  by?: string;
+  error?: string;
+  seconds: number;
+};
+
+export type RunRecord = {
+  date: string;
+  commit: string;
+  seed: number;
+  /** How many mutants there were to draw from. */
+  frame: { typescript: number; lua: number; files: number };
+  sampleSizes: { typescript: number; lua: number };
+  unchangedSeconds?: number;
+  outcomes: Outcome[];
+};
+
+const oneLine = (text: string, max: number) => {
+  const flat = text.replace(/\s+/g, ' ').trim();
+  return (flat.length > max ? `${flat.slice(0, max - 1)}…` : flat).replace(/\|/g, '\\|').replace(/`/g, "'");
+};
+
+/** Counts, the kill rate over the non-equivalent mutants with its 95 % Wilson interval, per language. */
+export function tally(outcomes: Outcome[]) {
+  const count = (status: Status) => outcomes.filter((o) => o.status === status).length;
+  const undetected = outcomes.filter((o) => o.status === 'survived' || o.status === 'no coverage');
+  const equivalent = undetected.filter((o) => triage[triageKey(o)]?.verdict === 'equivalent').length;
+  const detected = count('killed') + count('timeout');
+  const judged = detected + undetected.length - equivalent;
+  return {
+    killed: count('killed'),
+    survived: count('survived'),
+    timeout: count('timeout'),
+    noCoverage: count('no coverage'),
+    runtimeError: count('runtime error'),
+    equivalent,
+    detected,
+    judged,
+    rate: judged ? detected / judged : 0,
+    interval: wilson(detected, judged),
+  };
+}
+
+const percent = (x: number) => `${(x * 100).toFixed(1)} %`;
+
+export function renderReport(record: RunRecord): string {
+  const parts: string[] = [
+    `Run of ${record.date.slice(0, 10)} on commit \`${record.commit.slice(0, 12)}\`${record.commit.length > 40 ? record.commit.slice(40) : ''}, seed **${record.seed}**: ` +
+      `${record.sampleSizes.typescript} of the ${record.frame.typescript} TypeScript mutants Stryker generates over ${record.frame.files} files, ` +
+      `${record.sampleSizes.lua} of the ${record.frame.lua} Lua mutants. The unchanged system passed every scenario${record.unchangedSeconds ? ` in ${record.unchangedSeconds} s` : ''}.`,
+    '',
+    '| mutants | drawn | run so far | killed | timeout | survived | no coverage | runtime error | equivalent | kill rate (non-equivalent) | 95 % Wilson interval |',
+    '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|',
+  ];
+  const languages: [string, Outcome[], number][] = [
+    ['TypeScript (Stryker)', record.outcomes.filter((o) => !o.id.startsWith('lua:')), record.sampleSizes.typescript],
+    ['Lua (own operators)', record.outcomes.filter((o) => o.id.startsWith('lua:')), record.sampleSizes.lua],
+  ];
+  for (const [name, outcomes, drawn] of languages) {
+    if (!drawn) continue;
+    const t = tally(outcomes);
+    parts.push(
+      `| ${name} | ${drawn} | ${outcomes.length} | ${t.killed} | ${t.timeout} | ${t.survived} | ${t.noCoverage} | ${t.runtimeError} | ${t.equivalent} | ${t.detected} / ${t.judged} = **${percent(t.rate)}** | ${percent(t.interval.low)} – ${percent(t.interval.high)} |`,
+    );
+  }
+  parts.push('', '### Every mutant not killed, triaged', '', '| mutant | where | change | outcome | triage | why |', '|---|---|---|---|---|---|');
+  for (const o of record.outcomes.filter((o) => o.status !== 'killed' && o.status !== 'timeout')) {
+    const t = triage[triageKey(o)];
+    parts.push(
+      `| ${o.id.startsWith('lua:') ? 'Lua' : o.id} | ${o.file}:${o.line}:${o.column} | ${o.mutator}: \`${oneLine(o.original, 70)}\` → \`${oneLine(o.replacement, 50)}\` | ${o.status}${o.error ? `: ${oneLine(o.error, 80)}` : ''} | ${t?.verdict ?? '**not triaged**'} | ${t ? oneLine(t.why, 400) : ''} |`,
+    );
+  }
+  parts.push('', '<details><summary>Every mutant killed, and by which scenario</summary>', '', '| mutant | where | change | killed by | s |', '|---|---|---|---|---:|');
+  for (const o of record.outcomes.filter((o) => o.status === 'killed' || o.status === 'timeout')) {
+    parts.push(`| ${o.id.startsWith('lua:') ? 'Lua' : o.id} | ${o.file}:${o.line}:${o.column} | ${o.mutator}: \`${oneLine(o.original, 60)}\` → \`${oneLine(o.replacement, 40)}\` | ${o.status === 'timeout' ? 'timeout' : oneLine(o.by ?? '', 120)} | ${o.seconds} |`);
+  }
+  parts.push('', '</details>', '');
+  return parts.join('\n');
+}

@@ -1,0 +1,182 @@
+/**
+ * `npm run mutation:generated -- [--sample N] [--lua [N]] [--seed S] [--resume]`: the suite
+ * against defects nobody chose. The hand-written catalogue (`npm run mutation`) holds what the
+ * scenarios' authors thought of; this draws a uniform random sample of the mutants Stryker
+ * Mutator generates over the reference system's TypeScript (stryker-mutants.ts) and, with
+ * --lua, of the Lua scripts' mutants (lua-mutants.ts), and runs the whole suite against each.
+ *
+ *   --sample N   TypeScript mutants to draw (default 60; 0: none)
+ *   --lua [N]    also N Lua mutants (default 20)
+ *   --seed S     the sample's seed (default: a random one, printed and recorded)
+ *   --resume     keep the results of an earlier run of the same commit, seed and sample sizes
+ *                (reports/mutation-generated/results.json) and run only the rest
+ *
+ * How: one scratch copy of the project with every mutant placed behind its switch; Redis
+ * Cluster and PostgreSQL started once; first the unchanged system (no mutant active) runs every
+ * scenario, which must all pass, while each service records which mutants' code it reached.
+ * Then per mutant (holding HEAVY_LOCK, when set, for that mutant only): a fresh database, the
+ * services started as child processes with __STRYKER_ACTIVE_MUTANT__ set (a Lua mutant: its
+ * script rewritten in the copy), every scenario run against them as an external target,
+ * failing fast, and the services stopped. The scenarios that cannot run there skip themselves
+ * and say why (the network faults need containers).
+ *
+ * Outcome per mutant, in Stryker's words: killed (a scenario failed), survived, timeout (the
+ * suite ran over 10 minutes: counted as killed, as Stryker does), no coverage (the unchanged
+ * run never reached its code: survived without a run), runtime error (the system did not start:
+ * neither). The kill rate is over the mutants not triaged equivalent (triage.ts), with a 95 %
+ * Wilson score interval. Writes reports/mutation-generated.md and results.json beside it.
+ */
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { ROOT } from '../../coverage/promises-in-docs.ts';
+import { makeScratchCopy } from '../../scratch-copy.ts';
+import { applyTestcontainersDefaults, assertContainerRuntime, startTestEnvironment, type TestEnvironment } from '../../../environment/test-environment.ts';
+import { runTeardowns } from '../../../environment/teardown.ts';
+import { cucumber, startSystemRun, withHeavyLock } from '../system-run.ts';
+import { filesToMutate, instrument, type GeneratedMutant } from './stryker-mutants.ts';
+import { luaMutants, type LuaMutant } from './lua-mutants.ts';
+import { sample } from './sample.ts';
+import { renderReport, type Outcome, type RunRecord } from './report.ts';
+
+const SUITE_TIMEOUT_MS = 10 * 60_000;
+const log = (line: string) => process.stderr.write(`[mutation:generated ${new Date().toISOString().slice(11, 19)}] ${line}\n`);
+
+const { values } = parseArgs({
+  options: {
+    sample: { type: 'string', default: '60' },
+    lua: { type: 'string' },
+    seed: { type: 'string' },
+    resume: { type: 'boolean', default: false },
+  },
+  // `--lua` alone means the default Lua sample.
+  args: process.argv.slice(2).flatMap((arg, i, all) => (arg === '--lua' && (all[i + 1] === undefined || all[i + 1].startsWith('--')) ? ['--lua', '20'] : [arg])),
+});
+const tsSample = Number(values.sample);
+const luaSample = values.lua === undefined ? 0 : Number(values.lua);
+if (!Number.isInteger(tsSample) || tsSample < 0 || !Number.isInteger(luaSample) || luaSample < 0) throw new Error('--sample and --lua take a whole number');
+const seed = values.seed === undefined ? Math.floor(Math.random() * 2 ** 31) : Number(values.seed);
+if (!Number.isInteger(seed)) throw new Error('--seed takes a whole number');
+
+const reportDir = path.join(ROOT, 'reports', 'mutation-generated');
+const resultsFile = path.join(reportDir, 'results.json');
+const commit = execFileSync('git', ['rev-parse', 'HEAD'], { cwd: ROOT, encoding: 'utf8' }).trim();
+const dirty = execFileSync('git', ['status', '--porcelain', '--', 'reference-system', 'lua'], { cwd: ROOT, encoding: 'utf8' }).trim() !== '';
+
+const scratch = makeScratchCopy('ticket-rush-generated-');
+process.on('SIGINT', () => void runTeardowns().finally(() => process.exit(130)));
+process.on('SIGTERM', () => void runTeardowns().finally(() => process.exit(143)));
+
+let exitCode = 0;
+try {
+  // Every mutant placed in the copy; the sampling frame is all of them.
+  const files = filesToMutate(scratch);
+  const { instrumented, mutants } = await instrument(scratch, files);
+  for (const [file, content] of instrumented) writeFileSync(path.join(scratch, file), content);
+  const lua = luaMutants(scratch);
+  const record: RunRecord = {
+    date: new Date().toISOString(),
+    commit: `${commit}${dirty ? ' (with uncommitted changes to reference-system/ or lua/)' : ''}`,
+    seed,
+    frame: { typescript: mutants.length, lua: lua.length, files: files.length },
+    sampleSizes: { typescript: tsSample, lua: luaSample },
+    outcomes: [],
+  };
+  const drawn: (GeneratedMutant | LuaMutant)[] = [...sample(mutants, tsSample, seed), ...sample(lua, luaSample, seed)];
+  log(`${mutants.length} TypeScript mutants in ${files.length} files, ${lua.length} Lua mutants; seed ${seed}: ${drawn.length} drawn`);
+
+  const earlier = values.resume && existsSync(resultsFile) ? (JSON.parse(readFileSync(resultsFile, 'utf8')) as RunRecord) : undefined;
+  const sameRun = earlier && earlier.commit === record.commit && earlier.seed === seed && earlier.sampleSizes.typescript === tsSample && earlier.sampleSizes.lua === luaSample;
+  if (values.resume && !sameRun) log('--resume: no earlier run of this commit, seed and sample sizes; starting afresh');
+  if (sameRun) record.outcomes = earlier.outcomes.filter((o) => o.status !== 'runtime error');
+  const save = () => {
+    mkdirSync(reportDir, { recursive: true });
+    writeFileSync(resultsFile, JSON.stringify(record, null, 2));
+    writeFileSync(path.join(ROOT, 'reports', 'mutation-generated.md'), renderReport(record));
+  };
+
+  applyTestcontainersDefaults();
+  await assertContainerRuntime();
+  const environment = await withHeavyLock(() => startTestEnvironment(log));
+
+  // The unchanged system: everything must pass, and each service says which mutants it reached.
+  const coverageDir = mkdtempSync(path.join(tmpdir(), 'ticket-rush-stryker-coverage-'));
+  const clean = await runOne(environment, 'unchanged', 0, {
+    SERVICE_NODE_ARGS: `--import ${path.join(scratch, 'test/mutants/generated/coverage-dump.ts')}`,
+    STRYKER_COVERAGE_DIR: coverageDir,
+  });
+  const covered = readCoverage(coverageDir);
+  rmSync(coverageDir, { recursive: true, force: true });
+  log(`unchanged system: ${clean.status === 'survived' ? 'passed' : `FAILED (${clean.status}: ${clean.by ?? ''} ${clean.error ?? ''})`} in ${clean.seconds} s; it reached ${covered.size} of ${mutants.length} TypeScript mutants`);
+  if (clean.status !== 'survived') throw new Error('the unchanged system must pass every scenario, or every mutant would look killed');
+  record.unchangedSeconds = clean.seconds;
+
+  for (const [i, mutant] of drawn.entries()) {
+    if (record.outcomes.some((o) => o.id === mutant.id)) continue;
+    const where = `${mutant.file}:${mutant.line}:${mutant.column} ${mutant.mutator}`;
+    const described = { id: mutant.id, file: mutant.file, line: mutant.line, column: mutant.column, mutator: mutant.mutator, original: mutant.original, replacement: mutant.replacement };
+    let outcome: Outcome;
+    if (!('mutatedSource' in mutant) && !covered.has(mutant.id)) {
+      outcome = { ...described, status: 'no coverage', seconds: 0 };
+    } else if ('mutatedSource' in mutant) {
+      const target = path.join(scratch, mutant.file);
+      const original = readFileSync(target, 'utf8');
+      writeFileSync(target, mutant.mutatedSource);
+      try {
+        outcome = { ...described, ...(await runOne(environment, `lua-${i}`, i + 1, {})) };
+      } finally {
+        writeFileSync(target, original);
+      }
+    } else {
+      outcome = { ...described, ...(await runOne(environment, `ts-${mutant.id}`, i + 1, { __STRYKER_ACTIVE_MUTANT__: mutant.id })) };
+    }
+    record.outcomes.push(outcome);
+    save();
+    log(`${i + 1}/${drawn.length} ${where}: ${outcome.status}${outcome.by ? ` by ${outcome.by}` : ''} (${outcome.seconds} s)`);
+  }
+  save();
+  console.log(renderReport(record));
+} catch (error) {
+  log((error as Error).stack ?? String(error));
+  exitCode = 1;
+} finally {
+  await runTeardowns();
+  rmSync(scratch, { recursive: true, force: true });
+}
+process.exit(exitCode);
+
+type RunResult = Pick<Outcome, 'status' | 'by' | 'error' | 'seconds'>;
+
+/** The copy's system with `extraEnv`, the whole suite against it, failing fast. */
+async function runOne(environment: TestEnvironment, name: string, index: number, extraEnv: Record<string, string>): Promise<RunResult> {
+  const logDir = path.join(ROOT, 'reports', 'logs', 'mutation-generated', name);
+  rmSync(logDir, { recursive: true, force: true });
+  return withHeavyLock(async () => {
+    const started = Date.now();
+    const seconds = () => Math.round((Date.now() - started) / 1000);
+    let system;
+    try {
+      system = await startSystemRun({ environment, root: scratch, database: `generated_${index}_${process.pid}`, logDir, extraEnv });
+    } catch (error) {
+      return { status: 'runtime error', error: (error as Error).message.split('\n')[0], seconds: seconds() };
+    }
+    try {
+      const result = await cucumber(scratch, [], system.env, SUITE_TIMEOUT_MS);
+      if (result.timedOut) return { status: 'timeout', error: `the suite ran over ${SUITE_TIMEOUT_MS / 60_000} minutes`, seconds: seconds() };
+      if (result.failed) return { status: 'killed', ...result.failed, seconds: seconds() };
+      return { status: 'survived', seconds: seconds() };
+    } finally {
+      await system.stop();
+    }
+  });
+}
+
+function readCoverage(dir: string): Set<string> {
+  const ids = new Set<string>();
+  for (const file of readdirSync(dir)) {
+    for (const id of JSON.parse(readFileSync(path.join(dir, file), 'utf8')) as string[]) ids.add(id);
+  }
+  return ids;
+}
