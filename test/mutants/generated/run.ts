@@ -34,7 +34,7 @@ import { parseArgs } from 'node:util';
 import { ROOT } from '../../coverage/promises-in-docs.ts';
 import { makeScratchCopy } from '../../scratch-copy.ts';
 import { applyTestcontainersDefaults, assertContainerRuntime, startTestEnvironment, type TestEnvironment } from '../../../environment/test-environment.ts';
-import { runTeardowns } from '../../../environment/teardown.ts';
+import { registerTeardown, runTeardowns } from '../../../environment/teardown.ts';
 import { cucumber, startSystemRun, withHeavyLock } from '../system-run.ts';
 import { filesToMutate, instrument, type GeneratedMutant } from './stryker-mutants.ts';
 import { luaMutants, type LuaMutant } from './lua-mutants.ts';
@@ -66,6 +66,8 @@ const commit = execFileSync('git', ['rev-parse', 'HEAD'], { cwd: ROOT, encoding:
 const dirty = execFileSync('git', ['status', '--porcelain', '--', 'reference-system', 'lua'], { cwd: ROOT, encoding: 'utf8' }).trim() !== '';
 
 const scratch = makeScratchCopy('ticket-rush-generated-');
+// Registered first, so it runs last: after the services that run from it are stopped.
+registerTeardown('scratch copy', async () => rmSync(scratch, { recursive: true, force: true }));
 process.on('SIGINT', () => void runTeardowns().finally(() => process.exit(130)));
 process.on('SIGTERM', () => void runTeardowns().finally(() => process.exit(143)));
 
@@ -143,7 +145,6 @@ try {
   exitCode = 1;
 } finally {
   await runTeardowns();
-  rmSync(scratch, { recursive: true, force: true });
 }
 process.exit(exitCode);
 
