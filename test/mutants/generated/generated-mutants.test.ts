@@ -49,7 +49,8 @@ test('the Lua operators mutate code only, never strings or comments, and drop ba
     "    'PX', 5)",
     'end',
     '--[[ long comment 3 > 2 ]]',
-    'return n ~= 0',
+    "if n then redis.call('DEL', KEYS[3]) end",
+    "return { n ~= 0, redis.call('GET', KEYS[3]) }",
   ].join('\n');
   const mutants = mutantsOf('lua/x.lua', source);
   const described = mutants.map((m) => `${m.line}:${m.column} ${m.mutator} ${m.original} → ${m.replacement}`);
@@ -67,8 +68,13 @@ test('the Lua operators mutate code only, never strings or comments, and drop ba
     '4:26 NumberOffByOne 1 → 0',
     '5:11 NumberOffByOne 5 → 6',
     '5:11 NumberOffByOne 5 → 4',
-    '8:10 ComparisonFlipped ~= → ==',
-    '8:13 NumberOffByOne 0 → 1',
+    "8:11 CallRemoved redis.call('DEL', KEYS[3]) → ",
+    '8:34 NumberOffByOne 3 → 4',
+    '8:34 NumberOffByOne 3 → 2',
+    '9:12 ComparisonFlipped ~= → ==',
+    '9:15 NumberOffByOne 0 → 1',
+    '9:41 NumberOffByOne 3 → 4',
+    '9:41 NumberOffByOne 3 → 2',
   ]);
   assert.equal(mutants[2].mutatedSource.split('\n')[2], "if n > 10 and ARGV[1] == '<=' then");
   assert.equal(new Set(mutants.map((m) => m.id)).size, mutants.length);

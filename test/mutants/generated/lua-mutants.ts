@@ -27,7 +27,7 @@ export function luaFiles(root: string): string[] {
   return [...top, ...lib].sort();
 }
 
-type Token = { kind: 'op' | 'number' | 'name' | 'other'; text: string; start: number };
+type Token = { kind: 'op' | 'number' | 'name' | 'string' | 'other'; text: string; start: number };
 
 /** Lua's tokens outside strings and comments (enough of Lua's lexical grammar for these scripts). */
 export function codeTokens(source: string): Token[] {
@@ -36,7 +36,8 @@ export function codeTokens(source: string): Token[] {
   const longBracket = (at: number) => /^\[(=*)\[/.exec(source.slice(at));
   while (i < source.length) {
     const c = source[i];
-    if (source.startsWith('--', i)) {
+    if (/\s/.test(c)) i++;
+    else if (source.startsWith('--', i)) {
       const long = longBracket(i + 2);
       if (long) i = source.indexOf(`]${long[1]}]`, i) + long[1].length + 2;
       else {
@@ -46,10 +47,13 @@ export function codeTokens(source: string): Token[] {
     } else if (c === '"' || c === "'") {
       let j = i + 1;
       while (j < source.length && source[j] !== c) j += source[j] === '\\' ? 2 : 1;
+      tokens.push({ kind: 'string', text: source.slice(i, j + 1), start: i });
       i = j + 1;
     } else if (longBracket(i)) {
       const long = longBracket(i)!;
-      i = source.indexOf(`]${long[1]}]`, i) + long[1].length + 2;
+      const end = source.indexOf(`]${long[1]}]`, i) + long[1].length + 2;
+      tokens.push({ kind: 'string', text: source.slice(i, end), start: i });
+      i = end;
     } else if (/[0-9]/.test(c) || (c === '.' && /[0-9]/.test(source[i + 1] ?? ''))) {
       const m = /^(0[xX][0-9a-fA-F]+|[0-9]*\.?[0-9]+(?:[eE][+-]?[0-9]+)?)/.exec(source.slice(i))!;
       tokens.push({ kind: 'number', text: m[0], start: i });
@@ -66,6 +70,9 @@ export function codeTokens(source: string): Token[] {
   }
   return tokens;
 }
+
+/** Tokens after which an expression follows, so a `redis.call(` there is a value, not a statement. */
+const TAKES_A_VALUE = new Set(['=', ',', '(', '{', '[', 'return', 'and', 'or', 'not', 'if', 'elseif', 'while', 'until', 'in', '..', '<', '<=', '>', '>=', '==', '~=', '+', '-', '*', '/', '%', '^', '#']);
 
 const FLIPS: Record<string, string> = { '<': '<=', '<=': '<', '>': '>=', '>=': '>', '==': '~=', '~=': '==' };
 
@@ -98,10 +105,9 @@ export function mutantsOf(file: string, source: string): LuaMutant[] {
       add('NumberOffByOne', token.start, token.start + token.text.length, String(n + 1));
       if (n > 0) add('NumberOffByOne', token.start, token.start + token.text.length, String(n - 1));
     }
-    // A statement that is a bare call: `redis.call(` first on its line, its value unused.
+    // A statement that is a bare call, its value unused: what comes before it cannot take a value.
     if (token.kind === 'name' && token.text === 'redis' && tokens[i + 1]?.text === '.' && tokens[i + 2]?.text === 'call' && tokens[i + 3]?.text === '(') {
-      const lineStart = source.lastIndexOf('\n', token.start) + 1;
-      if (source.slice(lineStart, token.start).trim() !== '') continue;
+      if (i > 0 && TAKES_A_VALUE.has(tokens[i - 1].text)) continue;
       let depth = 0;
       let j = i + 3;
       for (; j < tokens.length; j++) {
