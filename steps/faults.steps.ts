@@ -2,6 +2,7 @@ import { Then, When } from '@cucumber/cucumber';
 import type { Fan } from '../support/driver/fan.ts';
 import { bookThroughTrouble, type BookingAnswer } from '../support/chaos/booking-under-restart.ts';
 import { startQueueTraffic, summarise } from '../support/chaos/queue-traffic.ts';
+import { untilPlacesAre, waitingInOrder } from '../support/driver/places.ts';
 import { queueServers } from '../support/driver/stage.ts';
 import { records } from '../support/driver/records.ts';
 import { expectEqual, expectThat } from '../support/expect.ts';
@@ -227,19 +228,7 @@ Then('queue server {int} answers a newcomer {int} {string} within {int} seconds'
 
 Then('queue server {int} tells {fans} their places, 1 to {int}, within {int} seconds', async function (this: TicketWorld, server: number, fans: Fan[], last: number, seconds: number) {
   expectEqual(fans.length, last, 'fans named for the positions');
-  const expected = fans.map((_, i) => `WAITING ${i + 1}`);
-  await eventually(
-    async () => {
-      const seen: string[] = [];
-      for (const fan of fans) {
-        const place = await fan.status({ through: server });
-        seen.push(place.succeeded ? `${place.value.status} ${place.value.position}` : String(place));
-      }
-      return seen;
-    },
-    (seen) => JSON.stringify(seen) === JSON.stringify(expected),
-    { what: `queue server ${server} to tell the fans their places again`, timeoutMs: seconds * 1000, intervalMs: 250, describe: (seen) => seen.join(', ') },
-  );
+  await untilPlacesAre(fans, waitingInOrder(fans), { what: `queue server ${server} to tell the fans their places again`, through: server, timeoutMs: seconds * 1000, intervalMs: 250 });
   const state = await this.infrastructure.state();
   expectEqual(state.queueInstances[server - 1]?.running, true, `queue server ${server} running`);
 });

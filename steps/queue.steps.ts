@@ -2,6 +2,7 @@ import { Then, When } from '@cucumber/cucumber';
 import type { Answer } from '../support/driver/answer.ts';
 import type { Fan } from '../support/driver/fan.ts';
 import type { StatusView } from '../support/driver/schemas.ts';
+import { placesOf, placesSinceEntry, waitingInOrder } from '../support/driver/places.ts';
 import { queueServers } from '../support/driver/stage.ts';
 import { expectAnswer, expectEqual, expectSuccess, expectThat, names } from '../support/expect.ts';
 import { eventually, poll } from '../support/polling.ts';
@@ -105,25 +106,14 @@ Then('{fan} stays WAITING at position {int} for {int} second(s)', async function
 
 Then('{fans} are waiting at positions 1 to {int}', async function (this: TicketWorld, fans: Fan[], last: number) {
   expectEqual(fans.length, last, 'fans named for the positions');
-  const seen = [];
-  for (const fan of fans) {
-    const place = (await fan.status()).value;
-    seen.push(`${fan} ${place.status} ${place.position}`);
-  }
-  expectEqual(seen, fans.map((fan, i) => `${fan} WAITING ${i + 1}`), 'who waits where');
+  expectEqual(await placesOf(fans), waitingInOrder(fans), 'who waits where');
 });
 
 Then('{fans} are still where they were told, at positions 1 to {int}', async function (this: TicketWorld, fans: Fan[], last: number) {
-  const moved: string[] = [];
-  const positions: number[] = [];
-  for (const fan of fans) {
-    const told = fan.lastEntry().position;
-    const place = (await fan.status()).value;
-    if (place.position !== told) moved.push(`${fan} told ${told}, now ${place.position}`);
-    positions.push(place.position ?? 0);
-  }
+  const places = await placesSinceEntry(fans);
+  const moved = places.filter(({ told, now }) => now !== told).map(({ fan, told, now }) => `${fan} told ${told}, now ${now}`);
   expectThat(moved.length === 0, () => `${moved.length} of ${fans.length} fans are not where their entry told them: ${moved.slice(0, 5).join('; ')}`);
-  expectEqual([...positions].sort((a, b) => a - b), Array.from({ length: last }, (_, i) => i + 1), 'the positions the fans hold');
+  expectEqual(places.map(({ now }) => now ?? 0).sort((a, b) => a - b), Array.from({ length: last }, (_, i) => i + 1), 'the positions the fans hold');
 });
 
 const placeWords = { PRE_QUEUE: 'in the pre-queue', WAITING: 'WAITING', READY: 'let in', ACTIVE: 'shopping' } as const;
@@ -165,11 +155,8 @@ Then('{fans} is/are let in{through}', async function (this: TicketWorld, fans: F
 Then('as each fan who was let in leaves, the next is let in: {fans}', async function (this: TicketWorld, fans: Fan[]) {
   for (const [i, fan] of fans.entries()) {
     await fan.waitUntilLetIn();
-    // Everyone who arrived later is still waiting, in arrival order.
-    for (const [j, later] of fans.slice(i + 1).entries()) {
-      const place = (await later.status()).value;
-      expectEqual(`${place.status} ${place.position}`, `WAITING ${j + 1}`, `${later}'s place once ${fan} was let in`);
-    }
+    const later = fans.slice(i + 1);
+    expectEqual(await placesOf(later), waitingInOrder(later), `where those who arrived after ${fan} wait once she was let in`);
     expectSuccess(await fan.leave());
   }
 });
@@ -276,12 +263,7 @@ function survivingServers(world: TicketWorld): number[] {
 Then('every surviving queue server tells {fans} their places, 1 to {int}', async function (this: TicketWorld, fans: Fan[], last: number) {
   expectEqual(fans.length, last, 'fans named for the positions');
   for (const through of survivingServers(this)) {
-    const seen = [];
-    for (const fan of fans) {
-      const place = await fan.status({ through });
-      seen.push(place.succeeded ? `${place.value.status} ${place.value.position}` : String(place));
-    }
-    expectEqual(seen, fans.map((_, i) => `WAITING ${i + 1}`), `the places queue server ${through} tells the fans`);
+    expectEqual(await placesOf(fans, { through }), waitingInOrder(fans), `the places queue server ${through} tells the fans`);
   }
 });
 

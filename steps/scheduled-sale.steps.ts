@@ -1,6 +1,7 @@
 import { Given, Then, When } from '@cucumber/cucumber';
 import { drawAudit } from '../support/driver/draw-audit.ts';
 import type { Fan } from '../support/driver/fan.ts';
+import { placesOf, waitingInOrder } from '../support/driver/places.ts';
 import { expectAnswer, expectEqual, expectSuccess, expectThat } from '../support/expect.ts';
 import { eventually, poll } from '../support/polling.ts';
 import type { TicketWorld } from '../support/world.ts';
@@ -104,22 +105,11 @@ Then("the {int} fans wait in the order of the published draw, which matches the 
   expectThat(seed !== null, 'the statistics publish no draw seed after the sale started');
   expectThat(this.sale.commitment !== undefined && drawAudit.seedMatches(seed, this.sale.commitment), `the published seed does not hash to the commitment shown before the start (${this.sale.commitment})`);
   const fans = this.crowd.slice(0, count);
-  const byUser = new Map(fans.map((fan) => [fan.userId, fan]));
-  const drawn = drawAudit.order(seed, fans.map((fan) => fan.userId)).map((userId) => byUser.get(userId)!);
-  const seen: string[] = [];
-  for (const fan of drawn) {
-    const place = (await fan.status()).value;
-    seen.push(`${fan} ${place.status} ${place.position}`);
-  }
-  expectEqual(seen, drawn.map((fan, i) => `${fan} WAITING ${i + 1}`), 'who waits where, against the published draw');
+  const drawn = drawAudit.orderOf(seed, fans);
+  expectEqual(await placesOf(drawn), waitingInOrder(drawn), 'who waits where, against the published draw');
   expectThat(drawn.some((fan, i) => fan !== fans[i]), 'the drawn order is the order the fans arrived in');
 });
 
 Then('{fans} wait behind the {int} fans of the pre-queue, in the order they arrived', async function (this: TicketWorld, late: Fan[], count: number) {
-  const seen: string[] = [];
-  for (const fan of late) {
-    const place = (await fan.status()).value;
-    seen.push(`${fan} ${place.status} ${place.position}`);
-  }
-  expectEqual(seen, late.map((fan, i) => `${fan} WAITING ${count + i + 1}`), 'where the fans who came after the start wait');
+  expectEqual(await placesOf(late), waitingInOrder(late, count + 1), 'where the fans who came after the start wait');
 });
