@@ -93,11 +93,8 @@ Then('one payment is completed and the other is refused with {int} {word}', func
 Then('{fans} each paid for their own reservation, at its seat\'s price', async function (this: TicketWorld, fans: Fan[]) {
   for (const fan of fans) {
     const { reservationId, seatId } = fan.heldReservation();
-    const paid = this.payments.filter(({ payer }) => payer === fan.name).at(-1)?.answer;
-    expectThat(paid !== undefined, `${fan} has not paid`);
-    expectSuccess(paid);
-    const price = await records.seatPrice(this.concertId(), seatId);
-    expectEqual(`${paid.value.reservationId} ${paid.value.status} at ${paid.value.amount}`, `${reservationId} COMPLETED at ${price}`, `${fan}'s payment`);
+    const paid = fan.latestPayment().value;
+    expectEqual(`${paid.reservationId} ${paid.status} at ${paid.amount}`, `${reservationId} COMPLETED at ${await records.seatPrice(this.concertId(), seatId)}`, `${fan}'s payment`);
   }
 });
 

@@ -1,7 +1,5 @@
 import { Then, When } from '@cucumber/cucumber';
-import type { Answer } from '../support/driver/answer.ts';
 import type { Fan } from '../support/driver/fan.ts';
-import type { StatusView } from '../support/driver/schemas.ts';
 import { placesOf, placesSinceEntry, waitingInOrder } from '../support/driver/places.ts';
 import { queueServers } from '../support/driver/stage.ts';
 import { expectAnswer, expectEqual, expectSuccess, expectThat, names } from '../support/expect.ts';
@@ -95,13 +93,8 @@ Then('{fan} is WAITING at position {int}{through}', async function (this: Ticket
 
 Then('{fan} stays WAITING at position {int} for {int} second(s)', async function (this: TicketWorld, fan: Fan, position: number, seconds: number) {
   // Long enough for several promoter runs (every 200 ms here, 1 s by default): none may let her in.
-  const placeOf = (answer: Answer<StatusView>) => (answer.succeeded ? `${answer.value.status} at position ${answer.value.position}` : String(answer));
-  const { value, done: moved } = await poll(() => fan.status(), (answer) => placeOf(answer) !== `WAITING at position ${position}`, {
-    what: `${fan} to stay WAITING`,
-    timeoutMs: seconds * 1000,
-    intervalMs: 200,
-  });
-  expectThat(!moved, `${fan} should still be WAITING at position ${position} for ${seconds} s, but is ${placeOf(value)}`);
+  const changed = await fan.placeChangeWithin(`WAITING at position ${position}`, seconds * 1000);
+  expectThat(changed === undefined, `${fan} should still be WAITING at position ${position} for ${seconds} s, but is ${changed}`);
 });
 
 Then('{fans} are waiting at positions 1 to {int}', async function (this: TicketWorld, fans: Fan[], last: number) {
@@ -116,19 +109,9 @@ Then('{fans} are still where they were told, at positions 1 to {int}', async fun
   expectEqual(places.map(({ now }) => now ?? 0).sort((a, b) => a - b), Array.from({ length: last }, (_, i) => i + 1), 'the positions the fans hold');
 });
 
-const placeWords = { PRE_QUEUE: 'in the pre-queue', WAITING: 'WAITING', READY: 'let in', ACTIVE: 'shopping' } as const;
-
 Then('every queue server tells {fan} she/he is {place}', async function (this: TicketWorld, fan: Fan, expected: string) {
-  const placeOf = (answer: Answer<StatusView>) =>
-    !answer.succeeded ? String(answer) : answer.value.status === 'WAITING' ? `WAITING at position ${answer.value.position}` : placeWords[answer.value.status];
   // Admission happens in the background: a server may need a moment to see it.
-  for (const through of queueServers.all()) {
-    await eventually(() => fan.status({ through }), (answer) => placeOf(answer) === expected, {
-      what: `queue server ${through} to tell ${fan} she is ${expected}`,
-      timeoutMs: 10_000,
-      describe: placeOf,
-    });
-  }
+  for (const through of queueServers.all()) await fan.waitUntilToldSheIs(expected, { through, timeoutMs: 10_000 });
 });
 
 Then(
@@ -232,12 +215,7 @@ Then('{fan} is told to expect a wait of at most {int} second(s)', function (this
 
 Then('{fan} is eventually told to expect a wait of more than {int} seconds', async function (this: TicketWorld, fan: Fan, seconds: number) {
   // Nobody who was let in moves on, so the measured pace of admission falls towards zero.
-  await eventually(() => fan.status(), (answer) => answer.succeeded && (answer.value.estimatedWaitSeconds ?? 0) > seconds, {
-    what: `${fan}'s estimate to pass ${seconds} s`,
-    timeoutMs: 20_000,
-    intervalMs: 250,
-    describe: (answer) => (answer.succeeded ? `an estimate of ${answer.value.estimatedWaitSeconds} s` : String(answer)),
-  });
+  await fan.waitUntilEstimateAbove(seconds);
 });
 
 Then('{fan} is asked to check again less often than {fan}', async function (this: TicketWorld, back: Fan, front: Fan) {

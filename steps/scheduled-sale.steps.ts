@@ -3,7 +3,7 @@ import { drawAudit } from '../support/driver/draw-audit.ts';
 import type { Fan } from '../support/driver/fan.ts';
 import { placesOf, waitingInOrder } from '../support/driver/places.ts';
 import { expectAnswer, expectEqual, expectSuccess, expectThat } from '../support/expect.ts';
-import { eventually, poll } from '../support/polling.ts';
+import { eventually } from '../support/polling.ts';
 import type { TicketWorld } from '../support/world.ts';
 
 // A sale that starts at a set instant, with a pre-queue before it whose order is drawn.
@@ -40,13 +40,7 @@ When('the sale starts', async function (this: TicketWorld) {
 });
 
 When('{fan} enters the queue as soon as it opens', async function (this: TicketWorld, fan: Fan) {
-  const entry = await eventually(() => fan.enter(), (answer) => answer.code !== 'QUEUE_NOT_OPEN', {
-    what: `the queue to open for ${fan}`,
-    timeoutMs: 15_000,
-    intervalMs: 500,
-    describe: String,
-  });
-  expectSuccess(entry);
+  expectSuccess(await fan.enterOnceOpen());
 });
 
 When('{int} more fans enter the queue at the instant the sale starts', async function (this: TicketWorld, count: number) {
@@ -80,15 +74,11 @@ Then('{fans} is/are in the pre-queue', function (this: TicketWorld, fans: Fan[])
 
 Then('{fan} stays in the pre-queue until the sale starts, and is then let in', async function (this: TicketWorld, fan: Fan) {
   const at = startsAt(this);
-  const { value, done } = await poll(() => fan.status(), (answer) => !answer.succeeded || answer.value.status !== 'PRE_QUEUE', {
-    what: `${fan} to leave the pre-queue`,
-    timeoutMs: Math.max(0, at - Date.now()) + 10_000,
-    intervalMs: 200,
-  });
-  expectThat(done, `${fan} was still in the pre-queue 10 s after the sale started`);
-  expectSuccess(value);
+  const { answer, left } = await fan.watchUntilNoLonger('PRE_QUEUE', Math.max(0, at - Date.now()) + 10_000);
+  expectThat(left, `${fan} was still in the pre-queue 10 s after the sale started`);
+  expectSuccess(answer);
   // The room's clock and ours may differ a little.
-  expectThat(value.exchange.startedAt >= at - 250, `${fan} left the pre-queue ${at - value.exchange.startedAt} ms before the sale started, as ${value.value.status}`);
+  expectThat(answer.exchange.startedAt >= at - 250, `${fan} left the pre-queue ${at - answer.exchange.startedAt} ms before the sale started, as ${answer.value.status}`);
   await fan.waitUntilLetIn();
 });
 
