@@ -1,9 +1,8 @@
 import { Then, When } from '@cucumber/cucumber';
 import type { Fan } from '../support/driver/fan.ts';
-import { placesOf, placesSinceEntry, waitingInOrder } from '../support/driver/places.ts';
+import { placesOf, placesSinceEntry, waitingInOrder, watchLettingIn } from '../support/driver/places.ts';
 import { queueServers } from '../support/driver/stage.ts';
 import { expectAnswer, expectEqual, expectSuccess, expectThat, names } from '../support/expect.ts';
-import { eventually, poll } from '../support/polling.ts';
 import type { TicketWorld } from '../support/world.ts';
 
 // ---- Entering --------------------------------------------------------------------------------
@@ -144,24 +143,14 @@ Then('as each fan who was let in leaves, the next is let in: {fans}', async func
   }
 });
 
+// The first second's worth may come at once (the bucket starts full); after that, no more than
+// `perSecond` more each second since admission resumed. One more for the clock's grain.
 Then('{fans} are let in no faster than {int} a second', async function (this: TicketWorld, fans: Fan[], perSecond: number) {
-  // The first second's worth may come at once (the bucket starts full); after that, no more
-  // than `perSecond` more each second since admission resumed. One more for the clock's grain.
-  const resumed = this.latest;
-  expectThat(resumed?.what.includes('resuming admission') === true, 'admission was not resumed just before this step');
-  const resumedAt = resumed.exchange.startedAt;
-  const { value, done } = await poll(
-    async () => {
-      const letIn: Fan[] = [];
-      for (const fan of fans) if ((await fan.status()).value.status !== 'WAITING') letIn.push(fan);
-      return { letIn, seconds: (Date.now() - resumedAt) / 1000 };
-    },
-    ({ letIn, seconds }) => letIn.length > perSecond * (1 + seconds) + 1 || letIn.length === fans.length,
-    { what: 'every fan to be let in', timeoutMs: (fans.length / perSecond + 3) * 1000, intervalMs: 100 },
-  );
-  const allowed = Math.floor(perSecond * (1 + value.seconds) + 1);
-  expectThat(value.letIn.length <= allowed, `${value.letIn.length} fans let in ${value.seconds.toFixed(1)} s after admission resumed, at most ${allowed} allowed at ${perSecond} a second: ${names(value.letIn)}`);
-  expectThat(done, `only ${value.letIn.length} of ${fans.length} fans let in after ${value.seconds.toFixed(1)} s: ${names(value.letIn)}`);
+  const allowed = (seconds: number) => Math.floor(perSecond * (1 + seconds) + 1);
+  const since = this.latestTo('resuming admission').exchange.startedAt;
+  const { letIn, seconds, done } = await watchLettingIn(fans, { since, most: allowed, timeoutMs: (fans.length / perSecond + 3) * 1000 });
+  expectThat(letIn.length <= allowed(seconds), `${letIn.length} fans let in ${seconds.toFixed(1)} s after admission resumed, at most ${allowed(seconds)} allowed at ${perSecond} a second: ${names(letIn)}`);
+  expectThat(done, `only ${letIn.length} of ${fans.length} fans let in after ${seconds.toFixed(1)} s: ${names(letIn)}`);
 });
 
 // ---- Shopping ------------------------------------------------------------------------------

@@ -31,12 +31,7 @@ function startsAt(world: TicketWorld): number {
 
 When('the sale starts', async function (this: TicketWorld) {
   // The operator's statistics publish the draw's seed from the start on: the room's own clock.
-  await eventually(() => this.operator.stats(), (answer) => answer.succeeded && answer.value.drawSeed !== null, {
-    what: 'the sale to start',
-    timeoutMs: Math.max(0, startsAt(this) - Date.now()) + 10_000,
-    intervalMs: 100,
-    describe: (answer) => (answer.succeeded ? `${answer.value.preQueued} in the pre-queue, no seed published` : String(answer)),
-  });
+  await this.operator.waitUntilSaleStarts(Math.max(0, startsAt(this) - Date.now()) + 10_000);
 });
 
 When('{fan} enters the queue as soon as it opens', async function (this: TicketWorld, fan: Fan) {
