@@ -2,7 +2,6 @@ import { Then, When } from '@cucumber/cucumber';
 import type { Fan } from '../support/driver/fan.ts';
 import { records } from '../support/driver/records.ts';
 import { expectAnswer, expectEqual, expectSuccess, expectThat } from '../support/expect.ts';
-import { eventually } from '../support/polling.ts';
 import type { TicketWorld } from '../support/world.ts';
 
 // ---- Looking at seats ------------------------------------------------------------------------
@@ -155,13 +154,7 @@ Then(
 
 Then("{fan}'s hold runs out without anyone asking", async function (this: TicketWorld, fan: Fan) {
   // Only the records are read: no request could have expired the hold, so the sweeper did.
-  const { reservationId } = fan.heldReservation();
-  await eventually(async () => (await records.reservations(this.concertId())).find((r) => r.reservationId === reservationId)?.status, (status) => status === 'EXPIRED', {
-    what: `${fan}'s hold to be expired by the sweeper`,
-    timeoutMs: 10_000,
-    intervalMs: 200,
-    describe: (status) => `the reservation ${status}`,
-  });
+  await records.untilReservationIs(this.concertId(), fan.heldReservation().reservationId, 'EXPIRED', `${fan}'s hold to be expired by the sweeper`);
 });
 
 Then('no seat of {concert} is reserved', async function (this: TicketWorld, concert: string) {
