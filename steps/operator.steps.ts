@@ -219,12 +219,12 @@ When('the operator tries to {operatorAction} for a concert that is not on sale',
   await operatorActions[action](this.operator.forConcert('a concert that is not on sale'));
 });
 
+/** What a refused call must leave as it was in a waiting room. */
+const untouchable = (room: QueueStats) => ({ paused: room.paused, policy: room.policy, entered: room.entered, exited: room.exited, expired: room.expired });
+
 Then('the waiting room is still {admission}, and nothing else changed', async function (this: TicketWorld, state: string) {
-  const before = this.roomBefore;
-  expectThat(before !== undefined, 'the room was not looked at before the refused call');
-  const now = await roomNow(this);
-  const unchanged = (room: QueueStats) => ({ paused: room.paused, policy: room.policy, entered: room.entered, exited: room.exited, expired: room.expired });
-  expectEqual(unchanged(now), { ...unchanged(before), paused: state === 'paused' }, 'the waiting room after the refused call');
+  expectThat(this.roomBefore !== undefined, 'the room was not looked at before the refused call');
+  expectEqual(untouchable(await roomNow(this)), { ...untouchable(this.roomBefore), paused: state === 'paused' }, 'the waiting room after the refused call');
   // No concert was put on sale behind the operators' back: its waiting room does not exist.
   const probe = await this.fan('Probe').enter({ concert: UNINVITED_CONCERT });
   expectThat(probe.code === 'CONCERT_NOT_FOUND', `the concert someone tried to put on sale has a waiting room: entering it answered ${probe}`);

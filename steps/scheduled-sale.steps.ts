@@ -3,7 +3,7 @@ import { drawAudit } from '../support/driver/draw-audit.ts';
 import type { Fan } from '../support/driver/fan.ts';
 import { placesOf, waitingInOrder } from '../support/driver/places.ts';
 import { expectAnswer, expectEqual, expectSuccess, expectThat } from '../support/expect.ts';
-import { eventually } from '../support/polling.ts';
+import { untilInstant } from '../support/polling.ts';
 import type { TicketWorld } from '../support/world.ts';
 
 // A sale that starts at a set instant, with a pre-queue before it whose order is drawn.
@@ -40,10 +40,8 @@ When('{fan} enters the queue as soon as it opens', async function (this: TicketW
 
 When('{int} more fans enter the queue at the instant the sale starts', async function (this: TicketWorld, count: number) {
   const newcomers = this.joinCrowd(count);
-  const at = startsAt(this);
-  await eventually(async () => Date.now(), (now) => now >= at, { what: 'the instant the sale starts', timeoutMs: Math.max(0, at - Date.now()) + 1000, intervalMs: 5 });
-  const answers = await Promise.all(newcomers.map((fan) => fan.enter()));
-  const refused = answers.filter((answer) => !answer.succeeded);
+  await untilInstant(startsAt(this), 'the instant the sale starts');
+  const refused = (await Promise.all(newcomers.map((fan) => fan.enter()))).filter((answer) => !answer.succeeded);
   expectThat(refused.length === 0, () => `${refused.length} of ${count} fans entering at the sale's start were refused, e.g. ${refused[0].what}: ${refused[0]}`);
 });
 
@@ -56,14 +54,10 @@ Then('{fan} is told when the queue opens', function (this: TicketWorld, fan: Fan
 });
 
 Then('{fans} is/are in the pre-queue', function (this: TicketWorld, fans: Fan[]) {
-  const saleStartsAt = new Date(startsAt(this)).toISOString();
+  const startsAtIso = new Date(startsAt(this)).toISOString();
   for (const fan of fans) {
-    const told = fan.lastEntry();
-    expectEqual(
-      { status: told.status, position: told.position, estimatedWaitSeconds: told.estimatedWaitSeconds, saleStartsAt: told.saleStartsAt },
-      { status: 'PRE_QUEUE', position: null, estimatedWaitSeconds: null, saleStartsAt },
-      `what ${fan}'s entry told her`,
-    );
+    const { status, position, estimatedWaitSeconds, saleStartsAt } = fan.lastEntry();
+    expectEqual({ status, position, estimatedWaitSeconds, saleStartsAt }, { status: 'PRE_QUEUE', position: null, estimatedWaitSeconds: null, saleStartsAt: startsAtIso }, `what ${fan}'s entry told her`);
   }
 });
 

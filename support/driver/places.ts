@@ -62,3 +62,16 @@ export async function watchLettingIn(
   );
   return { ...value, done };
 }
+
+/**
+ * Opens `streams` status streams on queue server `server`, all fans at once: each enters there and
+ * follows her place twice (the most one place may have), the last one once if `streams` is odd.
+ */
+export async function followTwiceEach(fans: readonly Fan[], server: number, streams: number): Promise<void> {
+  await Promise.all(
+    fans.map(async (fan, i) => {
+      (await fan.enter({ through: server })).value;
+      for (let n = 0; n < Math.min(2, streams - 2 * i); n++) (await fan.followPlace({ through: server })).value;
+    }),
+  );
+}
