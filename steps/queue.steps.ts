@@ -137,8 +137,7 @@ Then('{fans} is/are let in{through}', async function (this: TicketWorld, fans: F
 Then('as each fan who was let in leaves, the next is let in: {fans}', async function (this: TicketWorld, fans: Fan[]) {
   for (const [i, fan] of fans.entries()) {
     await fan.waitUntilLetIn();
-    const later = fans.slice(i + 1);
-    expectEqual(await placesOf(later), waitingInOrder(later), `where those who arrived after ${fan} wait once she was let in`);
+    expectEqual(await placesOf(fans.slice(i + 1)), waitingInOrder(fans.slice(i + 1)), `where those who arrived after ${fan} wait once she was let in`);
     expectSuccess(await fan.leave());
   }
 });
