@@ -11,8 +11,8 @@ import { test } from 'node:test';
 // name only steps that exist and are long.
 //
 // How lines are counted: the non-blank lines between the body's opening `{` and its closing `}`
-// (comments count: a body that needs explaining is a long one). `async function (...) {` and
-// `});` are not counted, so `{ expectSuccess(await fan.enter()); }` written on three lines is 1.
+// (comments count, as they do for a reader; a comment about the whole step can stand above it).
+// `async function (...) {` and `});` are not counted, so a body of one statement is 1 line.
 const ROOT = path.resolve(import.meta.dirname, '..', '..');
 const MAX_LINES = 5;
 const SECTION = 'Long steps, and why';
@@ -171,6 +171,7 @@ export function listedLongSteps(markdown: string): Map<string, string> {
   const listed = new Map<string, string>();
   for (const line of end === -1 ? rest : rest.slice(0, end)) {
     const item = /^- `([^`]+)` — (.+)$/.exec(line);
+    if (item && listed.has(item[1])) throw new Error(`${DOC}, "${SECTION}": \`${item[1]}\` is named twice`);
     if (item) listed.set(item[1], item[2].trim());
     else if (/^- /.test(line)) throw new Error(`${DOC}, "${SECTION}": a line not written as "- \`file:pattern\` — reason": ${line}`);
   }
@@ -193,7 +194,7 @@ export function lengthProblems(steps: StepBody[], listed: Map<string, string>): 
   for (const [key, reason] of listed) {
     const step = byKey.get(key);
     if (!step) problems.push(`${DOC} ("${SECTION}") names \`${key}\`, which is no step definition`);
-    else if (step.lines <= MAX_LINES) problems.push(`${DOC} ("${SECTION}") names \`${key}\`, which has only ${step.lines} lines now: take it off the list`);
+    else if (step.lines <= MAX_LINES) problems.push(`${DOC} ("${SECTION}") names \`${key}\`, which has only ${step.lines} line${step.lines === 1 ? '' : 's'} now: take it off the list`);
     else if (reason.length === 0) problems.push(`${DOC} ("${SECTION}") names \`${key}\` without a reason`);
   }
   return problems;
@@ -241,7 +242,7 @@ test('a planted long step that is not listed is reported, and so are listings of
   const planted = [
     "import { Given, Then, When } from '@cucumber/cucumber';",
     "const re = /[{'\"`]/; // braces in a regex, a comment {",
-    "Given('a short step', async function (this: unknown, n: number) {",
+    'Given("a short step\'s \\"pattern\\"", async function (this: unknown, n: number) {',
     '  await go(`${n} {`);',
     '});',
     '',
@@ -267,7 +268,7 @@ test('a planted long step that is not listed is reported, and so are listings of
   assert.deepEqual(
     steps.map(({ pattern, lines }) => [pattern, lines]),
     [
-      ['a short step', 1],
+      ['a short step\'s "pattern"', 1],
       ['a long step with a {word}', 7],
       ['a long step written on several lines', 6],
     ],
@@ -277,7 +278,7 @@ test('a planted long step that is not listed is reported, and so are listings of
     `## ${SECTION}`,
     '',
     '- `steps/planted.steps.ts:a long step written on several lines` — a table is the assertion',
-    '- `steps/planted.steps.ts:a short step` — once long',
+    '- `steps/planted.steps.ts:a short step\'s "pattern"` — once long',
     '- `steps/planted.steps.ts:a step that is gone` — once there',
     '## Next',
     '- `steps/planted.steps.ts:a long step with a {word}` — not in the section',
@@ -285,6 +286,8 @@ test('a planted long step that is not listed is reported, and so are listings of
   const problems = lengthProblems(steps, listedLongSteps(doc));
   assert.equal(problems.length, 3, problems.join('\n'));
   assert.match(problems[0], /^steps\/planted\.steps\.ts:7 "a long step with a \{word\}" has 7 lines/);
-  assert.match(problems[1], /names `steps\/planted\.steps\.ts:a short step`, which has only 1 lines now/);
+  assert.match(problems[1], /names `steps\/planted\.steps\.ts:a short step's "pattern"`, which has only 1 line now/);
   assert.match(problems[2], /names `steps\/planted\.steps\.ts:a step that is gone`, which is no step definition/);
+  assert.throws(() => listedLongSteps(`## ${SECTION}\n- \`a:b\` — one\n- \`a:b\` — two\n`), /named twice/);
+  assert.throws(() => listedLongSteps(`## ${SECTION}\n- a:b, no code span\n`), /a line not written as/);
 });
