@@ -162,7 +162,11 @@ function scan(source: string): Token[] {
 
 // ---- What docs/steps.md says ------------------------------------------------------------------
 
-/** The steps the section names, as `file:pattern`, each with its reason. */
+/**
+ * The steps the section names, each with its reason. A step is one list item: its file and its
+ * pattern, each in backticks, then " — " and why: "- `steps/x.steps.ts` `{fan} does it` — why".
+ * Keyed as `file:pattern`.
+ */
 export function listedLongSteps(markdown: string): Map<string, string> {
   const start = markdown.search(new RegExp(`^## ${SECTION}\\s*$`, 'm'));
   if (start === -1) throw new Error(`${DOC} has no section "## ${SECTION}"`);
@@ -170,10 +174,14 @@ export function listedLongSteps(markdown: string): Map<string, string> {
   const end = rest.findIndex((line) => /^## /.test(line));
   const listed = new Map<string, string>();
   for (const line of end === -1 ? rest : rest.slice(0, end)) {
-    const item = /^- `([^`]+)` — (.+)$/.exec(line);
-    if (item && listed.has(item[1])) throw new Error(`${DOC}, "${SECTION}": \`${item[1]}\` is named twice`);
-    if (item) listed.set(item[1], item[2].trim());
-    else if (/^- /.test(line)) throw new Error(`${DOC}, "${SECTION}": a line not written as "- \`file:pattern\` — reason": ${line}`);
+    const item = /^- `([^`]+)` `([^`]+)` — (.+)$/.exec(line);
+    if (!item) {
+      if (/^- /.test(line)) throw new Error(`${DOC}, "${SECTION}": a line not written as "- \`file\` \`pattern\` — reason": ${line}`);
+      continue;
+    }
+    const key = keyOf({ file: item[1], pattern: item[2] });
+    if (listed.has(key)) throw new Error(`${DOC}, "${SECTION}": ${shown(key)} is named twice`);
+    listed.set(key, item[3].trim());
   }
   return listed;
 }
@@ -181,6 +189,12 @@ export function listedLongSteps(markdown: string): Map<string, string> {
 // ---- The verdict ---------------------------------------------------------------------------------
 
 export const keyOf = (step: Pick<StepBody, 'file' | 'pattern'>) => `${step.file}:${step.pattern}`;
+
+/** A key as the section writes it: `file` `pattern`. */
+const shown = (key: string) => {
+  const at = key.indexOf(':');
+  return `\`${key.slice(0, at)}\` \`${key.slice(at + 1)}\``;
+};
 
 /** Long steps the section does not name, and names the section has for steps not long or gone. */
 export function lengthProblems(steps: StepBody[], listed: Map<string, string>): string[] {
@@ -193,9 +207,9 @@ export function lengthProblems(steps: StepBody[], listed: Map<string, string>): 
   }
   for (const [key, reason] of listed) {
     const step = byKey.get(key);
-    if (!step) problems.push(`${DOC} ("${SECTION}") names \`${key}\`, which is no step definition`);
-    else if (step.lines <= MAX_LINES) problems.push(`${DOC} ("${SECTION}") names \`${key}\`, which has only ${step.lines} line${step.lines === 1 ? '' : 's'} now: take it off the list`);
-    else if (reason.length === 0) problems.push(`${DOC} ("${SECTION}") names \`${key}\` without a reason`);
+    if (!step) problems.push(`${DOC} ("${SECTION}") names ${shown(key)}, which is no step definition`);
+    else if (step.lines <= MAX_LINES) problems.push(`${DOC} ("${SECTION}") names ${shown(key)}, which has only ${step.lines} line${step.lines === 1 ? '' : 's'} now: take it off the list`);
+    else if (reason.length === 0) problems.push(`${DOC} ("${SECTION}") names ${shown(key)} without a reason`);
   }
   return problems;
 }
@@ -277,17 +291,17 @@ test('a planted long step that is not listed is reported, and so are listings of
     '# Steps',
     `## ${SECTION}`,
     '',
-    '- `steps/planted.steps.ts:a long step written on several lines` — a table is the assertion',
-    '- `steps/planted.steps.ts:a short step\'s "pattern"` — once long',
-    '- `steps/planted.steps.ts:a step that is gone` — once there',
+    '- `steps/planted.steps.ts` `a long step written on several lines` — a table is the assertion',
+    '- `steps/planted.steps.ts` `a short step\'s "pattern"` — once long',
+    '- `steps/planted.steps.ts` `a step that is gone` — once there',
     '## Next',
-    '- `steps/planted.steps.ts:a long step with a {word}` — not in the section',
+    '- `steps/planted.steps.ts` `a long step with a {word}` — not in the section',
   ].join('\n');
   const problems = lengthProblems(steps, listedLongSteps(doc));
   assert.equal(problems.length, 3, problems.join('\n'));
   assert.match(problems[0], /^steps\/planted\.steps\.ts:7 "a long step with a \{word\}" has 7 lines/);
-  assert.match(problems[1], /names `steps\/planted\.steps\.ts:a short step's "pattern"`, which has only 1 line now/);
-  assert.match(problems[2], /names `steps\/planted\.steps\.ts:a step that is gone`, which is no step definition/);
-  assert.throws(() => listedLongSteps(`## ${SECTION}\n- \`a:b\` — one\n- \`a:b\` — two\n`), /named twice/);
-  assert.throws(() => listedLongSteps(`## ${SECTION}\n- a:b, no code span\n`), /a line not written as/);
+  assert.match(problems[1], /names `steps\/planted\.steps\.ts` `a short step's "pattern"`, which has only 1 line now/);
+  assert.match(problems[2], /names `steps\/planted\.steps\.ts` `a step that is gone`, which is no step definition/);
+  assert.throws(() => listedLongSteps(`## ${SECTION}\n- \`a\` \`b\` — one\n- \`a\` \`b\` — two\n`), /named twice/);
+  assert.throws(() => listedLongSteps(`## ${SECTION}\n- \`a:b\` — the old form\n`), /a line not written as/);
 });
