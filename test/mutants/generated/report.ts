@@ -17,6 +17,8 @@ export type Outcome = {
   by?: string;
   error?: string;
   seconds: number;
+  /** Set by --rerun: what the first run against this mutant found, before gaps were closed. */
+  firstRun?: { status: Status; by?: string };
 };
 
 export type RunRecord = {
@@ -27,6 +29,9 @@ export type RunRecord = {
   frame: { typescript: number; lua: number; files: number };
   sampleSizes: { typescript: number; lua: number };
   unchangedSeconds?: number;
+  /** Set by --rerun: the commit and date of the suite that ran the survivors again. */
+  rerunCommit?: string;
+  rerunDate?: string;
   outcomes: Outcome[];
 };
 
@@ -62,7 +67,8 @@ export function renderReport(record: RunRecord): string {
   const parts: string[] = [
     `Run of ${record.date.slice(0, 10)} on commit \`${record.commit.slice(0, 12)}\`${record.commit.length > 40 ? record.commit.slice(40) : ''}, seed **${record.seed}**: ` +
       `${record.sampleSizes.typescript} of the ${record.frame.typescript} TypeScript mutants Stryker generates over ${record.frame.files} files, ` +
-      `${record.sampleSizes.lua} of the ${record.frame.lua} Lua mutants. The unchanged system passed every scenario${record.unchangedSeconds ? ` in ${record.unchangedSeconds} s` : ''}.`,
+      `${record.sampleSizes.lua} of the ${record.frame.lua} Lua mutants. The unchanged system passed every scenario${record.unchangedSeconds ? ` in ${record.unchangedSeconds} s` : ''}.` +
+      (record.rerunCommit ? ` The mutants it left alive ran again on ${record.rerunDate?.slice(0, 10)} against the suite of commit \`${record.rerunCommit.slice(0, 12)}\` (same reference system and Lua).` : ''),
     '',
     '| mutants | drawn | run so far | killed | timeout | survived | no coverage | runtime error | equivalent | kill rate (non-equivalent) | 95 % Wilson interval |',
     '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|',
@@ -71,12 +77,16 @@ export function renderReport(record: RunRecord): string {
     ['TypeScript (Stryker)', record.outcomes.filter((o) => !o.id.startsWith('lua:')), record.sampleSizes.typescript],
     ['Lua (own operators)', record.outcomes.filter((o) => o.id.startsWith('lua:')), record.sampleSizes.lua],
   ];
+  const row = (name: string, outcomes: Outcome[], drawn: number) => {
+    const t = tally(outcomes);
+    return `| ${name} | ${drawn} | ${outcomes.length} | ${t.killed} | ${t.timeout} | ${t.survived} | ${t.noCoverage} | ${t.runtimeError} | ${t.equivalent} | ${t.detected} / ${t.judged} = **${percent(t.rate)}** | ${percent(t.interval.low)} – ${percent(t.interval.high)} |`;
+  };
   for (const [name, outcomes, drawn] of languages) {
     if (!drawn) continue;
-    const t = tally(outcomes);
-    parts.push(
-      `| ${name} | ${drawn} | ${outcomes.length} | ${t.killed} | ${t.timeout} | ${t.survived} | ${t.noCoverage} | ${t.runtimeError} | ${t.equivalent} | ${t.detected} / ${t.judged} = **${percent(t.rate)}** | ${percent(t.interval.low)} – ${percent(t.interval.high)} |`,
-    );
+    if (outcomes.some((o) => o.firstRun)) {
+      parts.push(row(`${name}, first run`, outcomes.map((o) => (o.firstRun ? { ...o, ...o.firstRun } : o)), drawn));
+      parts.push(row(`${name}, after closing gaps`, outcomes, drawn));
+    } else parts.push(row(name, outcomes, drawn));
   }
   parts.push('', '### Every mutant not killed, triaged', '', '| mutant | where | change | outcome | triage | why |', '|---|---|---|---|---|---|');
   for (const o of record.outcomes.filter((o) => o.status !== 'killed' && o.status !== 'timeout')) {
@@ -87,7 +97,8 @@ export function renderReport(record: RunRecord): string {
   }
   parts.push('', '<details><summary>Every mutant killed, and by which scenario</summary>', '', '| mutant | where | change | killed by | s |', '|---|---|---|---|---:|');
   for (const o of record.outcomes.filter((o) => o.status === 'killed' || o.status === 'timeout')) {
-    parts.push(`| ${o.id.startsWith('lua:') ? 'Lua' : o.id} | ${o.file}:${o.line}:${o.column} | ${o.mutator}: \`${oneLine(o.original, 60)}\` → \`${oneLine(o.replacement, 40)}\` | ${o.status === 'timeout' ? 'timeout' : oneLine(o.by ?? '', 120)} | ${o.seconds} |`);
+    const closed = o.firstRun ? ` (a gap: it ${o.firstRun.status === 'no coverage' ? 'was not reached' : 'survived'} the first run)` : '';
+    parts.push(`| ${o.id.startsWith('lua:') ? 'Lua' : o.id} | ${o.file}:${o.line}:${o.column} | ${o.mutator}: \`${oneLine(o.original, 60)}\` → \`${oneLine(o.replacement, 40)}\` | ${o.status === 'timeout' ? 'timeout' : oneLine(o.by ?? '', 120)}${closed} | ${o.seconds} |`);
   }
   parts.push('', '</details>', '');
   return parts.join('\n');

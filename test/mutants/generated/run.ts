@@ -10,6 +10,10 @@
  *   --seed S     the sample's seed (default: a random one, printed and recorded)
  *   --resume     keep the results of an earlier run of the same commit, seed and sample sizes
  *                (reports/mutation-generated/results.json) and run only the rest
+ *   --rerun      after closing gaps: run again, against the suite as it is now, the mutants the
+ *                earlier run (same seed and sample sizes) left alive; the reference system and
+ *                the Lua scripts must be as they were then. Each keeps its first outcome beside
+ *                the new one.
  *
  * How: one scratch copy of the project with every mutant placed behind its switch; Redis
  * Cluster and PostgreSQL started once; first the unchanged system (no mutant active) runs every
@@ -50,6 +54,7 @@ const { values } = parseArgs({
     lua: { type: 'string' },
     seed: { type: 'string' },
     resume: { type: 'boolean', default: false },
+    rerun: { type: 'boolean', default: false },
   },
   // `--lua` alone means the default Lua sample.
   args: process.argv.slice(2).flatMap((arg, i, all) => (arg === '--lua' && (all[i + 1] === undefined || all[i + 1].startsWith('--')) ? ['--lua', '20'] : [arg])),
@@ -72,6 +77,7 @@ process.on('SIGINT', () => void runTeardowns().finally(() => process.exit(130)))
 process.on('SIGTERM', () => void runTeardowns().finally(() => process.exit(143)));
 
 let exitCode = 0;
+let firstRuns = new Map<string, NonNullable<Outcome['firstRun']>>();
 try {
   // Every mutant placed in the copy; the sampling frame is all of them.
   const files = filesToMutate(scratch);
@@ -89,10 +95,19 @@ try {
   const drawn: (GeneratedMutant | LuaMutant)[] = [...sample(mutants, tsSample, seed), ...sample(lua, luaSample, seed)];
   log(`${mutants.length} TypeScript mutants in ${files.length} files, ${lua.length} Lua mutants; seed ${seed}: ${drawn.length} drawn`);
 
-  const earlier = values.resume && existsSync(resultsFile) ? (JSON.parse(readFileSync(resultsFile, 'utf8')) as RunRecord) : undefined;
-  const sameRun = earlier && earlier.commit === record.commit && earlier.seed === seed && earlier.sampleSizes.typescript === tsSample && earlier.sampleSizes.lua === luaSample;
-  if (values.resume && !sameRun) log('--resume: no earlier run of this commit, seed and sample sizes; starting afresh');
-  if (sameRun) record.outcomes = earlier.outcomes.filter((o) => o.status !== 'runtime error');
+  const earlier = (values.resume || values.rerun) && existsSync(resultsFile) ? (JSON.parse(readFileSync(resultsFile, 'utf8')) as RunRecord) : undefined;
+  const sameSample = earlier && earlier.seed === seed && earlier.sampleSizes.typescript === tsSample && earlier.sampleSizes.lua === luaSample;
+  if (values.rerun) {
+    if (!sameSample) throw new Error('--rerun: no earlier run of this seed and these sample sizes in reports/mutation-generated/results.json');
+    const then = earlier.commit.slice(0, 40);
+    const changed = execFileSync('git', ['diff', '--name-only', then, '--', 'reference-system', 'lua'], { cwd: ROOT, encoding: 'utf8' }).trim();
+    if (changed) throw new Error(`--rerun: the mutants were drawn from ${then}, and these files changed since: ${changed.replace(/\n/g, ', ')}`);
+    // The first run's commit and date stay; each mutant run again keeps its first outcome.
+    Object.assign(record, { date: earlier.date, commit: earlier.commit, unchangedSeconds: earlier.unchangedSeconds, rerunCommit: record.commit, rerunDate: record.date });
+    record.outcomes = earlier.outcomes.filter((o) => o.status !== 'survived' && o.status !== 'no coverage');
+    firstRuns = new Map(earlier.outcomes.filter((o) => o.status === 'survived' || o.status === 'no coverage').map((o) => [o.id, o.firstRun ?? { status: o.status, by: o.by }]));
+  } else if (values.resume && !(sameSample && earlier.commit === record.commit)) log('--resume: no earlier run of this commit, seed and sample sizes; starting afresh');
+  else if (sameSample) record.outcomes = earlier.outcomes.filter((o) => o.status !== 'runtime error');
   const save = () => {
     mkdirSync(reportDir, { recursive: true });
     writeFileSync(resultsFile, JSON.stringify(record, null, 2));
@@ -134,6 +149,8 @@ try {
     } else {
       outcome = { ...described, ...(await runOne(environment, `ts-${mutant.id}`, i + 1, { __STRYKER_ACTIVE_MUTANT__: mutant.id })) };
     }
+    const first = firstRuns.get(mutant.id);
+    if (first) outcome.firstRun = first;
     record.outcomes.push(outcome);
     save();
     log(`${i + 1}/${drawn.length} ${where}: ${outcome.status}${outcome.by ? ` by ${outcome.by}` : ''} (${outcome.seconds} s)`);
