@@ -41,6 +41,11 @@ export class Infrastructure {
     });
   }
 
+  /** The replica of the concert's master stops confirming writes; the cluster still counts it healthy. */
+  silenceReplicaOf(concert?: string) {
+    return this.#control("silencing the replica of the concert's waiting room", routes.infrastructure.silenceReplica(), schemas.silencedReplica, { key: this.#slotKey(concert) });
+  }
+
   async restartDatabase(): Promise<number> {
     const { acceptingAfterMs } = await this.#control('restarting PostgreSQL', routes.infrastructure.restartPostgres(), schemas.restarted);
     return acceptingAfterMs;

@@ -102,6 +102,7 @@ export const schemas = {
   restarted: z.object({ acceptingAfterMs: z.number() }),
   restoredAll: z.object({ restoredAfterMs: z.number() }),
   networkFault: z.object({ service: z.string(), peer: z.string(), fault: z.string() }),
+  silencedReplica: z.object({ slot: z.number().int(), nodeId: z.string(), node: z.string(), replica: z.string() }),
 };
 
 
