@@ -21,7 +21,8 @@ const policy = z.object({
 });
 
 export const schemas = {
-  error: z.object({ error: z.object({ code: z.string().min(1), message: z.string() }) }),
+  // The contract (docs/api.md): every refusal names its code and says in words what went wrong.
+  error: z.object({ error: z.object({ code: z.string().min(1), message: z.string().min(1) }) }),
 
   entry: z.object({
     status: entryStatus,

@@ -92,13 +92,13 @@ export function renderReport(record: RunRecord): string {
   for (const o of record.outcomes.filter((o) => o.status !== 'killed' && o.status !== 'timeout')) {
     const t = triage[triageKey(o)];
     parts.push(
-      `| ${o.id.startsWith('lua:') ? 'Lua' : o.id} | ${o.file}:${o.line}:${o.column} | ${o.mutator}: \`${oneLine(o.original, 70)}\` → \`${oneLine(o.replacement, 50)}\` | ${o.status}${o.error ? `: ${oneLine(o.error, 80)}` : ''} | ${t?.verdict ?? '**not triaged**'} | ${t ? oneLine(t.why, 400) : ''} |`,
+      `| ${o.id} | ${o.file}:${o.line}:${o.column} | ${o.mutator}: \`${oneLine(o.original, 70)}\` → \`${oneLine(o.replacement, 50)}\` | ${o.status}${o.error ? `: ${oneLine(o.error, 80)}` : ''} | ${t?.verdict ?? '**not triaged**'} | ${t ? oneLine(t.why, 400) : ''} |`,
     );
   }
   parts.push('', '<details><summary>Every mutant killed, and by which scenario</summary>', '', '| mutant | where | change | killed by | s |', '|---|---|---|---|---:|');
   for (const o of record.outcomes.filter((o) => o.status === 'killed' || o.status === 'timeout')) {
     const closed = o.firstRun ? ` (a gap: it ${o.firstRun.status === 'no coverage' ? 'was not reached' : 'survived'} the first run)` : '';
-    parts.push(`| ${o.id.startsWith('lua:') ? 'Lua' : o.id} | ${o.file}:${o.line}:${o.column} | ${o.mutator}: \`${oneLine(o.original, 60)}\` → \`${oneLine(o.replacement, 40)}\` | ${o.status === 'timeout' ? 'timeout' : oneLine(o.by ?? '', 120)}${closed} | ${o.seconds} |`);
+    parts.push(`| ${o.id} | ${o.file}:${o.line}:${o.column} | ${o.mutator}: \`${oneLine(o.original, 60)}\` → \`${oneLine(o.replacement, 40)}\` | ${o.status === 'timeout' ? 'timeout' : oneLine(o.by ?? '', 120)}${closed} | ${o.seconds} |`);
   }
   parts.push('', '</details>', '');
   return parts.join('\n');

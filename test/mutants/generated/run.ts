@@ -14,6 +14,8 @@
  *                earlier run (same seed and sample sizes) left alive; the reference system and
  *                the Lua scripts must be as they were then. Each keeps its first outcome beside
  *                the new one.
+ *   --only IDS   with --rerun: only these mutants (comma-separated ids, as the report shows
+ *                them; a Lua mutant's id starts with lua:), e.g. those whose gap was closed
  *
  * How: one scratch copy of the project with every mutant placed behind its switch; Redis
  * Cluster and PostgreSQL started once; first the unchanged system (no mutant active) runs every
@@ -55,6 +57,7 @@ const { values } = parseArgs({
     seed: { type: 'string' },
     resume: { type: 'boolean', default: false },
     rerun: { type: 'boolean', default: false },
+    only: { type: 'string' },
   },
   // `--lua` alone means the default Lua sample.
   args: process.argv.slice(2).flatMap((arg, i, all) => (arg === '--lua' && (all[i + 1] === undefined || all[i + 1].startsWith('--')) ? ['--lua', '20'] : [arg])),
@@ -104,8 +107,11 @@ try {
     if (changed) throw new Error(`--rerun: the mutants were drawn from ${then}, and these files changed since: ${changed.replace(/\n/g, ', ')}`);
     // The first run's commit and date stay; each mutant run again keeps its first outcome.
     Object.assign(record, { date: earlier.date, commit: earlier.commit, unchangedSeconds: earlier.unchangedSeconds, rerunCommit: record.commit, rerunDate: record.date });
-    record.outcomes = earlier.outcomes.filter((o) => o.status !== 'survived' && o.status !== 'no coverage');
-    firstRuns = new Map(earlier.outcomes.filter((o) => o.status === 'survived' || o.status === 'no coverage').map((o) => [o.id, o.firstRun ?? { status: o.status, by: o.by }]));
+    const only = values.only?.split(',').map((id) => id.trim());
+    const again = (o: Outcome) => (o.status === 'survived' || o.status === 'no coverage') && (!only || only.includes(o.id));
+    if (only?.some((id) => !earlier.outcomes.some((o) => o.id === id && again(o)))) throw new Error(`--only: not every one of ${only.join(', ')} is a mutant the earlier run left alive`);
+    record.outcomes = earlier.outcomes.filter((o) => !again(o));
+    firstRuns = new Map(earlier.outcomes.filter(again).map((o) => [o.id, o.firstRun ?? { status: o.status, by: o.by }]));
   } else if (values.resume && !(sameSample && earlier.commit === record.commit)) log('--resume: no earlier run of this commit, seed and sample sizes; starting afresh');
   else if (sameSample) record.outcomes = earlier.outcomes.filter((o) => o.status !== 'runtime error');
   const save = () => {
