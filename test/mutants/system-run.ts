@@ -105,18 +105,39 @@ async function freshDatabase(adminUrl: string, name: string): Promise<string> {
 
 /** Runs `work` holding HEAVY_LOCK (flock), when one is set. */
 export async function withHeavyLock<T>(work: () => Promise<T>): Promise<T> {
-  const lock = process.env.HEAVY_LOCK;
-  if (!lock) return work();
-  // flock holds the lock for as long as `cat` runs, and `cat` runs until we close its input.
-  const holder = spawn('flock', [lock, 'sh', '-c', 'echo locked; exec cat'], { stdio: ['pipe', 'pipe', 'inherit'] });
-  await new Promise<void>((resolve, reject) => {
-    holder.stdout.once('data', () => resolve());
-    holder.once('exit', (code) => reject(new Error(`flock ${lock} exited with ${code}`)));
-  });
+  const lock = heavyLock();
+  await lock.take();
   try {
     return await work();
   } finally {
-    holder.stdin.end();
-    await exited(holder);
+    await lock.release();
   }
+}
+
+/** HEAVY_LOCK (flock) to take and release by hand, for work that spans several calls; nothing when unset. */
+export function heavyLock() {
+  const file = process.env.HEAVY_LOCK;
+  let holder: ChildProcess | undefined;
+  return {
+    get held() {
+      return holder !== undefined;
+    },
+    async take(): Promise<void> {
+      if (!file || holder) return;
+      // flock holds the lock for as long as `cat` runs, and `cat` runs until we close its input.
+      const child = spawn('flock', [file, 'sh', '-c', 'echo locked; exec cat'], { stdio: ['pipe', 'pipe', 'inherit'] });
+      await new Promise<void>((resolve, reject) => {
+        child.stdout!.once('data', () => resolve());
+        child.once('exit', (code) => reject(new Error(`flock ${file} exited with ${code}`)));
+      });
+      holder = child;
+    },
+    async release(): Promise<void> {
+      const child = holder;
+      holder = undefined;
+      if (!child) return;
+      child.stdin!.end();
+      await exited(child);
+    },
+  };
 }

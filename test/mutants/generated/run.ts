@@ -14,6 +14,9 @@
  *                earlier run (same seed and sample sizes) left alive; the reference system and
  *                the Lua scripts must be as they were then. Each keeps its first outcome beside
  *                the new one.
+ *   --at COMMIT  measure the project as it was at that commit (default: the working tree)
+ *   --per-lock N mutants run per taking of HEAVY_LOCK (default 1); a few at a time keeps a
+ *                long campaign from waiting behind every other job on a busy machine
  *   --only IDS   with --rerun: only these mutants (comma-separated ids, as the report shows
  *                them; a Lua mutant's id starts with lua:), e.g. those whose gap was closed
  *
@@ -33,7 +36,7 @@
  * Wilson score interval. Writes reports/mutation-generated.md and results.json beside it.
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -41,7 +44,7 @@ import { ROOT } from '../../coverage/promises-in-docs.ts';
 import { makeScratchCopy } from '../../scratch-copy.ts';
 import { applyTestcontainersDefaults, assertContainerRuntime, startTestEnvironment, type TestEnvironment } from '../../../environment/test-environment.ts';
 import { registerTeardown, runTeardowns } from '../../../environment/teardown.ts';
-import { cucumber, startSystemRun, withHeavyLock } from '../system-run.ts';
+import { cucumber, heavyLock, startSystemRun, withHeavyLock } from '../system-run.ts';
 import { filesToMutate, instrument, type GeneratedMutant } from './stryker-mutants.ts';
 import { luaMutants, type LuaMutant } from './lua-mutants.ts';
 import { sample } from './sample.ts';
@@ -58,6 +61,8 @@ const { values } = parseArgs({
     resume: { type: 'boolean', default: false },
     rerun: { type: 'boolean', default: false },
     only: { type: 'string' },
+    at: { type: 'string' },
+    'per-lock': { type: 'string', default: '1' },
   },
   // `--lua` alone means the default Lua sample.
   args: process.argv.slice(2).flatMap((arg, i, all) => (arg === '--lua' && (all[i + 1] === undefined || all[i + 1].startsWith('--')) ? ['--lua', '20'] : [arg])),
@@ -68,17 +73,21 @@ if (!Number.isInteger(tsSample) || tsSample < 0 || !Number.isInteger(luaSample) 
 const seed = values.seed === undefined ? Math.floor(Math.random() * 2 ** 31) : Number(values.seed);
 if (!Number.isInteger(seed)) throw new Error('--seed takes a whole number');
 
+const perLock = Number(values['per-lock']);
+if (!Number.isInteger(perLock) || perLock < 1) throw new Error('--per-lock takes a whole number from 1');
 const reportDir = path.join(ROOT, 'reports', 'mutation-generated');
 const resultsFile = path.join(reportDir, 'results.json');
-const commit = execFileSync('git', ['rev-parse', 'HEAD'], { cwd: ROOT, encoding: 'utf8' }).trim();
-const dirty = execFileSync('git', ['status', '--porcelain', '--', 'reference-system', 'lua'], { cwd: ROOT, encoding: 'utf8' }).trim() !== '';
+const commit = execFileSync('git', ['rev-parse', values.at ?? 'HEAD'], { cwd: ROOT, encoding: 'utf8' }).trim();
+const dirty = !values.at && execFileSync('git', ['status', '--porcelain', '--', 'reference-system', 'lua'], { cwd: ROOT, encoding: 'utf8' }).trim() !== '';
 
-const scratch = makeScratchCopy('ticket-rush-generated-');
+const scratch = values.at ? copyOfCommit(commit) : makeScratchCopy('ticket-rush-generated-');
 // Registered first, so it runs last: after the services that run from it are stopped.
 registerTeardown('scratch copy', async () => rmSync(scratch, { recursive: true, force: true }));
 process.on('SIGINT', () => void runTeardowns().finally(() => process.exit(130)));
 process.on('SIGTERM', () => void runTeardowns().finally(() => process.exit(143)));
 
+// Taken before a mutant runs, released after every `perLock` of them (and at the end).
+const lock = heavyLock();
 let exitCode = 0;
 let firstRuns = new Map<string, NonNullable<Outcome['firstRun']>>();
 try {
@@ -123,6 +132,7 @@ try {
   applyTestcontainersDefaults();
   await assertContainerRuntime();
   const environment = await withHeavyLock(() => startTestEnvironment(log));
+  registerTeardown('heavy lock', () => lock.release());
 
   // The unchanged system: everything must pass, and each service says which mutants it reached.
   const coverageDir = mkdtempSync(path.join(tmpdir(), 'ticket-rush-stryker-coverage-'));
@@ -136,14 +146,20 @@ try {
   if (clean.status !== 'survived') throw new Error('the unchanged system must pass every scenario, or every mutant would look killed');
   record.unchangedSeconds = clean.seconds;
 
+  let sinceLock = 0;
   for (const [i, mutant] of drawn.entries()) {
     if (record.outcomes.some((o) => o.id === mutant.id)) continue;
+    if (sinceLock === perLock) {
+      await lock.release();
+      sinceLock = 0;
+    }
     const where = `${mutant.file}:${mutant.line}:${mutant.column} ${mutant.mutator}`;
     const described = { id: mutant.id, file: mutant.file, line: mutant.line, column: mutant.column, mutator: mutant.mutator, original: mutant.original, replacement: mutant.replacement };
     let outcome: Outcome;
     if (!('mutatedSource' in mutant) && !covered.has(mutant.id)) {
       outcome = { ...described, status: 'no coverage', seconds: 0 };
     } else if ('mutatedSource' in mutant) {
+      sinceLock++;
       const target = path.join(scratch, mutant.file);
       const original = readFileSync(target, 'utf8');
       writeFileSync(target, mutant.mutatedSource);
@@ -153,6 +169,7 @@ try {
         writeFileSync(target, original);
       }
     } else {
+      sinceLock++;
       outcome = { ...described, ...(await runOne(environment, `ts-${mutant.id}`, i + 1, { __STRYKER_ACTIVE_MUTANT__: mutant.id })) };
     }
     const first = firstRuns.get(mutant.id);
@@ -161,6 +178,7 @@ try {
     save();
     log(`${i + 1}/${drawn.length} ${where}: ${outcome.status}${outcome.by ? ` by ${outcome.by}` : ''} (${outcome.seconds} s)`);
   }
+  await lock.release();
   save();
   console.log(renderReport(record));
 } catch (error) {
@@ -177,7 +195,8 @@ type RunResult = Pick<Outcome, 'status' | 'by' | 'error' | 'seconds'>;
 async function runOne(environment: TestEnvironment, name: string, index: number, extraEnv: Record<string, string>): Promise<RunResult> {
   const logDir = path.join(ROOT, 'reports', 'logs', 'mutation-generated', name);
   rmSync(logDir, { recursive: true, force: true });
-  return withHeavyLock(async () => {
+  await lock.take();
+  {
     const started = Date.now();
     const seconds = () => Math.round((Date.now() - started) / 1000);
     let system;
@@ -194,7 +213,7 @@ async function runOne(environment: TestEnvironment, name: string, index: number,
     } finally {
       await system.stop();
     }
-  });
+  }
 }
 
 function readCoverage(dir: string): Set<string> {
@@ -203,4 +222,16 @@ function readCoverage(dir: string): Set<string> {
     for (const id of JSON.parse(readFileSync(path.join(dir, file), 'utf8')) as string[]) ids.add(id);
   }
   return ids;
+}
+
+/** The project as committed at `commit`, in a fresh git repository, with this checkout's node_modules linked in. */
+function copyOfCommit(commit: string): string {
+  const dir = mkdtempSync(path.join(tmpdir(), 'ticket-rush-generated-'));
+  execFileSync('sh', ['-c', `git archive ${commit} | tar -x -C "${dir}"`], { cwd: ROOT });
+  symlinkSync(path.join(ROOT, 'node_modules'), path.join(dir, 'node_modules'));
+  const git = (...args: string[]) => execFileSync('git', ['-c', 'user.name=scratch', '-c', 'user.email=scratch@localhost', ...args], { cwd: dir });
+  git('init', '-q');
+  git('add', '-A');
+  git('commit', '-qm', commit);
+  return dir;
 }
