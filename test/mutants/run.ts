@@ -23,7 +23,7 @@ import { proofs } from '../coverage/promises.ts';
 import { mutants, type Mutant } from '../coverage/mutants.ts';
 import { makeScratchCopy } from '../scratch-copy.ts';
 import { applyTestcontainersDefaults, assertContainerRuntime, startTestEnvironment, type TestEnvironment } from '../../environment/test-environment.ts';
-import { runTeardowns } from '../../environment/teardown.ts';
+import { registerTeardown, runTeardowns } from '../../environment/teardown.ts';
 import { cucumber, startSystemRun, withHeavyLock } from './system-run.ts';
 
 const log = (line: string) => process.stderr.write(`[mutation ${new Date().toISOString().slice(11, 19)}] ${line}\n`);
@@ -35,6 +35,8 @@ const chosen = wanted.length ? mutants.filter((m) => wanted.includes(m.name)) : 
 if (wanted.length && chosen.length !== wanted.length) throw new Error(`no such mutant: ${wanted.filter((w) => !mutants.some((m) => m.name === w)).join(', ')}`);
 
 const scratch = makeScratchCopy('ticket-rush-mutation-');
+// Registered first, so it runs last (after the services that run from it), on a signal too.
+registerTeardown('scratch copy', async () => rmSync(scratch, { recursive: true, force: true }));
 const scenarios = scenariosInFeatures(ROOT);
 process.on('SIGINT', () => void runTeardowns().finally(() => process.exit(130)));
 process.on('SIGTERM', () => void runTeardowns().finally(() => process.exit(143)));
@@ -69,7 +71,6 @@ try {
   exitCode = 1;
 } finally {
   await runTeardowns();
-  rmSync(scratch, { recursive: true, force: true });
 }
 process.exit(exitCode);
 
