@@ -105,7 +105,7 @@ export const proofs: Proof[] = [
   { id: 'rate-limits', claims: 'answer 429 RATE_LIMITED with a', scenarios: ['abuse-limits: A fan who enters too often is told when to retry', 'abuse-limits: A fan who checks her place too often is told when to retry', 'abuse-limits: Each queue server keeps its own count'] },
   { id: 'outages', claims: 'Any call may answer 503 SERVICE_UNAVAILABLE', scenarios: ['redis-master-failure: The master dies while fans are entering and polling', 'database-restart: Buyers keep booking through a PostgreSQL restart'] },
   { id: 'method-and-size', claims: 'A method a path does not support is 405', scenarios: ['unusual-requests: A request to <request> <problem> is refused'] },
-  { id: 'health-and-metrics', claims: 'GET /health/live, GET /health/ready', scenarios: ['queue-monitoring: Every queue server reports it is alive and ready to serve', 'queue-monitoring: The monitoring figures follow what happens in the queue'] },
+  { id: 'health-and-metrics', claims: 'GET /health/live, GET /health/ready', scenarios: ['queue-monitoring: Every queue server reports it is alive and ready to serve', 'queue-monitoring: The monitoring figures follow what happens in the queue', "box-office-monitoring: The core service's monitoring figures count what the buyers and the payment provider did"] },
 
   // ---- docs/guarantees.md ------------------------------------------------------------------
   { id: 'no-oversell', claims: 'No oversell', scenarios: ['seat-race: Two fans reserve the same seat at the same instant', 'seat-race: Fifty fans race for ten seats', 'sold-out: A fan arriving after the last seat was sold cannot reserve one'] },
