@@ -1,4 +1,5 @@
 /** The generated-mutant run's record and its report (reports/mutation-generated.md; the last one is kept in docs/mutation.md). */
+import { readFileSync, writeFileSync } from 'node:fs';
 import { triage, triageKey } from './triage.ts';
 import { wilson } from './sample.ts';
 
@@ -102,4 +103,16 @@ export function renderReport(record: RunRecord): string {
   }
   parts.push('', '</details>', '');
   return parts.join('\n');
+}
+
+const BEGIN = '<!-- last result: written by npm run mutation:generated -- --docs -->';
+const END = '<!-- end of last result -->';
+
+/** Replaces the last result in `docsFile` (between its markers) with `report`. */
+export function writeLastResult(docsFile: string, report: string): void {
+  const text = readFileSync(docsFile, 'utf8');
+  const from = text.indexOf(BEGIN);
+  const to = text.indexOf(END);
+  if (from === -1 || to < from) throw new Error(`${docsFile} has no last-result markers`);
+  writeFileSync(docsFile, `${text.slice(0, from + BEGIN.length)}\n\n${report.trim()}\n\n${text.slice(to)}`);
 }

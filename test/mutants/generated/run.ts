@@ -17,6 +17,7 @@
  *   --at COMMIT  measure the project as it was at that commit (default: the working tree)
  *   --per-lock N mutants run per taking of HEAVY_LOCK (default 1); a few at a time keeps a
  *                long campaign from waiting behind every other job on a busy machine
+ *   --docs       also write the report into docs/mutation.md, as its last result
  *   --only IDS   with --rerun: only these mutants (comma-separated ids, as the report shows
  *                them; a Lua mutant's id starts with lua:), e.g. those whose gap was closed
  *
@@ -48,7 +49,7 @@ import { cucumber, heavyLock, startSystemRun, withHeavyLock } from '../system-ru
 import { filesToMutate, instrument, type GeneratedMutant } from './stryker-mutants.ts';
 import { luaMutants, type LuaMutant } from './lua-mutants.ts';
 import { sample } from './sample.ts';
-import { renderReport, type Outcome, type RunRecord } from './report.ts';
+import { renderReport, writeLastResult, type Outcome, type RunRecord } from './report.ts';
 
 const SUITE_TIMEOUT_MS = 10 * 60_000;
 const log = (line: string) => process.stderr.write(`[mutation:generated ${new Date().toISOString().slice(11, 19)}] ${line}\n`);
@@ -62,6 +63,7 @@ const { values } = parseArgs({
     rerun: { type: 'boolean', default: false },
     only: { type: 'string' },
     at: { type: 'string' },
+    docs: { type: 'boolean', default: false },
     'per-lock': { type: 'string', default: '1' },
   },
   // `--lua` alone means the default Lua sample.
@@ -180,6 +182,7 @@ try {
   }
   await lock.release();
   save();
+  if (values.docs) writeLastResult(path.join(ROOT, 'docs', 'mutation.md'), renderReport(record));
   console.log(renderReport(record));
 } catch (error) {
   log((error as Error).stack ?? String(error));
