@@ -17,6 +17,9 @@
  *   --at COMMIT  measure the project as it was at that commit (default: the working tree)
  *   --per-lock N mutants run per taking of HEAVY_LOCK (default 1); a few at a time keeps a
  *                long campaign from waiting behind every other job on a busy machine
+ *   --from FILE  the earlier results --resume and --rerun read (default
+ *                reports/mutation-generated/results.json; the last campaign's are kept in
+ *                docs/mutation-results.json)
  *   --docs       also write the report into docs/mutation.md, as its last result
  *   --only IDS   with --rerun: only these mutants (comma-separated ids, as the report shows
  *                them; a Lua mutant's id starts with lua:), e.g. those whose gap was closed
@@ -64,6 +67,7 @@ const { values } = parseArgs({
     only: { type: 'string' },
     at: { type: 'string' },
     docs: { type: 'boolean', default: false },
+    from: { type: 'string' },
     'per-lock': { type: 'string', default: '1' },
   },
   // `--lua` alone means the default Lua sample.
@@ -109,10 +113,11 @@ try {
   const drawn: (GeneratedMutant | LuaMutant)[] = [...sample(mutants, tsSample, seed), ...sample(lua, luaSample, seed)];
   log(`${mutants.length} TypeScript mutants in ${files.length} files, ${lua.length} Lua mutants; seed ${seed}: ${drawn.length} drawn`);
 
-  const earlier = (values.resume || values.rerun) && existsSync(resultsFile) ? (JSON.parse(readFileSync(resultsFile, 'utf8')) as RunRecord) : undefined;
+  const earlierFile = values.from ? path.resolve(values.from) : resultsFile;
+  const earlier = (values.resume || values.rerun) && existsSync(earlierFile) ? (JSON.parse(readFileSync(earlierFile, 'utf8')) as RunRecord) : undefined;
   const sameSample = earlier && earlier.seed === seed && earlier.sampleSizes.typescript === tsSample && earlier.sampleSizes.lua === luaSample;
   if (values.rerun) {
-    if (!sameSample) throw new Error('--rerun: no earlier run of this seed and these sample sizes in reports/mutation-generated/results.json');
+    if (!sameSample) throw new Error(`--rerun: no earlier run of this seed and these sample sizes in ${earlierFile}`);
     const then = earlier.commit.slice(0, 40);
     const changed = execFileSync('git', ['diff', '--name-only', then, '--', 'reference-system', 'lua'], { cwd: ROOT, encoding: 'utf8' }).trim();
     if (changed) throw new Error(`--rerun: the mutants were drawn from ${then}, and these files changed since: ${changed.replace(/\n/g, ', ')}`);
@@ -182,7 +187,10 @@ try {
   }
   await lock.release();
   save();
-  if (values.docs) writeLastResult(path.join(ROOT, 'docs', 'mutation.md'), renderReport(record));
+  if (values.docs) {
+    writeLastResult(path.join(ROOT, 'docs', 'mutation.md'), renderReport(record));
+    writeFileSync(path.join(ROOT, 'docs', 'mutation-results.json'), `${JSON.stringify(record, null, 2)}\n`);
+  }
   console.log(renderReport(record));
 } catch (error) {
   log((error as Error).stack ?? String(error));
