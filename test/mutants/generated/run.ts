@@ -110,7 +110,9 @@ try {
     sampleSizes: { typescript: tsSample, lua: luaSample },
     outcomes: [],
   };
-  const drawn: (GeneratedMutant | LuaMutant)[] = [...sample(mutants, tsSample, seed), ...sample(lua, luaSample, seed)];
+  // Both samples in one random order (each in its draw order): a run cut short has still run a
+  // uniform sample of each.
+  const drawn: (GeneratedMutant | LuaMutant)[] = sample([...sample(mutants, tsSample, seed), ...sample(lua, luaSample, seed)], tsSample + luaSample, seed + 1);
   log(`${mutants.length} TypeScript mutants in ${files.length} files, ${lua.length} Lua mutants; seed ${seed}: ${drawn.length} drawn`);
 
   const earlierFile = values.from ? path.resolve(values.from) : resultsFile;

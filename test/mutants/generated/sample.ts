@@ -12,7 +12,11 @@ export function random(seed: number): () => number {
   };
 }
 
-/** `n` items of `all` drawn without replacement, each subset equally likely (a partial Fisher–Yates shuffle), in `all`'s order. */
+/**
+ * `n` items of `all` drawn without replacement, each subset equally likely (a partial
+ * Fisher–Yates shuffle), in the order they were drawn: every prefix of the answer is itself a
+ * uniform sample, so a run cut short still measured a uniform sample.
+ */
 export function sample<T>(all: readonly T[], n: number, seed: number): T[] {
   const next = random(seed);
   const index = all.map((_, i) => i);
@@ -21,10 +25,7 @@ export function sample<T>(all: readonly T[], n: number, seed: number): T[] {
     const j = i + Math.floor(next() * (index.length - i));
     [index[i], index[j]] = [index[j], index[i]];
   }
-  return index
-    .slice(0, take)
-    .sort((a, b) => a - b)
-    .map((i) => all[i]);
+  return index.slice(0, take).map((i) => all[i]);
 }
 
 /** The Wilson score interval of `successes` out of `n` (z = 1.96: 95 %). */
