@@ -69,7 +69,10 @@ export async function startSystemRun(options: {
 export async function cucumber(root: string, args: string[], env: Record<string, string>, timeoutMs?: number): Promise<{ failed?: FailedScenario; timedOut?: true }> {
   const child = spawn(process.execPath, [path.join(root, 'node_modules/@cucumber/cucumber/bin/cucumber.js'), '--fail-fast', '--format', 'summary', ...args], {
     cwd: root,
-    env: { ...process.env, ...env },
+    // Only a failed scenario judges a mutant: the gate's rules over the run history (a scenario
+    // slower than its median, flaky too often) judge timing across runs, and the runs before
+    // this one were other mutants'. A mutant "killed" by a slow scenario was a false kill.
+    env: { ...process.env, E2E_GATE_SLOWDOWN_FACTOR: '0', E2E_GATE_FLAKY_SHARE: '1', ...env },
     stdio: ['ignore', 'ignore', 'pipe'],
   });
   let stderr = '';
