@@ -3,7 +3,12 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { triage, triageKey } from './triage.ts';
 import { wilson } from './sample.ts';
 
-export type Status = 'killed' | 'survived' | 'timeout' | 'no coverage' | 'runtime error';
+/**
+ * Stryker's outcomes, and `not judged`: the suite failed without a failed scenario (in the first
+ * campaign, the gate's slowdown rule, since turned off for mutant runs), so neither killed nor
+ * survived; left out of the rate like a runtime error, and run again by --resume.
+ */
+export type Status = 'killed' | 'survived' | 'timeout' | 'no coverage' | 'runtime error' | 'not judged';
 
 export type Outcome = {
   id: string;
@@ -53,7 +58,7 @@ export function tally(outcomes: Outcome[]) {
     survived: count('survived'),
     timeout: count('timeout'),
     noCoverage: count('no coverage'),
-    runtimeError: count('runtime error'),
+    runtimeError: count('runtime error') + count('not judged'),
     equivalent,
     detected,
     judged,
@@ -71,7 +76,7 @@ export function renderReport(record: RunRecord): string {
       `${record.sampleSizes.lua} of the ${record.frame.lua} Lua mutants. The unchanged system passed every scenario${record.unchangedSeconds ? ` in ${record.unchangedSeconds} s` : ''}.` +
       (record.rerunCommit ? ` The mutants it left alive ran again on ${record.rerunDate?.slice(0, 10)} against the suite of commit \`${record.rerunCommit.slice(0, 12)}\` (same reference system and Lua).` : ''),
     '',
-    '| mutants | drawn | run so far | killed | timeout | survived | no coverage | runtime error | equivalent | kill rate (non-equivalent) | 95 % Wilson interval |',
+    '| mutants | drawn | run so far | killed | timeout | survived | no coverage | runtime error or not judged | equivalent | kill rate (non-equivalent) | 95 % Wilson interval |',
     '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|',
   ];
   const languages: [string, Outcome[], number][] = [

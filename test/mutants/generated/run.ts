@@ -131,7 +131,7 @@ try {
     record.outcomes = earlier.outcomes.filter((o) => !again(o));
     firstRuns = new Map(earlier.outcomes.filter(again).map((o) => [o.id, o.firstRun ?? { status: o.status, by: o.by }]));
   } else if (values.resume && !(sameSample && earlier.commit === record.commit)) log('--resume: no earlier run of this commit, seed and sample sizes; starting afresh');
-  else if (sameSample) record.outcomes = earlier.outcomes.filter((o) => o.status !== 'runtime error');
+  else if (sameSample) record.outcomes = earlier.outcomes.filter((o) => o.status !== 'runtime error' && o.status !== 'not judged');
   const save = () => {
     mkdirSync(reportDir, { recursive: true });
     writeFileSync(resultsFile, JSON.stringify(record, null, 2));
