@@ -10,6 +10,17 @@ import { expectEqual, expectThat } from '../support/expect.ts';
 import { eventually } from '../support/polling.ts';
 import type { TicketWorld } from '../support/world.ts';
 
+// ---- A Redis replica that stops confirming writes ---------------------------------------------
+
+When("the replica of the concert's waiting room stops confirming writes", async function (this: TicketWorld) {
+  const silenced = await this.infrastructure.silenceReplicaOf();
+  this.attach(`replica ${silenced.replica} of Redis master ${silenced.node} (slot ${silenced.slot}) no longer confirms writes`, 'text/plain');
+});
+
+When('the replica confirms writes again', async function (this: TicketWorld) {
+  await this.infrastructure.restoreAll();
+});
+
 // ---- Redis master failure -------------------------------------------------------------------
 
 When('fans keep entering and checking their place in the queue', async function (this: TicketWorld) {

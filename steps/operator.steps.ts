@@ -248,6 +248,16 @@ Then("every queue server's monitoring figures for the concert show:", async func
   }
 });
 
+Given("the core service's monitoring figures are noted", async function (this: TicketWorld) {
+  await this.operator.noteCoreFigures();
+});
+
+Then("the core service's monitoring figures rose by:", async function (this: TicketWorld, table: DataTable) {
+  const rows = table.hashes();
+  const rise = await this.operator.coreFiguresRise(rows.map(({ figure }) => figure));
+  expectEqual(rows.map(({ figure }) => ({ figure, by: String(rise[figure]) })), rows, "the core service's monitoring figures since they were noted");
+});
+
 /** The monitoring figure: how many waits, from entering to being let in, a queue server recorded. */
 const WAITS_RECORDED = 'waits to be let in recorded';
 

@@ -76,8 +76,10 @@ export const LIFT_COMMANDS = [
   'for dev in $(ls /sys/class/net); do tc qdisc del dev "$dev" root 2>/dev/null || true; done',
 ];
 
-type Sidecars = {
+export type Sidecars = {
   apply(containerId: string, fault: NetworkFault, peers: string[]): Promise<void>;
+  /** Any commands, run with bash in the container's namespace. */
+  run(containerId: string, commands: string[]): Promise<void>;
   lift(containerId: string): Promise<void>;
 };
 
@@ -86,7 +88,7 @@ type Sidecars = {
  * NET_ADMIN, then is removed; the rules stay with the namespace. The sidecar's image (iptables,
  * iproute2 on Debian bookworm) is built once, tagged by its Dockerfile and base.
  */
-function sidecars(): Sidecars {
+export function sidecars(): Sidecars {
   let image: Promise<string> | undefined;
   const sidecar = async (containerId: string, commands: string[]) => {
     image ??= sidecarImage();
@@ -110,6 +112,7 @@ function sidecars(): Sidecars {
   };
   return {
     apply: (containerId, fault, peers) => sidecar(containerId, faultCommands(fault, peers)),
+    run: sidecar,
     lift: (containerId) => sidecar(containerId, LIFT_COMMANDS),
   };
 }

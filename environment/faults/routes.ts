@@ -12,6 +12,11 @@ export const faultRoutes = {
   startQueueServer: { method: 'POST', path: '/queue-instances/{instance}/start', does: 'start it again on its port, wait until ready' },
   redisOwner: { method: 'POST', path: '/redis/owner', does: "{key}: the master serving the key's slot" },
   killRedisOwner: { method: 'POST', path: '/redis/kill-owner', does: '{key}: docker kill that master' },
+  silenceReplica: {
+    method: 'POST',
+    path: '/redis/silence-replica',
+    does: "{key}: the replica of the key's master stops confirming writes (what it sends to the master's data port is dropped; the cluster bus still flows)",
+  },
   restoreRedis: { method: 'POST', path: '/redis/restore', does: 'docker start killed nodes, wait until the cluster is whole' },
   restartPostgres: { method: 'POST', path: '/postgres/restart', does: 'pg_ctl stop -m fast, start the container again, wait until it answers' },
   faultNetwork: {

@@ -4,10 +4,11 @@ import type { AddressInfo } from 'node:net';
 import type { StartedReferenceSystem } from '../reference-system.ts';
 import type { TestEnvironment } from '../test-environment.ts';
 import { FaultRefusal, type FaultKind } from './fault-kind.ts';
-import { networkFaults } from './network.ts';
+import { networkFaults, sidecars } from './network.ts';
 import { postgresRestart } from './postgres-restart.ts';
 import { queueInstanceFaults } from './queue-instances.ts';
 import { redisNodeFaults } from './redis-nodes.ts';
+import { redisReplicationFaults } from './redis-replication.ts';
 import { faultRoutes, matchFaultRoute } from './routes.ts';
 
 /**
@@ -34,6 +35,7 @@ export async function startFaultServer(deps: {
   // Restored in this order: links first, then the cluster, then the services that use it.
   const kinds: FaultKind[] = [
     networkFaults(environment, system, log),
+    redisReplicationFaults(environment.redis, sidecars(), log),
     redisNodeFaults(environment.redis, log),
     queueInstanceFaults(system, log),
     postgresRestart(environment.postgres, log),

@@ -42,6 +42,11 @@ export class Infrastructure {
     });
   }
 
+  /** The replica of the concert's master stops confirming writes; the cluster still counts it healthy. */
+  silenceReplicaOf(concert?: string) {
+    return this.#control("silencing the replica of the concert's waiting room", routes.infrastructure.silenceReplica(), schemas.silencedReplica, { key: this.#slotKey(concert) });
+  }
+
   /**
    * Waits until a node other than `killed` serves the concert's waiting room and is not failing:
    * the replica the cluster promoted. Fails after `timeoutMs`, naming the owner it last saw.

@@ -43,6 +43,17 @@ const FIGURE_SERIES: Record<string, [string, Record<string, string>]> = {
 };
 
 /**
+ * The core service's figures an operator watches, by the names operators use: the series and
+ * the labels a sample must have, summed over its other labels. They count every concert.
+ */
+const CORE_FIGURE_SERIES: Record<string, [string, Record<string, string>]> = {
+  'payments completed': ['core_payments_total', { outcome: 'completed' }],
+  'payments declined': ['core_payments_total', { outcome: 'declined' }],
+  'payments rolled back because declined': ['core_payment_rollbacks_total', { reason: 'declined' }],
+  'charges asked of the payment provider': ['core_payment_gateway_duration_seconds_count', { operation: 'charge' }],
+};
+
+/**
  * The operator (or someone posing as one): puts concerts on sale, sets a waiting room's policy,
  * pauses and resumes admission, reads its statistics and every server's health and metrics.
  */
@@ -154,6 +165,35 @@ export class Operator {
     if (limit === undefined) throw new Error(`queue server ${server}'s metrics show no queue_streams_limit`);
     return { limit, open: sampleValue(samples, 'queue_streams_open') ?? 0 };
   }
+
+  /** The core service's monitoring figures (CORE_FIGURE_SERIES), from one reading of its metrics; absent counts 0. */
+  async coreFigures(): Promise<Record<string, number>> {
+    const answer = await call(this.#stage, `${this} reading the core service's metrics`, target.coreUrl, routes.operations.metrics(), schemas.metrics);
+    const samples = parsePrometheus(answer.value);
+    return Object.fromEntries(
+      Object.entries(CORE_FIGURE_SERIES).map(([figure, [name, labels]]) => [
+        figure,
+        samples.filter((s) => s.name === name && Object.entries(labels).every(([k, v]) => s.labels[k] === v)).reduce((sum, s) => sum + s.value, 0),
+      ]),
+    );
+  }
+
+  /** Notes the core's figures now, for coreFiguresRise. */
+  async noteCoreFigures(): Promise<void> {
+    this.#coreNoted = await this.coreFigures();
+  }
+
+  /** How much each of `figures` rose since noteCoreFigures. */
+  async coreFiguresRise(figures: readonly string[]): Promise<Record<string, number>> {
+    const noted = this.#coreNoted;
+    if (!noted) throw new Error("the core service's monitoring figures were not noted first");
+    const unknown = figures.filter((figure) => !(figure in CORE_FIGURE_SERIES));
+    if (unknown.length > 0) throw new Error(`no core figure called ${unknown.join(', ')}; known: ${Object.keys(CORE_FIGURE_SERIES).join(', ')}`);
+    const now = await this.coreFigures();
+    return Object.fromEntries(figures.map((figure) => [figure, now[figure] - noted[figure]]));
+  }
+
+  #coreNoted?: Record<string, number>;
 
   #concertId(concert = this.#concert): string {
     return this.#stage.concertId(concert);

@@ -46,6 +46,7 @@ export const routes = {
     startQueueServer: (server: number) => faultCall('startQueueServer', { instance: server }),
     redisOwner: () => faultCall('redisOwner'),
     killRedisOwner: () => faultCall('killRedisOwner'),
+    silenceReplica: () => faultCall('silenceReplica'),
     restoreRedis: () => faultCall('restoreRedis'),
     restartPostgres: () => faultCall('restartPostgres'),
     restoreAll: () => faultCall('restoreAll'),

@@ -21,7 +21,8 @@ const policy = z.object({
 });
 
 export const schemas = {
-  error: z.object({ error: z.object({ code: z.string().min(1), message: z.string() }) }),
+  // The contract (docs/api.md): every refusal names its code and says in words what went wrong.
+  error: z.object({ error: z.object({ code: z.string().min(1), message: z.string().min(1) }) }),
 
   entry: z.object({
     status: entryStatus,
@@ -102,6 +103,7 @@ export const schemas = {
   restarted: z.object({ acceptingAfterMs: z.number() }),
   restoredAll: z.object({ restoredAfterMs: z.number() }),
   networkFault: z.object({ service: z.string(), peer: z.string(), fault: z.string() }),
+  silencedReplica: z.object({ slot: z.number().int(), nodeId: z.string(), node: z.string(), replica: z.string() }),
 };
 
 

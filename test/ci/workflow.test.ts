@@ -39,3 +39,27 @@ describe('the PR gate workflow', () => {
     for (const script of scripts) assert.ok(existsSync(path.join(ROOT, script)), `${script} does not exist`);
   });
 });
+
+describe('the scheduled mutation workflow', () => {
+  const file = '.github/workflows/mutation.yml';
+  const text = readFileSync(path.join(ROOT, file), 'utf8');
+
+  it('passes actionlint', () => {
+    const lint = actionlint(ROOT, file);
+    assert.match(lint.output, /Checking 1 workflow file\(s\)/, 'actionlint found no workflow to check');
+    assert.equal(lint.code, 0, lint.output);
+  });
+
+  it('runs weekly and by hand, with the PR gate\'s setup, the npm script that exists, and uploads the report', () => {
+    assert.match(text, /schedule:\n\s+# .*\n\s+- cron: '[^']+'/);
+    assert.match(text, /workflow_dispatch:/);
+    const gate = readFileSync(WORKFLOW, 'utf8');
+    for (const step of ['uses: actions/checkout@v7', 'uses: actions/setup-node@v7', 'run: npm ci --no-audit --no-fund', 'uses: actions/upload-artifact@v7']) {
+      assert.ok(gate.includes(step) && text.includes(step), `both workflows have "${step}"`);
+    }
+    const scripts = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')).scripts as Record<string, string>;
+    const run = /npm run ([\w:-]+)/.exec(text);
+    assert.ok(run && run[1] in scripts, `the workflow runs npm run ${run?.[1]}, which package.json has`);
+    assert.match(text, /path: \|\n\s+reports\/mutation-generated\.md/);
+  });
+});

@@ -13,6 +13,7 @@ test('every fault route the driver calls is the route the server matches, parame
     ['startQueueServer', routes.infrastructure.startQueueServer(2)],
     ['redisOwner', routes.infrastructure.redisOwner()],
     ['killRedisOwner', routes.infrastructure.killRedisOwner()],
+    ['silenceReplica', routes.infrastructure.silenceReplica()],
     ['restoreRedis', routes.infrastructure.restoreRedis()],
     ['restartPostgres', routes.infrastructure.restartPostgres()],
     ['restoreAll', routes.infrastructure.restoreAll()],

@@ -1,6 +1,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
+import { Redis } from 'ioredis';
 import { request } from 'undici';
 import { startManagedTarget, type ManagedTarget } from '../../environment/managed-target.ts';
 import { runTeardowns } from '../../environment/teardown.ts';
@@ -78,6 +79,30 @@ test('kills the Redis master of a key; its replica takes over; restore brings th
   assert.equal((await infra('POST', '/redis/restore')).status, 200);
   assert.deepEqual((await infra('GET', '/state')).body.redisNodesDown, []);
   assert.equal((await infra('POST', '/restore')).status, 200, 'every service ready on the restored cluster');
+});
+
+test("silences the replica of a key's master: the master's WAIT for it comes back short until restore, and the cluster still counts it", async () => {
+  const key = '{infra-replica-test}';
+  const silenced = await infra('POST', '/redis/silence-replica', { key });
+  assert.equal(silenced.status, 200, JSON.stringify(silenced.body));
+  assert.deepEqual((await infra('GET', '/state')).body.redisReplicasSilenced, [silenced.body.replica]);
+  // The master, found among the nodes by its id (the answer names it).
+  const nodes = target.info.redisNodes.split(',').map((address) => new Redis({ host: address.split(':')[0], port: Number(address.split(':')[1]), lazyConnect: true }));
+  try {
+    let master: Redis | undefined;
+    for (const node of nodes) if ((await node.call('CLUSTER', 'MYID')) === silenced.body.nodeId) master = node;
+    assert.ok(master, `no node has id ${silenced.body.nodeId}`);
+    await master.set(key, 'written');
+    assert.equal(await master.call('WAIT', 1, 300), 0, 'the silenced replica confirmed a write');
+    const replicaLine = String(await master.call('CLUSTER', 'NODES')).split('\n').find((line) => line.split(' ')[3] === silenced.body.nodeId);
+    assert.ok(replicaLine && !replicaLine.split(' ')[2].includes('fail'), `the master no longer counts its replica healthy: ${replicaLine}`);
+    assert.equal((await infra('POST', '/restore')).status, 200);
+    assert.deepEqual((await infra('GET', '/state')).body.redisReplicasSilenced, []);
+    await master.set(key, 'again');
+    assert.equal(await master.call('WAIT', 1, 5000), 1, 'the replica confirms again after restore');
+  } finally {
+    for (const node of nodes) node.disconnect();
+  }
 });
 
 test('restarts PostgreSQL on the same port; the core service becomes ready again by itself', async () => {

@@ -14,20 +14,17 @@
  * (and the container start) wait for that lock (flock), so a shared machine runs one heavy job
  * at a time without this run holding the lock between mutants.
  */
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import pg from 'pg';
 import { scenariosInFeatures } from '../coverage/coverage.ts';
 import { ROOT } from '../coverage/promises-in-docs.ts';
 import { proofs } from '../coverage/promises.ts';
 import { mutants, type Mutant } from '../coverage/mutants.ts';
 import { makeScratchCopy } from '../scratch-copy.ts';
-import { startFaultServer } from '../../environment/faults/server.ts';
-import { startReferenceSystem } from '../../environment/reference-system.ts';
 import { applyTestcontainersDefaults, assertContainerRuntime, startTestEnvironment, type TestEnvironment } from '../../environment/test-environment.ts';
-import { runTeardowns } from '../../environment/teardown.ts';
-import { readScenarioResults } from '../../scripts/report/scenario-results.ts';
+import { registerTeardown, runTeardowns } from '../../environment/teardown.ts';
+import { cucumber, startSystemRun, withHeavyLock } from './system-run.ts';
 
 const log = (line: string) => process.stderr.write(`[mutation ${new Date().toISOString().slice(11, 19)}] ${line}\n`);
 
@@ -38,6 +35,8 @@ const chosen = wanted.length ? mutants.filter((m) => wanted.includes(m.name)) : 
 if (wanted.length && chosen.length !== wanted.length) throw new Error(`no such mutant: ${wanted.filter((w) => !mutants.some((m) => m.name === w)).join(', ')}`);
 
 const scratch = makeScratchCopy('ticket-rush-mutation-');
+// Registered first, so it runs last (after the services that run from it), on a signal too.
+registerTeardown('scratch copy', async () => rmSync(scratch, { recursive: true, force: true }));
 const scenarios = scenariosInFeatures(ROOT);
 process.on('SIGINT', () => void runTeardowns().finally(() => process.exit(130)));
 process.on('SIGTERM', () => void runTeardowns().finally(() => process.exit(143)));
@@ -72,7 +71,6 @@ try {
   exitCode = 1;
 } finally {
   await runTeardowns();
-  rmSync(scratch, { recursive: true, force: true });
 }
 process.exit(exitCode);
 
@@ -90,41 +88,21 @@ function applyMutant(mutant: Mutant | undefined, options: { check?: boolean } = 
 async function runOne(environment: TestEnvironment, mutant: Mutant | undefined, index: number): Promise<Outcome> {
   const name = mutant?.name ?? 'unchanged';
   applyMutant(mutant);
-  const databaseUrl = await freshDatabase(environment.info.databaseUrl, `mutant_${index}_${process.pid}`);
   // In the checkout, not the scratch copy: a system that fails to start says to look there.
   const logDir = path.join(ROOT, 'reports', 'logs', 'mutation', name);
   return withHeavyLock(async () => {
     const started = Date.now();
-    const system = await startReferenceSystem({
-      environment: { ...environment.info, databaseUrl },
-      logDir,
-      root: scratch,
-      // As npm run e2e runs it (environment/managed-target.ts).
-      extraEnv: { QUEUE_DURABLE_WRITES: '1', LOG_LEVEL: 'info' },
-    });
-    const infra = await startFaultServer({ environment, system, log: () => undefined });
+    const system = await startSystemRun({ environment, root: scratch, database: `mutant_${index}_${process.pid}`, logDir });
     try {
-      const env = {
-        E2E_TARGET: 'external',
-        E2E_CORE_URL: system.endpoints.coreUrl,
-        E2E_QUEUE_URLS: system.endpoints.queueUrls.join(','),
-        E2E_GATEWAY_URL: system.endpoints.gatewayUrl,
-        E2E_ADMIN_TOKEN: system.endpoints.adminToken,
-        E2E_DATABASE_URL: databaseUrl,
-        E2E_LOG_DIR: logDir,
-        E2E_INFRA_URL: infra.url,
-        E2E_INFRA_TOKEN: infra.token,
-      };
       const targeted = mutant ? proofScenarios(mutant.breaks) : [];
       // The unchanged system runs every scenario a mutant could be judged by.
       const stages: [Outcome['stage'], string[]][] = mutant ? [['targeted', targeted], ['whole suite', ['--tags', 'not @infra']]] : [['whole suite', []]];
       for (const [stage, args] of stages) {
-        const result = await cucumber(args, env);
+        const result = await cucumber(scratch, args, system.env);
         if (result.failed) return { name, breaks: mutant?.breaks ?? '', killed: true, ...result.failed, seconds: Math.round((Date.now() - started) / 1000), stage };
       }
       return { name, breaks: mutant?.breaks ?? '', killed: false, seconds: Math.round((Date.now() - started) / 1000), stage: 'whole suite' };
     } finally {
-      await infra.stop();
       await system.stop();
     }
   });
@@ -139,58 +117,6 @@ function proofScenarios(id: string): string[] {
     if (!at) throw new Error(`proof "${id}" names a scenario that does not exist: ${ref}`);
     return `${at.file}:${at.line}`;
   });
-}
-
-/** One fail-fast cucumber run in the scratch copy; the first failed scenario and its first error line. */
-async function cucumber(args: string[], env: Record<string, string>): Promise<{ failed?: { by: string; error: string } }> {
-  const child = spawn(process.execPath, [path.join(scratch, 'node_modules/@cucumber/cucumber/bin/cucumber.js'), '--fail-fast', '--format', 'summary', ...args], {
-    cwd: scratch,
-    env: { ...process.env, ...env },
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
-  let stderr = '';
-  child.stderr?.on('data', (chunk) => (stderr += chunk));
-  const code = await exited(child);
-  if (code === 0) return {};
-  const results = readScenarioResults(path.join(scratch, 'reports', 'messages.ndjson'));
-  const failed = results.scenarios.find((s) => s.status === 'failed' || s.status === 'ambiguous' || s.status === 'undefined');
-  return { failed: { by: failed ? `${failed.uri}:${failed.line} ${failed.name}` : 'the run itself', error: failed?.error ?? stderr.trim().split('\n').slice(-3).join(' ') } };
-}
-
-function exited(child: ChildProcess): Promise<number> {
-  return new Promise((resolve) => child.once('exit', (code) => resolve(code ?? 1)));
-}
-
-async function freshDatabase(adminUrl: string, name: string): Promise<string> {
-  const client = new pg.Client({ connectionString: adminUrl });
-  await client.connect();
-  try {
-    await client.query(`DROP DATABASE IF EXISTS ${name}`);
-    await client.query(`CREATE DATABASE ${name}`);
-  } finally {
-    await client.end();
-  }
-  const url = new URL(adminUrl);
-  url.pathname = `/${name}`;
-  return url.toString();
-}
-
-/** Runs `work` holding HEAVY_LOCK (flock), when one is set. */
-async function withHeavyLock<T>(work: () => Promise<T>): Promise<T> {
-  const lock = process.env.HEAVY_LOCK;
-  if (!lock) return work();
-  // flock holds the lock for as long as `cat` runs, and `cat` runs until we close its input.
-  const holder = spawn('flock', [lock, 'sh', '-c', 'echo locked; exec cat'], { stdio: ['pipe', 'pipe', 'inherit'] });
-  await new Promise<void>((resolve, reject) => {
-    holder.stdout.once('data', () => resolve());
-    holder.once('exit', (code) => reject(new Error(`flock ${lock} exited with ${code}`)));
-  });
-  try {
-    return await work();
-  } finally {
-    holder.stdin.end();
-    await exited(holder);
-  }
 }
 
 function killMatrix(outcomes: Outcome[], seconds: number): string {
