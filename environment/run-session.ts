@@ -16,7 +16,8 @@ import { runTeardowns } from './teardown.ts';
 import { gitInfo, type RunMetadata } from './run-metadata.ts';
 
 export const ROOT = path.resolve(import.meta.dirname, '..');
-export const REPORTS = path.join(ROOT, 'reports');
+/** Where this run writes its reports: reports/, or E2E_REPORTS_DIR (cucumber.js reads it too). */
+export const REPORTS = path.resolve(process.env.E2E_REPORTS_DIR || path.join(ROOT, 'reports'));
 
 export type Session = {
   startedAt: number;

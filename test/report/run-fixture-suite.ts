@@ -29,6 +29,8 @@ export async function runFixtureSuite(): Promise<FixtureRun> {
       env: {
         PATH: process.env.PATH ?? '',
         FIXTURE_REPORTS_DIR: reportsDir,
+        // The run's session writes (and first clears) its outputs there, not in the checkout's reports/.
+        E2E_REPORTS_DIR: reportsDir,
         E2E_WORKERS: '3',
         E2E_TARGET: 'external',
         E2E_CORE_URL: server.url,
