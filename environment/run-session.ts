@@ -8,12 +8,14 @@
  * scripts/e2e/report-formatter.ts, which reads this run's metadata and secrets from here.
  */
 import { mkdirSync, rmSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { serveTarget, serveUnavailable, stopServingTarget, type SystemUnderTest } from './system-under-test.ts';
 import { captureContainerLogs } from './container-logs.ts';
 import { startManagedTarget } from './managed-target.ts';
 import { runTeardowns } from './teardown.ts';
 import { gitInfo, type RunMetadata } from './run-metadata.ts';
+import { shardLabel, shardOfThisRun } from './cucumber-shard.ts';
 
 export const ROOT = path.resolve(import.meta.dirname, '..');
 /** Where this run writes its reports: reports/, or E2E_REPORTS_DIR (cucumber.js reads it too). */
@@ -52,6 +54,11 @@ export async function startSession(): Promise<void> {
   clearEarlierOutputs();
   listenForInterrupts();
   try {
+    meta.shard = await shardOfThisRun();
+    if (meta.shard) {
+      meta.host = process.env.RUNNER_NAME || os.hostname();
+      log(`shard ${shardLabel(meta.shard)}: this run's output goes to ${path.relative(process.cwd(), path.join(REPORTS, 'shards'))}/, merged by npm run report:merge`);
+    }
     serveTarget(external ? describeExternalTarget(meta) : await startManaged(meta, session.secrets));
   } catch (error) {
     serveUnavailable((error as Error).message.split('\n')[0]);

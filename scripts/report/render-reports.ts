@@ -8,6 +8,7 @@ import { renderSummary, type BaselineInfo } from './markdown-summary.ts';
 import { diffAgainstBaseline } from './regression-diff.ts';
 import { gitInfo, readRunMetadata } from '../../environment/run-metadata.ts';
 import { readEnvelopes, scenarioResults, type RunResults } from './scenario-results.ts';
+import { refuseOneShard } from './shard-output.ts';
 import type { Envelope } from '@cucumber/messages';
 
 export type RenderedReports = {
@@ -36,6 +37,7 @@ export function baselinePath(reportsDir: string, explicit?: string): string {
  * calls it at the end of every run with the messages it received; `npm run report` calls it
  * again on the last run's reports/messages.ndjson (the run's history file is replaced, not
  * added twice). A run without run.json (no metadata) is judged and shown but not recorded.
+ * One shard's reports are refused: a shard is not a run.
  */
 export async function renderReports(
   reportsDir: string,
@@ -44,6 +46,7 @@ export async function renderReports(
   const messages = path.join(reportsDir, 'messages.ndjson');
   if (!options.envelopes && !existsSync(messages)) throw new Error(`${messages} does not exist: run "npm run e2e" first`);
   const meta = readRunMetadata(path.join(reportsDir, 'run.json'));
+  refuseOneShard(meta, reportsDir);
   const results = scenarioResults(options.envelopes ?? readEnvelopes(messages));
 
   const resultsPath = path.join(reportsDir, 'results.json');
