@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# The e2e job's "previous run" step: finds the newest usable e2e run of the branch this run is
+# The merge job's "previous run" step: finds the newest usable e2e run of the branch this run is
 # compared with -- the run of the pull request's (or merge group's) base commit if there is
-# one -- downloads this Node version's reports artifact from it, points the baseline at
+# one -- downloads this Node version's merged reports artifact from it, points the baseline at
 # its results.json (E2E_BASELINE, through $GITHUB_ENV) and carries its reports/history/ forward
 # into this run.
 #
