@@ -53,6 +53,7 @@ export function writeShardMetadata(dir: string, meta: RunMetadata): void {
 
 /** Reads a shard's output folder; anything that is not one is an error saying what is wrong. */
 export function readShardOutput(dir: string): ShardOutput {
+  if (!existsSync(dir)) throw new Error(`${dir} does not exist (no shard output there)`);
   const meta = readRunMetadata(path.join(dir, 'run.json'));
   if (!meta) throw new Error(`${dir} is not a shard's output: it has no run.json (did the shard finish?)`);
   if (!meta.shard) {
