@@ -32,7 +32,7 @@ export type RunMetadata = {
   shard?: DealtShard;
   /** Where it ran: the CI runner's name, else the host name. */
   host?: string;
-  /** A shard's secret scan: what leaked where (never the value). The merged run fails on any. */
+  /** A shard's secret scan of its own output: what leaked where in it (never the value). The merged run fails on any. */
   secretLeaks?: { what: string; file: string; line: number }[];
   /** A merged run (`npm run report:merge`): each shard, in index order. Its wall time is the longest shard's. */
   shards?: ShardRecord[];

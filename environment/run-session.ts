@@ -71,7 +71,10 @@ export async function endSession(): Promise<void> {
   if (session?.meta.target === 'containers') {
     // Written before teardown removes the containers: a failed run's artifact must still have them.
     await captureContainerLogs(path.join(REPORTS, 'logs')).then(
-      (count) => log(`${count} container logs in reports/logs/containers/, their list in reports/logs/docker-ps.txt`),
+      (count) => {
+        const logs = path.relative(process.cwd(), path.join(REPORTS, 'logs'));
+        log(`${count} container logs in ${logs}/containers/, their list in ${logs}/docker-ps.txt`);
+      },
       (error) => log(`container logs not captured: ${(error as Error).message}`),
     );
     log('tearing down the reference system and containers');

@@ -38,7 +38,11 @@ export default class ReportFormatter extends JsonFormatter {
 
   constructor(options: IFormatterOptions) {
     const json: string[] = [];
-    super({ ...options, log: (chunk) => (json.push(chunk.toString()), options.log(chunk)) });
+    const log = (chunk: string | Uint8Array) => {
+      json.push(chunk.toString());
+      options.log(chunk);
+    };
+    super({ ...options, log });
     this.json = json;
     options.eventBroadcaster.on('envelope', (envelope: Envelope) => this.envelopes.push(envelope));
   }
@@ -80,10 +84,11 @@ export default class ReportFormatter extends JsonFormatter {
       failTheRun(`shard ${label}: writing its output failed: ${(error as Error).stack}`);
       return;
     }
-    const leaks = scanForSecrets(REPORTS, session.secrets);
+    // Its own output only: another shard's folder beside it is that shard's to answer for.
+    const leaks = scanForSecrets(dir, session.secrets);
     for (const leak of leaks) failTheRun(`SECRET IN OUTPUT: ${leak.what} in ${path.relative(ROOT, leak.file)}:${leak.line}`);
     if (leaks.length) {
-      meta.secretLeaks = leaks.map((leak) => ({ ...leak, file: path.relative(REPORTS, leak.file) }));
+      meta.secretLeaks = leaks.map((leak) => ({ ...leak, file: path.relative(dir, leak.file) }));
       writeShardMetadata(dir, meta);
     }
     const { scenarios } = scenarioResults(this.envelopes);

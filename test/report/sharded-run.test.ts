@@ -56,6 +56,21 @@ describe('a sharded run, merged', () => {
     for (const dir of [whole.reportsDir, shardedDir, mergedDir, ...scratch]) rmSync(dir, { recursive: true, force: true });
   });
 
+  const scratchDir = (name: string) => {
+    const dir = tempDir(name);
+    scratch.push(dir);
+    return dir;
+  };
+  /** A copy of shard `index`'s output with its run.json (and messages) edited. */
+  const tampered = (index: number, edit: (meta: RunMetadata) => void, messages?: (text: string) => string) => {
+    const dir = path.join(scratchDir('tampered-shard'), `${index}-of-3`);
+    cpSync(shardDirs[index - 1], dir, { recursive: true });
+    const meta = readJson(path.join(dir, 'run.json')) as RunMetadata;
+    edit(meta);
+    writeFileSync(path.join(dir, 'run.json'), JSON.stringify(meta));
+    if (messages) writeFileSync(path.join(dir, 'messages.ndjson'), messages(readFileSync(path.join(dir, 'messages.ndjson'), 'utf8')));
+    return dir;
+  };
   const shardResults = (index: number) => readScenarioResults(path.join(shardDirs[index - 1], 'messages.ndjson'));
   const shardOf = (key: string) => [1, 2, 3].find((index) => shardResults(index).scenarios.some((s) => s.key === key));
 
@@ -153,31 +168,22 @@ describe('a sharded run, merged', () => {
     assert.equal(rendered.results.scenarios.find((s) => s.key === FAILING)?.shard, `${shardOf(FAILING)}/3`);
   });
 
+  it('fails the merged run on a secret a shard found in its own output, naming the shard', () => {
+    const leaked = tampered(3, (m) => (m.secretLeaks = [{ what: 'admin token', file: 'logs/core.log', line: 7 }]));
+    const run = reportMerge(scratchDir('leaked-merge'), [...shardDirs.slice(0, 2), leaked]);
+    assert.equal(run.code, 1, run.stdout + run.stderr);
+    assert.match(run.stdout, /^ {2}SECRET IN OUTPUT: shard 3\/3: admin token in logs\/core\.log:7$/m);
+  });
+
   it("refuses to report one shard's reports as a run", async () => {
     await assert.rejects(renderReports(shardedDir), /holds shard 3\/3 of a sharded run, not a whole run: merge every shard's output first \(npm run report:merge .*shards\/\*\)/);
   });
 
   describe('refuses a set of shards that is not one whole run, saying why', () => {
-    /** A copy of shard `index`'s output with its run.json (and messages) edited. */
-    const tampered = (index: number, edit: (meta: RunMetadata) => void, messages?: (text: string) => string) => {
-      const dir = path.join(tempDir('tampered-shard'), `${index}-of-3`);
-      scratch.push(path.dirname(dir));
-      cpSync(shardDirs[index - 1], dir, { recursive: true });
-      const meta = readJson(path.join(dir, 'run.json')) as RunMetadata;
-      edit(meta);
-      writeFileSync(path.join(dir, 'run.json'), JSON.stringify(meta));
-      if (messages) writeFileSync(path.join(dir, 'messages.ndjson'), messages(readFileSync(path.join(dir, 'messages.ndjson'), 'utf8')));
-      return dir;
-    };
-    const refused = (dirs: string[], reason: RegExp) => assert.rejects(mergeShards(dirs, tempDirForRefusal()), (error: Error) => (assert.match(error.message, reason), true));
-    const tempDirForRefusal = () => {
-      const dir = tempDir('refused-merge');
-      scratch.push(dir);
-      return dir;
-    };
+    const refused = (dirs: string[], reason: RegExp) => assert.rejects(mergeShards(dirs, scratchDir('refused-merge')), (error: Error) => (assert.match(error.message, reason), true));
 
     it('a missing shard, with exit code 2 and nothing written', () => {
-      const dir = tempDirForRefusal();
+      const dir = scratchDir('refused-merge');
       const run = reportMerge(dir, shardDirs.slice(0, 2));
       assert.equal(run.code, 2, run.stdout + run.stderr);
       assert.match(run.stderr, /report:merge: refused: not one whole run, so not merged:\n {2}- shard 3\/3 is missing: a merged run needs every shard from 1\/3 to 3\/3/);
