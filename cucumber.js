@@ -5,14 +5,16 @@
 // No `paths` here: cucumber adds paths given on the command line to configured ones, so
 // `npx cucumber-js features/seat-race.feature:5` would run everything. Its default is features/.
 const workers = Number(process.env.E2E_WORKERS ?? 2);
+// Where the run writes its reports; environment/run-session.ts reads the same variable.
+const reports = process.env.E2E_REPORTS_DIR || 'reports';
 
 const common = {
   import: ['support/**/*.ts', 'steps/**/*.ts'],
   format: [
     'progress-bar',
-    'message:reports/messages.ndjson',
-    'junit:reports/junit.xml',
-    './scripts/e2e/report-formatter.ts:reports/json/cucumber.json',
+    `message:${reports}/messages.ndjson`,
+    `junit:${reports}/junit.xml`,
+    `./scripts/e2e/report-formatter.ts:${reports}/json/cucumber.json`,
   ],
   formatOptions: { snippetInterface: 'async-await', junit: { suiteName: 'ticket-rush e2e' } },
   // Scenarios run in parallel; @serial ones run alone (support/hooks/run-serial-scenarios-alone.ts).

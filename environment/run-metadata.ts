@@ -1,5 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
+import type { DealtShard, Shard } from './cucumber-shard.ts';
 
 /** What the report header shows about a run; written to reports/run.json by the e2e runner. */
 export type RunMetadata = {
@@ -24,6 +25,30 @@ export type RunMetadata = {
   startedAt: string;
   wallTimeMs?: number;
   exitCode?: number;
+  /**
+   * One shard of a sharded run (`npx cucumber-js --shard 2/3`): its output goes to
+   * reports/shards/2-of-3/ and it has no history entry or gate verdict of its own.
+   */
+  shard?: DealtShard;
+  /** Where it ran: the CI runner's name, else the host name. */
+  host?: string;
+  /** A shard's secret scan of its own output: what leaked where in it (never the value). The merged run fails on any. */
+  secretLeaks?: { what: string; file: string; line: number }[];
+  /** A merged run (`npm run report:merge`): each shard, in index order. Its wall time is the longest shard's. */
+  shards?: ShardRecord[];
+};
+
+/** One shard of a merged run, as the summary and the report list it. */
+export type ShardRecord = Shard & {
+  startedAt: string;
+  wallTimeMs?: number;
+  /** Cucumber's own verdict of the shard (its scenarios and hooks). */
+  exitCode?: number;
+  node: string;
+  workers: number;
+  host?: string;
+  /** Scenario keys (scripts/report/scenario-results.ts) it ran. */
+  scenarios: string[];
 };
 
 /** The metadata of the last run (reports/run.json), if it wrote one. */

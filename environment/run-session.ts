@@ -8,15 +8,18 @@
  * scripts/e2e/report-formatter.ts, which reads this run's metadata and secrets from here.
  */
 import { mkdirSync, rmSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { serveTarget, serveUnavailable, stopServingTarget, type SystemUnderTest } from './system-under-test.ts';
 import { captureContainerLogs } from './container-logs.ts';
 import { startManagedTarget } from './managed-target.ts';
 import { runTeardowns } from './teardown.ts';
 import { gitInfo, type RunMetadata } from './run-metadata.ts';
+import { shardLabel, shardOfThisRun } from './cucumber-shard.ts';
 
 export const ROOT = path.resolve(import.meta.dirname, '..');
-export const REPORTS = path.join(ROOT, 'reports');
+/** Where this run writes its reports: reports/, or E2E_REPORTS_DIR (cucumber.js reads it too). */
+export const REPORTS = path.resolve(process.env.E2E_REPORTS_DIR || path.join(ROOT, 'reports'));
 
 export type Session = {
   startedAt: number;
@@ -51,6 +54,11 @@ export async function startSession(): Promise<void> {
   clearEarlierOutputs();
   listenForInterrupts();
   try {
+    meta.shard = await shardOfThisRun();
+    if (meta.shard) {
+      meta.host = process.env.RUNNER_NAME || os.hostname();
+      log(`shard ${shardLabel(meta.shard)}: this run's output goes to ${path.relative(process.cwd(), path.join(REPORTS, 'shards'))}/, merged by npm run report:merge`);
+    }
     serveTarget(external ? describeExternalTarget(meta) : await startManaged(meta, session.secrets));
   } catch (error) {
     serveUnavailable((error as Error).message.split('\n')[0]);
@@ -63,7 +71,10 @@ export async function endSession(): Promise<void> {
   if (session?.meta.target === 'containers') {
     // Written before teardown removes the containers: a failed run's artifact must still have them.
     await captureContainerLogs(path.join(REPORTS, 'logs')).then(
-      (count) => log(`${count} container logs in reports/logs/containers/, their list in reports/logs/docker-ps.txt`),
+      (count) => {
+        const logs = path.relative(process.cwd(), path.join(REPORTS, 'logs'));
+        log(`${count} container logs in ${logs}/containers/, their list in ${logs}/docker-ps.txt`);
+      },
       (error) => log(`container logs not captured: ${(error as Error).message}`),
     );
     log('tearing down the reference system and containers');

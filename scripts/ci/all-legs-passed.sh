@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
-# The "e2e gate" job: the one check a ruleset requires, whatever the Node matrix holds. It is
-# green only when every job it needs ended in success. It runs with `if: always()`: a job
-# skipped because a leg failed would count as passed for a required check. A matrix job's
-# result is "success" only when every leg succeeded; a failed, cancelled or skipped leg (or
-# the whole job skipped) fails the gate.
+# The "e2e gate" job: the one check a ruleset requires, whatever the matrix holds. It is green
+# only when every job it needs ended in success: the tests of every Node version (checks),
+# every shard (e2e) and every Node version's merged run (merge), whose exit code is the merged
+# gate's verdict. It runs with `if: always()`: a job skipped because another failed would count
+# as passed for a required check. A matrix job's result is "success" only when every leg
+# succeeded; a failed, cancelled or skipped leg (or the whole job skipped) fails the gate.
 #
-# Environment: NEEDS, the workflow's `toJSON(needs)`: {"e2e": {"result": "success", ...}, ...}.
+# Environment: NEEDS, the workflow's `toJSON(needs)`: {"merge": {"result": "success", ...}, ...}.
 set -euo pipefail
 
 results=$(jq -r 'to_entries[] | "\(.key) \(.value.result // "missing")"' <<<"${NEEDS:?NEEDS must be the toJSON(needs) of the gate job}")

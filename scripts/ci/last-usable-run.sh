@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# The e2e job's "previous run" step: finds the newest usable e2e run of the branch this run is
-# compared with -- the run of the pull request's base commit if there is one -- downloads this
-# Node version's reports artifact from it, points the suite's baseline at its results.json
-# (E2E_BASELINE, through $GITHUB_ENV) and carries its reports/history/ forward into this run.
+# The merge job's "previous run" step: finds the newest usable e2e run of the branch this run is
+# compared with -- the run of the pull request's (or merge group's) base commit if there is
+# one -- downloads this Node version's merged reports artifact from it, points the baseline at
+# its results.json (E2E_BASELINE, through $GITHUB_ENV) and carries its reports/history/ forward
+# into this run.
 #
 # Usable: completed with success or failure (a cancelled run has no reliable results), and its
 # artifact holds a results.json. Anything else -- the workflow not yet on the default branch
@@ -13,8 +14,9 @@
 #
 # Environment (the workflow sets these):
 #   GITHUB_REPOSITORY  owner/name                        GH_TOKEN     token with actions: read
-#   BRANCH             base branch: the PR's base ref, or the branch pushed to
-#   PREFERRED_SHA      the PR's base commit, or the commit before the push (may be empty)
+#   BRANCH             base branch: the PR's base ref, the merge group's (refs/heads/main), or
+#                      the branch pushed to
+#   PREFERRED_SHA      the PR's or merge group's base commit, or the commit before the push (may be empty)
 #   ARTIFACT           e2e-reports-node<N>               WORKFLOW     e2e.yml (default)
 #   RUNNER_TEMP        where the artifact is unpacked    GITHUB_ENV   where E2E_BASELINE goes
 #   HISTORY_DIR        reports/history (default)
@@ -32,6 +34,8 @@ fallback() {
 }
 
 [[ -n "${BRANCH:-}" ]] || fallback "no base branch given"
+# A merge group names its base as a full ref.
+BRANCH=${BRANCH#refs/heads/}
 sha=${PREFERRED_SHA:-}
 [[ "$sha" =~ ^[0-9a-f]{40}$ ]] || sha=""
 

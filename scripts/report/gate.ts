@@ -59,7 +59,7 @@ const median = (values: number[]) => {
 /**
  * Judges a finished run. It fails on:
  * - a failing scenario: "newly failing" when it did not fail in the baseline or is not in it (cucumber fails
- *   the run on any failure anyway; the reason says which kind it is);
+ *   the run on any failure anyway; the reason says which kind it is, and in a merged run which shard ran it);
  * - a scenario flaky in more than maxFlakyShare of the last `window` runs, this one included
  *   (a shorter history counts its missing runs as not flaky, so one flaky run early on does
  *   not fail it);
@@ -81,10 +81,11 @@ export function judgeRun(
   const newly = new Set(diff?.newlyFailing.map((change) => change.key));
   for (const s of current.scenarios.filter((s) => isFailing(s.status))) {
     const was = baseline?.scenarios[s.key]?.status;
+    const named = s.shard ? `${s.key}, in shard ${s.shard}` : s.key;
     reasons.push(
       newly.has(s.key) || (baseline && !was)
-        ? `newly failing: ${s.key} (${was ? `${was} in the baseline` : 'not in the baseline'}): ${s.error ?? s.status}`
-        : `failing: ${s.key} (${was ? `${was} in the baseline too` : 'no baseline to compare with'}): ${s.error ?? s.status}`,
+        ? `newly failing: ${named} (${was ? `${was} in the baseline` : 'not in the baseline'}): ${s.error ?? s.status}`
+        : `failing: ${named} (${was ? `${was} in the baseline too` : 'no baseline to compare with'}): ${s.error ?? s.status}`,
     );
   }
 

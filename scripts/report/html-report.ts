@@ -8,7 +8,7 @@ import { renderTrendsPage } from './trends.ts';
 import type { RegressionDiff } from './regression-diff.ts';
 import { systemLine, type RunMetadata } from '../../environment/run-metadata.ts';
 import type { RunResults } from './scenario-results.ts';
-import { seconds } from './markdown-summary.ts';
+import { seconds, sumOfShards } from './markdown-summary.ts';
 
 type JsonEmbedding = { data: string; mime_type: string };
 type JsonStep = { embeddings?: JsonEmbedding[] };
@@ -98,8 +98,21 @@ function customData(input: HtmlReportInput) {
       { label: 'Workers', value: String(meta.workers) },
       { label: 'Cucumber arguments', value: meta.cucumberArgs?.join(' ') || '(none: full suite)' },
       { label: 'Started', value: meta.startedAt },
-      { label: 'Wall time', value: seconds(meta.wallTimeMs) },
+      {
+        label: 'Wall time',
+        value: meta.shards
+          ? `${seconds(meta.wallTimeMs)}, the longest of ${meta.shards.length} shards (${seconds(sumOfShards(meta))} summed)`
+          : seconds(meta.wallTimeMs),
+      },
     );
+    if (meta.shards) {
+      rows.push({
+        label: 'Shards',
+        value: meta.shards
+          .map((shard) => `${shard.index}/${shard.total}: ${shard.scenarios.length} scenarios, ${seconds(shard.wallTimeMs)}, exit ${shard.exitCode ?? 'n/a'}${shard.host ? `, on ${shard.host}` : ''}`)
+          .join('; '),
+      });
+    }
   }
   if (results) {
     const count = (status: string) => results.scenarios.filter((s) => s.status === status).length;

@@ -20,7 +20,8 @@ export function seconds(ms: number | undefined): string {
   return ms < 1000 ? `${Math.round(ms)} ms` : `${(ms / 1000).toFixed(1)} s`;
 }
 
-const where = (s: ScenarioResult) => `\`${s.uri}${s.line ? `:${s.line}` : ''}\``;
+/** `features/x.feature:12`, and in a merged run of shards the shard that ran it. */
+const where = (s: ScenarioResult) => `\`${s.uri}${s.line ? `:${s.line}` : ''}\`${s.shard ? ` shard ${s.shard}` : ''}`;
 
 function headline(results: RunResults, verdict: GateVerdict | undefined): string {
   const count = (pick: (s: ScenarioResult) => boolean) => results.scenarios.filter(pick).length;
@@ -49,10 +50,33 @@ function environmentLine(meta: RunMetadata | undefined, results: RunResults): st
     `\`${meta.commit.slice(0, 12)}\` on \`${meta.branch}\``,
     `Node ${meta.node}`,
     target,
-    `${meta.workers} worker(s)`,
-    `wall time ${seconds(meta.wallTimeMs)} (cucumber ${seconds(results.durationMs)})`,
+    `${meta.workers} worker(s)${meta.shards ? ' per shard' : ''}`,
+    meta.shards
+      ? `wall time ${seconds(meta.wallTimeMs)}, the longest of ${meta.shards.length} shards (${seconds(sumOfShards(meta))} summed; ` +
+        `cucumber ${seconds(results.durationMs)} from the first shard's start to the last one's end)`
+      : `wall time ${seconds(meta.wallTimeMs)} (cucumber ${seconds(results.durationMs)})`,
     ...(meta.cucumberArgs?.length ? [`args \`${meta.cucumberArgs.join(' ')}\``] : []),
   ].join(' · ');
+}
+
+/** Every shard's wall time added up: the machine time a sharded run took. */
+export const sumOfShards = (meta: RunMetadata) => (meta.shards ?? []).reduce((sum, shard) => sum + (shard.wallTimeMs ?? 0), 0);
+
+/** A merged run: what each shard ran, how long it took and how it ended. */
+function shardsSection(results: RunResults, meta: RunMetadata | undefined): string[] {
+  if (!meta?.shards) return [];
+  return [
+    `### Shards (${meta.shards.length})`,
+    '',
+    '| Shard | Scenarios | Failed | Wall time | Cucumber exit code | Started | Host |',
+    '|---|---:|---:|---:|---:|---|---|',
+    ...meta.shards.map((shard) => {
+      const label = `${shard.index}/${shard.total}`;
+      const failed = results.scenarios.filter((s) => s.shard === label && isFailing(s.status)).length;
+      return `| ${label} | ${shard.scenarios.length} | ${failed} | ${seconds(shard.wallTimeMs)} | ${shard.exitCode ?? 'n/a'} | ${shard.startedAt} | ${cell(shard.host ?? 'n/a')} |`;
+    }),
+    '',
+  ];
 }
 
 function countsTable(results: RunResults): string[] {
@@ -211,6 +235,7 @@ export function renderSummary(results: RunResults, meta: RunMetadata | undefined
     ...flakyOverWindowSection(verdict),
     ...newlySlowSection(verdict),
     ...slowestSection(results),
+    ...shardsSection(results, meta),
     'Full report: `reports/html/index.html`, its history `reports/html/trends.html` (on CI: in the `e2e-reports-node*` artifacts); JUnit: `reports/junit.xml`.',
     '',
   ].join('\n');

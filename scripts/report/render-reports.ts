@@ -8,6 +8,8 @@ import { renderSummary, type BaselineInfo } from './markdown-summary.ts';
 import { diffAgainstBaseline } from './regression-diff.ts';
 import { gitInfo, readRunMetadata } from '../../environment/run-metadata.ts';
 import { readEnvelopes, scenarioResults, type RunResults } from './scenario-results.ts';
+import { refuseOneShard } from './shard-output.ts';
+import { shardLabel } from '../../environment/cucumber-shard.ts';
 import type { Envelope } from '@cucumber/messages';
 
 export type RenderedReports = {
@@ -36,6 +38,8 @@ export function baselinePath(reportsDir: string, explicit?: string): string {
  * calls it at the end of every run with the messages it received; `npm run report` calls it
  * again on the last run's reports/messages.ndjson (the run's history file is replaced, not
  * added twice). A run without run.json (no metadata) is judged and shown but not recorded.
+ * A merged run (scripts/report/merge-shards.ts) comes here too; its run.json says which shard
+ * ran each scenario. One shard's reports are refused: a shard is not a run.
  */
 export async function renderReports(
   reportsDir: string,
@@ -44,7 +48,12 @@ export async function renderReports(
   const messages = path.join(reportsDir, 'messages.ndjson');
   if (!options.envelopes && !existsSync(messages)) throw new Error(`${messages} does not exist: run "npm run e2e" first`);
   const meta = readRunMetadata(path.join(reportsDir, 'run.json'));
+  refuseOneShard(meta, reportsDir);
   const results = scenarioResults(options.envelopes ?? readEnvelopes(messages));
+  for (const shard of meta?.shards ?? []) {
+    const ran = new Set(shard.scenarios);
+    for (const s of results.scenarios.filter((s) => ran.has(s.key))) s.shard = shardLabel(shard);
+  }
 
   const resultsPath = path.join(reportsDir, 'results.json');
   const resultsFile = toResultsFile(results, meta ?? gitInfo());

@@ -38,6 +38,8 @@ export type ScenarioResult = {
   retriedErrors: string[];
   /** Why the scenario skipped itself (external target lacking a capability, say). */
   skipReason?: string;
+  /** In a merged run of shards, the shard that ran it: "2/3". */
+  shard?: string;
 };
 
 export type RunResults = {

@@ -10,6 +10,7 @@ import { parseArgs } from 'node:util';
 import { readResultsFile, toResultsFile, writeResultsFile } from './baseline.ts';
 import { gitInfo, readRunMetadata } from '../../environment/run-metadata.ts';
 import { readScenarioResults } from './scenario-results.ts';
+import { refuseOneShard } from './shard-output.ts';
 
 const { values } = parseArgs({
   options: { force: { type: 'boolean', default: false }, reports: { type: 'string' }, to: { type: 'string' } },
@@ -25,6 +26,11 @@ function fail(message: string): never {
 const messages = path.join(reportsDir, 'messages.ndjson');
 if (!existsSync(messages)) fail(`${path.relative(process.cwd(), messages)} does not exist: run "npm run e2e" first`);
 const meta = readRunMetadata(path.join(reportsDir, 'run.json'));
+try {
+  refuseOneShard(meta, reportsDir);
+} catch (error) {
+  fail((error as Error).message);
+}
 const results = readScenarioResults(messages);
 if (results.scenarios.length === 0) fail('the last run has no scenario results');
 

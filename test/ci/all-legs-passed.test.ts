@@ -25,6 +25,23 @@ describe('scripts/ci/all-legs-passed.sh: the one required check', () => {
     assert.match(run.stdout, /e2e: success[\s\S]*lint: failure/);
   });
 
+  it('fails on a merged verdict that failed, though every shard and test job succeeded (a scenario too flaky, say)', () => {
+    const run = gate({ checks: { result: 'success' }, e2e: { result: 'success' }, merge: { result: 'failure' } });
+    assert.equal(run.code, 1);
+    assert.match(run.stdout, /checks: success\ne2e: success\n::error title=e2e gate::merge: failure \(every leg must succeed\)/);
+  });
+
+  it('fails when the merge was skipped (the plan failed, so nothing ran)', () => {
+    const run = gate({ checks: { result: 'skipped' }, e2e: { result: 'skipped' }, merge: { result: 'skipped' } });
+    assert.equal(run.code, 1);
+    assert.match(run.stdout, /merge: skipped/);
+  });
+
+  it('passes when the tests, every shard and every merged run succeeded', () => {
+    const run = gate({ checks: { result: 'success' }, e2e: { result: 'success' }, merge: { result: 'success' } });
+    assert.equal(run.code, 0, run.stdout);
+  });
+
   it('fails when it needs nothing, or NEEDS is missing', () => {
     assert.equal(gate({}).code, 1);
     assert.equal(new CiCase().run('all-legs-passed.sh', {}).code, 1);

@@ -19,6 +19,8 @@ export type ScriptRun = {
   calls: string[];
   /** What the script appended to $GITHUB_ENV. */
   githubEnv: string;
+  /** What the script appended to $GITHUB_OUTPUT. */
+  githubOutput: string;
   /** The directory the script ran in (its reports/history/ lands there). */
   workDir: string;
   /** The body the script posted or patched, if any. */
@@ -35,10 +37,12 @@ export class CiCase {
   readonly workDir = path.join(this.dir, 'work');
   readonly runnerTemp = path.join(this.dir, 'runner-temp');
   readonly githubEnv = path.join(this.dir, 'github-env');
+  readonly githubOutput = path.join(this.dir, 'github-output');
 
   constructor() {
     for (const dir of [this.fakeGh, this.workDir, this.runnerTemp]) mkdirSync(dir, { recursive: true });
     writeFileSync(this.githubEnv, '');
+    writeFileSync(this.githubOutput, '');
   }
 
   /** A file the fake gh answers with (run-list.json, comments.json, run-list.fail, ...). */
@@ -78,6 +82,7 @@ export class CiCase {
         FAKE_GH: this.fakeGh,
         RUNNER_TEMP: this.runnerTemp,
         GITHUB_ENV: this.githubEnv,
+        GITHUB_OUTPUT: this.githubOutput,
         GITHUB_REPOSITORY: 'ticket-rush/qa-kit',
         GH_TOKEN: 'fake-token',
         ...env,
@@ -91,6 +96,7 @@ export class CiCase {
       stderr: result.stderr,
       calls: existsSync(calls) ? readFileSync(calls, 'utf8').split('\n').filter(Boolean) : [],
       githubEnv: readFileSync(this.githubEnv, 'utf8'),
+      githubOutput: readFileSync(this.githubOutput, 'utf8'),
       workDir: this.workDir,
       posted: existsSync(posted) ? readFileSync(posted, 'utf8') : undefined,
     };

@@ -89,6 +89,11 @@ describe('scripts/ci/last-usable-run.sh: the baseline and history from the last 
     assert.match(run.calls[0], /^run list --repo ticket-rush\/qa-kit --workflow e2e\.yml --branch release\/2026 --event push /);
   });
 
+  it('in a merge queue, takes the merge group\'s base ref (refs/heads/main) as the branch main', () => {
+    const run = new CiCase().answer('run-list.json', []).run('last-usable-run.sh', { ...env, BRANCH: 'refs/heads/main' });
+    assert.match(run.calls[0], /^run list --repo ticket-rush\/qa-kit --workflow e2e\.yml --branch main --event push /);
+  });
+
   it('on an API error listing the runs, runs on without a baseline', () => {
     const run = new CiCase().answer('run-list.fail', 'HTTP 502: Bad Gateway (https://api.github.com/repos/ticket-rush/qa-kit/actions/workflows/e2e.yml/runs)\n').run('last-usable-run.sh', env);
     assertFallback(run, /listing the runs of e2e\.yml on main failed: HTTP 502/);
