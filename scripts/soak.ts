@@ -1,5 +1,5 @@
 /**
- * `npm run soak -- --runs N [--stress[=share]] [-- <cucumber arguments>]`
+ * `npm run soak -- --runs N [--stress[=share]] [--run-timeout=minutes] [-- <cucumber arguments>]`
  *
  * Runs the suite (`cucumber-js`, the full suite unless arguments follow `--`) N times back to
  * back, as a team does to qualify its suite on its own machines: every run's reports are kept
@@ -8,8 +8,10 @@
  * and every red run with its reasons. `--stress` runs a competing CPU load beside the suite
  * the whole time, half of one core by default (`--stress=1.5`: one and a half cores), as a
  * shared runner's neighbours would. E2E_SYSTEM and every other E2E_* setting pass through.
- * Exits 1 when any run was red. Ctrl-C stops the run in progress (which tears down what it
- * started), writes the report of the runs finished, and exits 130.
+ * Exits 1 when any run was red. A run still going after --run-timeout minutes (30, the PR
+ * gate's limit) is stopped like Ctrl-C stops it and counted red. Ctrl-C stops the run in
+ * progress (which tears down what it started), writes the report of the runs finished, and
+ * exits 130.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { cpSync, createWriteStream, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -28,25 +30,28 @@ const KEPT = ['summary.md', 'results.json', 'run.json', 'junit.xml', 'messages.n
 
 const log = (line: string) => console.log(`[soak ${new Date().toISOString().slice(11, 19)}] ${line}`);
 
-function parseArguments(argv: string[]): { runs: number; stress: number; cucumberArgs: string[] } {
+function parseArguments(argv: string[]): { runs: number; stress: number; runTimeoutMs: number; cucumberArgs: string[] } {
   const dashes = argv.indexOf('--');
   const own = dashes < 0 ? argv : argv.slice(0, dashes);
   const cucumberArgs = dashes < 0 ? [] : argv.slice(dashes + 1);
   let runs = NaN;
   let stress = 0;
+  let runTimeoutMinutes = 30;
   for (let i = 0; i < own.length; i++) {
     const [flag, inline] = own[i].split('=', 2);
     if (flag === '--runs') runs = Number(inline ?? own[++i]);
     else if (flag === '--stress') stress = inline === undefined ? 0.5 : Number(inline);
+    else if (flag === '--run-timeout') runTimeoutMinutes = Number(inline ?? own[++i]);
     else usage(`unknown argument ${own[i]}`);
   }
   if (!Number.isInteger(runs) || runs < 1) usage('--runs N: a whole number of runs, 1 or more');
   if (!(stress >= 0 && stress <= 64)) usage('--stress=<share>: a share of one core above 0 (0.5: half a core; 2: two cores)');
-  return { runs, stress, cucumberArgs };
+  if (!(runTimeoutMinutes > 0)) usage('--run-timeout=<minutes>: above 0');
+  return { runs, stress, runTimeoutMs: runTimeoutMinutes * 60_000, cucumberArgs };
 }
 
 function usage(problem: string): never {
-  console.error(`${problem}\nusage: npm run soak -- --runs N [--stress[=share of one core, default 0.5]] [-- <cucumber arguments>]`);
+  console.error(`${problem}\nusage: npm run soak -- --runs N [--stress[=share of one core, default 0.5]] [--run-timeout=<minutes, default 30>] [-- <cucumber arguments>]`);
   process.exit(2);
 }
 
@@ -55,7 +60,7 @@ function startStress(share: number): ChildProcess[] {
   if (share === 0) return [];
   const processes = Math.ceil(share);
   return Array.from({ length: processes }, () =>
-    spawn(process.execPath, [path.join(ROOT, 'scripts/soak/cpu-stress.ts'), String(share / processes)], { stdio: 'ignore' }),
+    spawn(process.execPath, [path.join(ROOT, 'scripts/soak/cpu-stress.ts'), String(share / processes)], { stdio: ['ignore', 'ignore', 'ignore', 'ipc'] }),
   );
 }
 
@@ -72,17 +77,31 @@ function onInterrupt(signal: NodeJS.Signals): void {
   if (presses === 1) current?.kill('SIGINT');
 }
 
-/** One cucumber run; its output goes to `outputFile`. Resolves with its exit code (null: killed by a signal). */
-function runSuite(cucumberArgs: string[], outputFile: string): Promise<number | null> {
+/**
+ * One cucumber run; its output goes to `outputFile`. Resolves with its exit code (null: ended
+ * by a signal) and whether it ran out of time: then it was interrupted as Ctrl-C does (it tears
+ * down what it started) and, a minute later, killed.
+ */
+function runSuite(cucumberArgs: string[], outputFile: string, timeoutMs: number): Promise<{ exitCode: number | null; timedOut: boolean }> {
   const output = createWriteStream(outputFile);
   const child = spawn(process.execPath, [CUCUMBER, ...cucumberArgs], { cwd: ROOT, env: process.env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
   current = child;
   child.stdout!.pipe(output);
   child.stderr!.pipe(output);
+  let timedOut = false;
+  const timers = [
+    setTimeout(() => {
+      timedOut = true;
+      log(`the run is still going after ${timeoutMs / 60_000} min: stopping it`);
+      child.kill('SIGINT');
+    }, timeoutMs),
+    setTimeout(() => child.kill('SIGKILL'), timeoutMs + 60_000),
+  ];
   return new Promise((resolve) => {
     child.once('exit', (code) => {
       current = undefined;
-      output.end(() => resolve(code));
+      for (const timer of timers) clearTimeout(timer);
+      output.end(() => resolve({ exitCode: code, timedOut }));
     });
   });
 }
@@ -102,7 +121,7 @@ function redReasons(outputFile: string, scenarios: (SoakRun['scenarios'][number]
 }
 
 async function soak(): Promise<number> {
-  const { runs, stress, cucumberArgs } = parseArguments(process.argv.slice(2));
+  const { runs, stress, runTimeoutMs, cucumberArgs } = parseArguments(process.argv.slice(2));
   rmSync(SOAK_DIR, { recursive: true, force: true });
   mkdirSync(SOAK_DIR, { recursive: true });
   const conditions: SoakConditions = {
@@ -131,7 +150,7 @@ async function soak(): Promise<number> {
       log(`run ${index}/${runs} started (output: ${path.relative(ROOT, outputFile)})`);
       // Last run's outputs must not pass for this one's if it stops before writing its own.
       for (const item of ['run.json', 'messages.ndjson']) rmSync(path.join(REPORTS, item), { force: true });
-      const exitCode = await runSuite(cucumberArgs, outputFile);
+      const { exitCode, timedOut } = await runSuite(cucumberArgs, outputFile, runTimeoutMs);
       for (const item of KEPT) {
         if (existsSync(path.join(REPORTS, item))) cpSync(path.join(REPORTS, item), path.join(dir, item), { recursive: true });
       }
@@ -141,13 +160,13 @@ async function soak(): Promise<number> {
       const run: SoakRun = {
         index,
         startedAt: meta?.startedAt ?? new Date(started).toISOString(),
-        exitCode,
+        exitCode: timedOut && exitCode === 0 ? null : exitCode,
         wallTimeMs: Date.now() - started,
         dir: path.relative(ROOT, dir),
         reasons: [],
         scenarios: scenarios.map(({ error: _, ...s }) => s),
       };
-      if (isRed(run)) run.reasons = redReasons(outputFile, scenarios);
+      if (isRed(run)) run.reasons = [...(timedOut ? [`still going after ${runTimeoutMs / 60_000} min (--run-timeout): stopped`] : []), ...redReasons(outputFile, scenarios)];
       done.push(run);
       const count = (pick: (s: SoakRun['scenarios'][number]) => boolean) => run.scenarios.filter(pick).length;
       log(

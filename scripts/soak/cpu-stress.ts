@@ -21,3 +21,5 @@ function spin(): void {
 }
 spin();
 for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => process.exit(0));
+// Started with an IPC channel by the soak: when the soak ends, however it ends, so does the load.
+process.on('disconnect', () => process.exit(0));
