@@ -30,7 +30,7 @@ export type SlowScenario = {
   medianMs: number;
   /** The usual duration times this run's speed: what it should have taken in this run. */
   expectedMs: number;
-  /** How far over `expectedMs` it may go: the larger of E2E_GATE_SLOWDOWN_MIN_MS and its spread allowance. */
+  /** How far over `expectedMs` it may go: the larger of E2E_GATE_SLOWDOWN_MIN_MS and its spread allowance (see judgeDurations). */
   allowedMs: number;
   /** Where `medianMs` came from, e.g. "median of 12 comparable earlier runs". */
   reference: string;
@@ -70,6 +70,20 @@ const passedDurations = (runs: Pick<HistoryEntry, 'scenarios'>[], key: string) =
 const MIN_SPEED_SCENARIOS = 5;
 
 /**
+ * A machine that stalls for a few seconds (a neighbour's burst on a shared runner) slows
+ * whatever runs at that moment, on every worker; a slower change slows its own scenario. A
+ * stall's witness is another judged scenario that ran within STALL_NEIGHBOURHOOD_MS of the
+ * slow one and took more than the factor times its expected duration and STALL_MIN_MS over it
+ * (a stall of a second or two shows in short scenarios as a few hundred ms). The slow scenario
+ * is put down to the machine when there are two witnesses, or one that went more than
+ * E2E_GATE_SLOWDOWN_MIN_MS over (one scenario a little slower beside it is ordinary noise).
+ * Tuned on a soak with stalls (docs/report.md): no false red in 12 runs, a planted 1.5 s caught
+ * in the 9 runs without a stall.
+ */
+export const STALL_NEIGHBOURHOOD_MS = 2_000;
+export const STALL_MIN_MS = 250;
+
+/**
  * Which passed scenarios of this run were slow, and which of those fail it. A scenario fails
  * the run only when all of these hold:
  * - this run and at least `minSamples` earlier runs in which it passed were run under the same
@@ -79,7 +93,9 @@ const MIN_SPEED_SCENARIOS = 5;
  * - with `median` its median over those runs (the last `window − 1` comparable ones), `mad`
  *   their median absolute deviation and `speed` this run's overall speed (runSpeed), it took
  *   more than slowdownFactor × expected, where expected = median × speed, and it went over
- *   expected by more than max(slowdownMinMs, slowdownMads × 1.4826 × mad × speed).
+ *   expected by more than max(slowdownMinMs, speed × max(slowdownMads × 1.4826 × mad, its
+ *   slowest of those runs − median));
+ * - the machine did not stall around it: see STALL_NEIGHBOURHOOD_MS.
  * A scenario that is that slow but cannot be judged (too few comparable runs, untimed) is
  * listed with the reason, against whatever earlier durations exist (any runs of the window,
  * else the baseline), and does not fail the run. `earlier` is the history before this run,
@@ -107,6 +123,25 @@ export function judgeDurations(
   judgement.runSpeed = ratios.length >= MIN_SPEED_SCENARIOS ? Math.max(1, median(ratios)) : 1;
   const speed = judgement.runSpeed;
 
+  /** What `s`, judged, was expected to take, and how far over it it may go beyond the minimum. */
+  const judgedFigures = (s: ScenarioResult) => {
+    const values = samples.get(s.key)!;
+    const medianMs = median(values);
+    // Its own spread: so many robust deviations, and never less than it already went over its
+    // median in those runs (a race's heavy tail is wider than its MAD says).
+    const spreadMs = Math.max(t.slowdownMads * robustDeviation(values, medianMs), Math.max(...values) - medianMs) * speed;
+    return { medianMs, expectedMs: medianMs * speed, spreadMs };
+  };
+  const overBy = (s: ScenarioResult) => s.durationMs - judgedFigures(s).expectedMs;
+  const witnesses = judged.filter((s) => s.durationMs > t.slowdownFactor * judgedFigures(s).expectedMs && overBy(s) > STALL_MIN_MS);
+  /** The witness that puts `s` down to a stall of the machine, if the stall had enough of them. */
+  const stallWitness = (s: ScenarioResult) => {
+    const near = witnesses.filter(
+      (w) => w.key !== s.key && w.finishedAtMs > s.startedAtMs - STALL_NEIGHBOURHOOD_MS && w.startedAtMs < s.finishedAtMs + STALL_NEIGHBOURHOOD_MS,
+    );
+    return near.find((w) => overBy(w) > t.slowdownMinMs) ?? (near.length >= 2 ? near[0] : undefined);
+  };
+
   const window = earlier.slice(-(t.window - 1));
   for (const s of passed) {
     const own = samples.get(s.key)!;
@@ -124,18 +159,19 @@ export function judgeDurations(
             : [[], ''];
     if (values.length === 0) continue;
 
-    const medianMs = median(values);
-    const scale = enough ? speed : 1;
-    const expectedMs = medianMs * scale;
-    const spreadMs = enough ? t.slowdownMads * robustDeviation(values, medianMs) * scale : 0;
+    const { medianMs, expectedMs, spreadMs } = enough ? judgedFigures(s) : { medianMs: median(values), expectedMs: median(values), spreadMs: 0 };
     const allowedMs = Math.max(t.slowdownMinMs, spreadMs);
     if (!(s.durationMs > t.slowdownFactor * expectedMs && s.durationMs - expectedMs > allowedMs)) continue;
 
+    const witness = untimed(s) || !enough ? undefined : stallWitness(s);
     const notJudged = untimed(s)
       ? `tagged ${s.tags.filter((tag) => UNTIMED_TAGS.includes(tag)).join(' ')}: its time is the injected fault's, its steps assert their own deadlines`
       : !enough
         ? `${own.length} comparable earlier run(s) in which it passed, ${t.minSamples} needed (E2E_GATE_MIN_SAMPLES)`
-        : undefined;
+        : witness
+          ? `the machine stalled: ${witness.key}, run within ${STALL_NEIGHBOURHOOD_MS / 1000} s of it, was slow too ` +
+            `(${Math.round(witness.durationMs)} ms, ${(witness.durationMs / judgedFigures(witness).expectedMs).toFixed(1)}× its expected)`
+          : undefined;
     judgement.slow.push({
       key: s.key,
       currentMs: Math.round(s.durationMs),

@@ -192,8 +192,8 @@ function newlySlowSection(verdict: GateVerdict | undefined): string[] {
         (d.runSpeedFrom >= 5 ? `This run's speed: ${d.runSpeed.toFixed(2)}× the usual (median over ${d.runSpeedFrom} scenarios).` : 'Too few judged scenarios to measure this run\'s speed (taken as 1).');
   const rule =
     `Slow means more than ${t.slowdownFactor}× the expected duration (its median × this run's speed) and more than ` +
-    `the larger of ${seconds(t.slowdownMinMs)} and ${t.slowdownMads} robust deviations over it; ` +
-    `only those judged fail the run (❌), the others are listed with the reason.`;
+    `the largest of ${seconds(t.slowdownMinMs)}, ${t.slowdownMads} robust deviations and its own worst over it; ` +
+    `those judged and not put down to a stall of the machine fail the run (❌), the others are listed with the reason.`;
   if (d.slow.length === 0) return [title, '', basis, '', rule, '', 'None.', ''];
   return [
     title,

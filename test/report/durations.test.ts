@@ -10,17 +10,19 @@ import { madeUpHistory, resultsFile, RUN, runResults, type Outcome } from './mad
 const t = gateThresholds({});
 const thisRun = { partial: false, run: { ...RUN, startedAt: '2026-02-01T00:00:00.000Z' } };
 
-/** Ten ordinary scenarios of about a second each (a median of 1 s exactly), and `s`, in `n` earlier runs. */
+/** The usual durations of ten ordinary scenarios: o0 to o7 a second, o8 and o9 200 ms. */
+const USUAL = Array.from({ length: 10 }, (_, j) => (j < 8 ? 1_000 : 200));
+/** The ordinary scenarios (medians exactly USUAL) and `s`, in `n` earlier runs. */
 const ordinary = (n: number, s: number[] = [1_000]) =>
   madeUpHistory(
     Array.from({ length: n }, (_, i) => ({
-      ...Object.fromEntries(Array.from({ length: 10 }, (_, j) => [`o${j}`, ['passed', 1_000 + [0, -10, 10][(i + j) % 3]] as Outcome])),
+      ...Object.fromEntries(USUAL.map((usual, j) => [`o${j}`, ['passed', usual + [0, -10, 10][(i + j) % 3]] as Outcome])),
       s: ['passed', s[i % s.length]] as Outcome,
     })),
   );
-/** This run: the ordinary scenarios at `speed` times their usual second, and `s` at `ms`. */
+/** This run: the ordinary scenarios at `speed` times their usual durations, and `s` at `ms`. */
 const now = (ms: number, speed = 1, tags: Record<string, string[]> = {}): RunResults =>
-  runResults({ ...Object.fromEntries(Array.from({ length: 10 }, (_, j) => [`o${j}`, ['passed', 1_000 * speed] as Outcome])), s: ['passed', ms] }, [], tags);
+  runResults({ ...Object.fromEntries(USUAL.map((usual, j) => [`o${j}`, ['passed', usual * speed] as Outcome])), s: ['passed', ms] }, [], tags);
 
 const judge = (current: RunResults, earlier: HistoryEntry[], thresholds = t, run = thisRun) => judgeDurations(current.scenarios, run, earlier, undefined, thresholds);
 const failing = (judgement: ReturnType<typeof judge>) => judgement.slow.filter((s) => !s.notJudged).map((s) => s.key);
@@ -68,6 +70,34 @@ describe('the duration judgement', () => {
     assert.deepEqual(failing(judge(now(5_000), ordinary(7, wide))), [], '2.5× its median but within its spread');
     assert.deepEqual(failing(judge(now(9_500), ordinary(7, wide))), ['s']);
     assert.equal(judge(now(9_500), ordinary(7, wide)).slow[0].allowedMs, 7_413);
+  });
+
+  it('never judges a scenario slow for going over its median by less than it already did in those runs', () => {
+    // Median 500 ms, MAD 0 (six runs at 500), but once 2.3 s: a race's heavy tail.
+    const tail = [500, 500, 500, 2_300, 500, 500, 500];
+    assert.deepEqual(failing(judge(now(2_200), ordinary(7, tail))), [], '1.7 s over, it went 1.8 s over before');
+    assert.deepEqual(failing(judge(now(2_400), ordinary(7, tail))), ['s']);
+  });
+
+  it('puts a slow scenario down to the machine when a stall slowed what ran beside it', () => {
+    /** This run with s at 2.5 s from t = 10 s, and the ordinary scenarios o0, o1... placed and timed as given. */
+    const at = (beside: Record<string, [startMs: number, durationMs: number]>): RunResults => {
+      const run = now(2_500);
+      return {
+        ...run,
+        scenarios: run.scenarios.map((x) => {
+          const [start, duration] = x.key === 's' ? [10_000, 2_500] : (beside[x.key] ?? [100_000, x.durationMs]);
+          return { ...x, startedAtMs: start, durationMs: duration, finishedAtMs: start + duration };
+        }),
+      };
+    };
+    const stalled = judge(at({ o1: [11_000, 2_200] }), ordinary(5));
+    assert.deepEqual(failing(stalled), [], 'o1, beside it, went 1.2 s over its second too');
+    assert.equal(stalled.slow[0].notJudged, 'the machine stalled: o1, run within 2 s of it, was slow too (2200 ms, 2.2× its expected)');
+    // o8 and o9 (200 ms) 2.5× and 300 ms over: a witness each, slow but not failing.
+    assert.deepEqual(failing(judge(at({ o8: [7_600, 500], o9: [13_900, 500] }), ordinary(5))), [], 'two witnesses, ending 1.9 s before it and starting 1.4 s after it');
+    assert.deepEqual(failing(judge(at({ o8: [11_000, 500] }), ordinary(5))), ['s'], 'one scenario a little slower beside it: noise');
+    assert.deepEqual(failing(judge(at({ o8: [7_000, 500], o9: [14_600, 500] }), ordinary(5))), ['s'], 'a stall ending 2.5 s before it or starting 2.1 s after it is not around it');
   });
 
   it('allows for the run\'s own speed: when everything is slower, the machine is', () => {
