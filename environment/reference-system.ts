@@ -111,8 +111,9 @@ export async function startReferenceSystem(options: Options): Promise<StartedRef
     return service;
   };
 
-  // One after the other: started all at once (as the containers are), a core once exited 1 at
-  // start-up in a mutation run on 2 busy cores, cause unknown; this order has never failed.
+  // One after the other. A core that once exited 1 at start-up here (started all at once, in a
+  // mutation run) had lost its port to an outgoing connection's source port: ports came from
+  // inside the kernel's ephemeral range then (environment/free-ports.ts draws outside it now).
   try {
     for (const spec of specs) services.push(await launch(spec));
   } catch (error) {

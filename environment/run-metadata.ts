@@ -1,5 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
+import os from 'node:os';
 import type { DealtShard, Shard } from './cucumber-shard.ts';
 
 /** What the report header shows about a run; written to reports/run.json by the e2e runner. */
@@ -7,6 +8,8 @@ export type RunMetadata = {
   commit: string;
   branch: string;
   node: string;
+  /** The kind of machine it ran on (runnerClass()): only runs of one class compare their durations. */
+  runnerClass?: string;
   target: 'containers' | 'external';
   redisImage?: string;
   postgresImage?: string;
@@ -55,6 +58,18 @@ export type ShardRecord = Shard & {
 export function readRunMetadata(file: string): RunMetadata | undefined {
   if (!existsSync(file)) return undefined;
   return JSON.parse(readFileSync(file, 'utf8')) as RunMetadata;
+}
+
+/**
+ * The kind of machine a run ran on, for comparing durations only between runs of one kind:
+ * E2E_RUNNER_CLASS when set (CI names its runner type, say "github-ubuntu-24.04-4cpu"), else
+ * the CPU count, the CPU model and the memory, e.g. "2 × Intel(R) Xeon(R) Processor, 23 GiB".
+ */
+export function runnerClass(env: NodeJS.ProcessEnv = process.env): string {
+  const named = env.E2E_RUNNER_CLASS?.trim();
+  if (named) return named;
+  const model = (os.cpus()[0]?.model ?? 'unknown CPU').replace(/\s+/g, ' ').trim();
+  return `${os.availableParallelism()} × ${model}, ${Math.round(os.totalmem() / 2 ** 30)} GiB`;
 }
 
 export function gitInfo(): { commit: string; branch: string } {

@@ -14,7 +14,7 @@ import { serveTarget, serveUnavailable, stopServingTarget, type SystemUnderTest 
 import { captureContainerLogs } from './container-logs.ts';
 import { startManagedTarget } from './managed-target.ts';
 import { runTeardowns } from './teardown.ts';
-import { gitInfo, type RunMetadata } from './run-metadata.ts';
+import { gitInfo, runnerClass, type RunMetadata } from './run-metadata.ts';
 import { shardLabel, shardOfThisRun } from './cucumber-shard.ts';
 
 export const ROOT = path.resolve(import.meta.dirname, '..');
@@ -44,6 +44,7 @@ export async function startSession(): Promise<void> {
   const meta: RunMetadata = {
     ...gitInfo(),
     node: process.version,
+    runnerClass: runnerClass(),
     target: external ? 'external' : 'containers',
     queueInstances: 0,
     workers: Number(process.env.E2E_WORKERS ?? 2),

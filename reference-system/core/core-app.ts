@@ -20,11 +20,19 @@ import { createHoldPolicy, type HoldPolicy } from './hold-policy.ts';
 import { startHoldSweeper } from './hold-sweeper.ts';
 import { instrumentGateway, type PaymentGateway } from './payment-gateway-client.ts';
 import { startPaymentReconciler } from './payment-reconciler.ts';
-import { createPayments, type PaymentSettings } from './payments.ts';
+import { createPayments, replayWaitMs, type PaymentSettings } from './payments.ts';
 import { createReservations } from './reservations.ts';
 import { createSeatMap } from './seat-map.ts';
 
 export type CoreSettings = PaymentSettings & {
+  /**
+   * Longest a request may take before it is answered 503 SERVICE_UNAVAILABLE (http-app.ts), so
+   * no fan is left hanging when PostgreSQL's link loses packets: TCP's retransmits, each waiting
+   * twice as long as the one before, held a reservation over 15 s under 20 % loss. Every core
+   * call is safe to retry (a hold asked for again is the same hold, payments carry a key).
+   * main.ts sets requestDeadlineMs(paymentTimeoutMs); a test may leave it out (no deadline).
+   */
+  requestDeadlineMs?: number;
   /** Background work; a test leaves it out and drives sweeps and reconciliation itself. */
   background?: {
     holdSweepIntervalMs: number;
@@ -33,6 +41,9 @@ export type CoreSettings = PaymentSettings & {
     abandonAfterMs: number;
   };
 };
+
+/** Half a second after a repeated payment gives up waiting (replayWaitMs), so it gets its own answer first: 9.5 s by default. */
+export const requestDeadlineMs = (paymentTimeoutMs: number) => replayWaitMs(paymentTimeoutMs) + 500;
 
 export type CoreAppDeps = {
   redis: Cluster;
@@ -69,6 +80,7 @@ export function createCoreApp(deps: CoreAppDeps) {
   const { router, finish } = createHttpApp({
     logger,
     metrics,
+    requestDeadlineMs: settings.requestDeadlineMs,
     readiness: [
       { name: 'redis', check: () => redis.ping() },
       { name: 'postgres', check: () => pool.query('SELECT 1') },

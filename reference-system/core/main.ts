@@ -4,7 +4,7 @@ import { defaultQueuePolicy } from '../waiting-room/policy.ts';
 import { createTokenCodec } from '../shared/queue-token.ts';
 import { connectCluster } from '../waiting-room/cluster-client.ts';
 import { serve } from '../shared/serve.ts';
-import { createCoreApp } from './core-app.ts';
+import { createCoreApp, requestDeadlineMs } from './core-app.ts';
 import { createPool, openConnections } from './database.ts';
 import { migrate } from './migrate.ts';
 import { createPaymentGatewayClient } from './payment-gateway-client.ts';
@@ -32,6 +32,7 @@ const { app, stop } = createCoreApp({
   gateway: createPaymentGatewayClient({ baseUrl: env('PAYMENT_GATEWAY_URL'), timeoutMs: paymentTimeoutMs }),
   settings: {
     paymentTimeoutMs,
+    requestDeadlineMs: requestDeadlineMs(paymentTimeoutMs),
     reconcileWindowMs: envInt('PAYMENT_RECONCILE_WINDOW_MS', 60_000),
     background: {
       holdSweepIntervalMs: envInt('HOLD_SWEEP_INTERVAL_MS', 1_000),

@@ -85,6 +85,12 @@ const lockForSettling = (paymentId: string, reservationId: string) => {
 const lockPayment = (paymentId: string) => `SELECT status, response_status, response_body FROM payments WHERE payment_id = '${paymentId}' FOR NO KEY UPDATE`;
 
 /**
+ * How long a repeated payment (same Idempotency-Key) waits for the first request's outcome
+ * before it is answered 409 PAYMENT_IN_PROGRESS: the first one's gateway call and its rollback.
+ */
+export const replayWaitMs = (paymentTimeoutMs: number) => 2 * paymentTimeoutMs + 5_000;
+
+/**
  * Paying for a hold. The payment holds the reservation's row lock from the deadline check to the
  * final write, so the hold cannot lapse underneath it unnoticed (the sweeper skips locked rows);
  * success, failure and rollback are each one transaction.
@@ -115,7 +121,7 @@ export function createPayments(deps: {
 
   /** Waits for an in-flight payment by queueing behind its row lock, within a deadline. */
   async function awaitOutcome(paymentId: string): Promise<PaymentAnswer> {
-    const deadline = Date.now() + 2 * settings.paymentTimeoutMs + 5_000;
+    const deadline = Date.now() + replayWaitMs(settings.paymentTimeoutMs);
     for (;;) {
       const remaining = deadline - Date.now();
       if (remaining <= 0) throw conflict('PAYMENT_IN_PROGRESS', 'a payment with this Idempotency-Key is still in progress; retry shortly');

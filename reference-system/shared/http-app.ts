@@ -19,12 +19,22 @@ export type HttpAppOptions = {
   /**
    * Longest a request may take before it is answered 503 SERVICE_UNAVAILABLE, whatever a
    * dependency is doing (a failover, a blocked connection): no client is left hanging. Only for
-   * services whose operations are safe to retry; unset, requests have no deadline.
+   * services whose operations are safe to retry; unset, requests have no deadline. The
+   * operational endpoints (OPERATIONAL_PATHS) are outside it.
    */
   requestDeadlineMs?: number;
 };
 
 const errorBody = (code: string, message: string) => ({ error: { code, message } });
+
+/**
+ * Health and metrics serve operators, not fans, and bound their own waits (each readiness check
+ * 1 s; a scrape's Redis reads commandTimeout). Under the fans' request deadline a loaded
+ * instance answered a scrape 503 (it reads every open room) and would answer a liveness probe
+ * so too: its monitoring went dark, and an orchestrator would restart it, under the very load
+ * they exist for.
+ */
+const OPERATIONAL_PATHS = new Set(['/health/live', '/health/ready', '/metrics']);
 
 /**
  * The Koa app every service shares: JSON errors in the contract's shape, a body size limit,
@@ -146,6 +156,7 @@ function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
  */
 function requestDeadline(ms: number, logger: Logger): Koa.Middleware {
   return async (ctx, next) => {
+    if (OPERATIONAL_PATHS.has(ctx.path)) return next();
     let timer: NodeJS.Timeout | undefined;
     const work = next();
     const expired = new Promise<'expired'>((resolve) => {

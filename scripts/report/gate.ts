@@ -1,25 +1,24 @@
 import type { ResultsFile } from './baseline.ts';
+import { judgeDurations, slowReason, type DurationJudgement, type DurationThresholds } from './durations.ts';
 import type { HistoryEntry } from './history.ts';
 import { isFailing, type RegressionDiff } from './regression-diff.ts';
 import type { RunResults } from './scenario-results.ts';
 
 /** The gate's thresholds: environment variables, documented in docs/report.md and docs/operations.md. */
-export type GateThresholds = {
-  /** E2E_HISTORY_WINDOW: how many recent runs (this one included) the flaky share and the duration median look at. */
+export type GateThresholds = DurationThresholds & {
+  /** E2E_HISTORY_WINDOW: how many recent runs (this one included) the flaky share and the durations look at. */
   window: number;
   /** E2E_GATE_FLAKY_SHARE: a scenario flaky in more than this share of the window fails the run (1: never). */
   maxFlakyShare: number;
-  /** E2E_GATE_SLOWDOWN_FACTOR: a scenario more than this many times its usual duration fails the run (0: never)... */
-  slowdownFactor: number;
-  /** E2E_GATE_SLOWDOWN_MIN_MS: ...when it also grew by more than this. */
-  slowdownMinMs: number;
 };
 
 const settings = {
   window: { name: 'E2E_HISTORY_WINDOW', fallback: 20, valid: (n: number) => Number.isInteger(n) && n >= 1 },
   maxFlakyShare: { name: 'E2E_GATE_FLAKY_SHARE', fallback: 0.2, valid: (n: number) => n >= 0 && n <= 1 },
+  minSamples: { name: 'E2E_GATE_MIN_SAMPLES', fallback: 5, valid: (n: number) => Number.isInteger(n) && n >= 1 },
   slowdownFactor: { name: 'E2E_GATE_SLOWDOWN_FACTOR', fallback: 2, valid: (n: number) => n === 0 || n > 1 },
   slowdownMinMs: { name: 'E2E_GATE_SLOWDOWN_MIN_MS', fallback: 1_000, valid: (n: number) => n >= 0 },
+  slowdownMads: { name: 'E2E_GATE_SLOWDOWN_MADS', fallback: 5, valid: (n: number) => n >= 0 },
 } as const;
 
 /** The thresholds from the environment; a value that makes no sense is an error naming the variable. */
@@ -32,11 +31,28 @@ export function gateThresholds(env: NodeJS.ProcessEnv = process.env): GateThresh
     if (!Number.isFinite(value) || !valid(value)) throw new Error(`${name}=${raw} is not a valid setting (default ${fallback}; see docs/report.md)`);
     return value;
   };
-  return { window: read('window'), maxFlakyShare: read('maxFlakyShare'), slowdownFactor: read('slowdownFactor'), slowdownMinMs: read('slowdownMinMs') };
+  return {
+    window: read('window'),
+    maxFlakyShare: read('maxFlakyShare'),
+    minSamples: read('minSamples'),
+    slowdownFactor: read('slowdownFactor'),
+    slowdownMinMs: read('slowdownMinMs'),
+    slowdownMads: read('slowdownMads'),
+  };
 }
 
 export type FlakyInWindow = { key: string; flakyRuns: number; share: number };
-export type NewlySlow = { key: string; currentMs: number; referenceMs: number; reference: string };
+
+/** Everything the gate reads; it reads nothing else (no files, no environment). */
+export type GateInput = {
+  current: RunResults;
+  /** This run's conditions: whether it was filtered, and its `run` as its history entry will hold it. */
+  thisRun: Pick<HistoryEntry, 'partial' | 'run'>;
+  /** The history before this run, oldest first. */
+  earlier: HistoryEntry[];
+  baseline?: ResultsFile;
+  diff?: RegressionDiff;
+};
 
 export type GateVerdict = {
   passed: boolean;
@@ -47,34 +63,21 @@ export type GateVerdict = {
   windowRuns: number;
   /** Every scenario flaky at least once in the window, most often first. */
   flaky: FlakyInWindow[];
-  newlySlow: NewlySlow[];
-};
-
-const median = (values: number[]) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+  /** Every scenario slower than usual, those that fail the run first (durations.ts). */
+  durations: DurationJudgement;
 };
 
 /**
- * Judges a finished run. It fails on:
+ * Judges a finished run; a pure function of its input. It fails on:
  * - a failing scenario: "newly failing" when it did not fail in the baseline or is not in it (cucumber fails
  *   the run on any failure anyway; the reason says which kind it is, and in a merged run which shard ran it);
  * - a scenario flaky in more than maxFlakyShare of the last `window` runs, this one included
  *   (a shorter history counts its missing runs as not flaky, so one flaky run early on does
  *   not fail it);
- * - a passed scenario more than slowdownFactor times and more than slowdownMinMs slower than
- *   its median over the earlier runs of the window in which it passed, or, with no such run,
- *   than in the baseline.
- * `earlier` is the history before this run, oldest first.
+ * - a scenario clearly slower than usual for runs like this one (durations.ts judgeDurations).
  */
-export function judgeRun(
-  current: RunResults,
-  earlier: HistoryEntry[],
-  baseline: ResultsFile | undefined,
-  diff: RegressionDiff | undefined,
-  thresholds: GateThresholds,
-): GateVerdict {
+export function judgeRun(input: GateInput, thresholds: GateThresholds): GateVerdict {
+  const { current, thisRun, earlier, baseline, diff } = input;
   const inWindow = thresholds.window > 1 ? earlier.slice(-(thresholds.window - 1)) : [];
   const reasons: string[] = [];
 
@@ -102,30 +105,11 @@ export function judgeRun(
     );
   }
 
-  const newlySlow: NewlySlow[] = [];
-  for (const s of current.scenarios.filter((s) => s.status === 'passed')) {
-    const passedBefore = inWindow.map((run) => run.scenarios[s.key]).filter((r) => r?.status === 'passed').map((r) => r!.durationMs);
-    const fromBaseline = baseline?.scenarios[s.key]?.status === 'passed' ? baseline.scenarios[s.key].durationMs : undefined;
-    const [referenceMs, reference] = passedBefore.length
-      ? [median(passedBefore), `median of ${passedBefore.length} earlier run(s)`]
-      : fromBaseline !== undefined
-        ? [fromBaseline, 'baseline']
-        : [undefined, ''];
-    if (referenceMs === undefined || thresholds.slowdownFactor === 0) continue;
-    if (s.durationMs > thresholds.slowdownFactor * referenceMs && s.durationMs - referenceMs > thresholds.slowdownMinMs) {
-      newlySlow.push({ key: s.key, currentMs: Math.round(s.durationMs), referenceMs: Math.round(referenceMs), reference });
-    }
-  }
-  newlySlow.sort((a, b) => b.currentMs - b.referenceMs - (a.currentMs - a.referenceMs));
-  for (const slow of newlySlow) {
-    reasons.push(
-      `newly slow: ${slow.key} took ${slow.currentMs} ms, ${(slow.currentMs / slow.referenceMs).toFixed(1)}× its ${slow.reference} ` +
-        `(${slow.referenceMs} ms; E2E_GATE_SLOWDOWN_FACTOR ${thresholds.slowdownFactor}, E2E_GATE_SLOWDOWN_MIN_MS ${thresholds.slowdownMinMs})`,
-    );
-  }
+  const durations = judgeDurations(current.scenarios, thisRun, earlier, baseline, thresholds);
+  for (const slow of durations.slow.filter((s) => !s.notJudged)) reasons.push(slowReason(slow, durations, thresholds));
   if (current.scenarios.length === 0) reasons.push('no scenario ran');
 
-  return { passed: reasons.length === 0, reasons, thresholds, windowRuns: inWindow.length + 1, flaky, newlySlow };
+  return { passed: reasons.length === 0, reasons, thresholds, windowRuns: inWindow.length + 1, flaky, durations };
 }
 
 export const percent = (share: number) => `${Math.round(share * 100)} %`;

@@ -15,6 +15,14 @@ export type HistoryEntry = ResultsFile & {
     startedAt: string;
     node: string;
     target: 'containers' | 'external';
+    /**
+     * What makes two runs' durations comparable (comparable-runs.ts): how a managed target's
+     * services ran, the kind of machine, and cucumber's workers. Entries written before these
+     * were recorded lack them, and their durations are compared with no run's.
+     */
+    system?: 'containers' | 'process';
+    runnerClass?: string;
+    workers?: number;
     wallTimeMs?: number;
     /** Cucumber's own verdict, before the gate. */
     exitCode?: number;

@@ -178,7 +178,7 @@ function gateSection(verdict: GateVerdict | undefined): string[] {
   if (verdict.passed) {
     return [
       `**Gate passed**: no failure, no scenario flaky in more than ${percent(t.maxFlakyShare)} of the last ${t.window} runs, ` +
-        (t.slowdownFactor ? `none more than ${t.slowdownFactor}× and ${seconds(t.slowdownMinMs)} slower than usual.` : 'durations not checked.'),
+        (t.slowdownFactor ? 'none clearly slower than usual (below).' : 'durations not checked.'),
       '',
     ];
   }
@@ -204,16 +204,35 @@ function flakyOverWindowSection(verdict: GateVerdict | undefined): string[] {
 
 function newlySlowSection(verdict: GateVerdict | undefined): string[] {
   if (!verdict) return [];
-  const { slowdownFactor, slowdownMinMs } = verdict.thresholds;
-  const title = `### Newly slow (more than ${slowdownFactor}× and ${seconds(slowdownMinMs)} over the usual duration)`;
-  if (slowdownFactor === 0) return [title, '', 'Not checked: `E2E_GATE_SLOWDOWN_FACTOR=0`.', ''];
-  if (verdict.newlySlow.length === 0) return [title, '', 'None.', ''];
+  const t = verdict.thresholds;
+  const d = verdict.durations;
+  const title = '### Newly slow';
+  if (t.slowdownFactor === 0) return [title, '', 'Not checked: `E2E_GATE_SLOWDOWN_FACTOR=0`.', ''];
+  const basis =
+    d.comparableAs === undefined
+      ? 'This run does not record its conditions, so no duration is judged.'
+      : `Judged against the ${d.comparableRuns} earlier run(s) of the same conditions (${cell(d.comparableAs)}); ` +
+        `a scenario needs ${t.minSamples} in which it passed. ` +
+        (d.runSpeedFrom >= 5 ? `This run's speed: ${d.runSpeed.toFixed(2)}× the usual (median over ${d.runSpeedFrom} scenarios).` : 'Too few judged scenarios to measure this run\'s speed (taken as 1).');
+  const rule =
+    `Slow means more than ${t.slowdownFactor}× the expected duration (its median × this run's speed) and more than ` +
+    `the largest of ${seconds(t.slowdownMinMs)}, ${t.slowdownMads} robust deviations and its own worst over it; ` +
+    `those judged and not put down to a stall of the machine fail the run (❌), the others are listed with the reason.`;
+  if (d.slow.length === 0) return [title, '', basis, '', rule, '', 'None.', ''];
   return [
     title,
     '',
-    '| Scenario | Usual | Now | Usual from |',
-    '|---|---:|---:|---|',
-    ...verdict.newlySlow.map((s) => `| \`${cell(s.key)}\` | ${seconds(s.referenceMs)} | ${seconds(s.currentMs)} | ${s.reference} |`),
+    basis,
+    '',
+    rule,
+    '',
+    '| Scenario | Usual | Expected now | Now | Usual from | Verdict |',
+    '|---|---:|---:|---:|---|---|',
+    ...d.slow.map(
+      (s) =>
+        `| \`${cell(s.key)}\` | ${seconds(s.medianMs)} | ${seconds(s.expectedMs)} | ${seconds(s.currentMs)} | ${s.reference} | ` +
+        `${s.notJudged ? `not judged: ${cell(s.notJudged)}` : '❌ fails the run'} |`,
+    ),
     '',
   ];
 }

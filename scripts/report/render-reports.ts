@@ -71,20 +71,23 @@ export async function renderReports(
   const historyDir = path.join(reportsDir, 'history');
   const startedAt = meta?.startedAt ?? resultsFile.createdAt;
   const earlier = readHistory(historyDir).filter((entry) => entry.run.startedAt < startedAt);
-  const verdict = judgeRun(results, earlier, baselineFile, baseline.found ? baseline.diff : undefined, gateThresholds());
-  const entry: HistoryEntry = {
-    ...resultsFile,
-    run: {
-      startedAt,
-      node: meta?.node ?? process.version,
-      target: meta?.target ?? 'containers',
-      wallTimeMs: meta?.wallTimeMs,
-      exitCode: meta?.exitCode,
-      cucumberArgs: meta?.cucumberArgs,
-      ciRunUrl: ciRunUrl(),
-    },
-    gate: { passed: verdict.passed, reasons: verdict.reasons },
+  const run: HistoryEntry['run'] = {
+    startedAt,
+    node: meta?.node ?? process.version,
+    target: meta?.target ?? 'containers',
+    system: meta?.system,
+    runnerClass: meta?.runnerClass,
+    workers: meta?.workers,
+    wallTimeMs: meta?.wallTimeMs,
+    exitCode: meta?.exitCode,
+    cucumberArgs: meta?.cucumberArgs,
+    ciRunUrl: ciRunUrl(),
   };
+  const verdict = judgeRun(
+    { current: results, thisRun: { partial: resultsFile.partial, run }, earlier, baseline: baselineFile, diff: baseline.found ? baseline.diff : undefined },
+    gateThresholds(),
+  );
+  const entry: HistoryEntry = { ...resultsFile, run, gate: { passed: verdict.passed, reasons: verdict.reasons } };
   const history = meta ? recordRun(historyDir, entry).filter((e) => e.run.startedAt <= startedAt) : [...earlier, entry];
 
   const summaryPath = path.join(reportsDir, 'summary.md');

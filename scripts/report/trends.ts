@@ -190,7 +190,7 @@ export function renderTrendsPage(reportPath: string, history: HistoryEntry[], ve
 <body>
 <p><a href="index.html">← Report of this run</a></p>
 <h1>Trends: ${data.runs.length} run(s)</h1>
-<p id="summary">From <code>reports/history/</code> (the last ${HISTORY_CAP} runs are kept; on CI carried forward from the last run of the default branch), oldest first; the last one is this run. The gate looks at the last ${t.window} runs: a scenario flaky in more than ${percent(t.maxFlakyShare)} of them fails the run, and so does one more than ${t.slowdownFactor}× and ${t.slowdownMinMs} ms slower than its median.</p>
+<p id="summary">From <code>reports/history/</code> (the last ${HISTORY_CAP} runs are kept; on CI carried forward from the last run of the default branch), oldest first; the last one is this run. The gate looks at the last ${t.window} runs: a scenario flaky in more than ${percent(t.maxFlakyShare)} of them fails the run, and so does one clearly slower than in at least ${t.minSamples} earlier runs of the same conditions (docs/report.md).</p>
 ${gate}
 <h2>Scenarios per run</h2>
 <div id="counts-chart" class="chart"></div>

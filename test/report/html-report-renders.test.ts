@@ -8,6 +8,9 @@ import { toResultsFile } from '../../scripts/report/baseline.ts';
 import { recordRun, type HistoryEntry } from '../../scripts/report/history.ts';
 import { renderReports } from '../../scripts/report/render-reports.ts';
 import { readScenarioResults } from '../../scripts/report/scenario-results.ts';
+import { gateThresholds } from '../../scripts/report/gate.ts';
+import { renderTrendsPage } from '../../scripts/report/trends.ts';
+import { madeUpHistory, type Outcome } from './made-up-runs.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '..', '..');
 const FIXTURE_RUN = path.join(ROOT, 'test/fixtures/report-run');
@@ -43,6 +46,12 @@ function earlierRuns(): HistoryEntry[] {
 }
 /** Debian's chromium by default; CI points CHROMIUM_PATH at the runner's Google Chrome. */
 const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
+const launch = () =>
+  chromium.launch({
+    executablePath: CHROMIUM,
+    headless: true,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'],
+  });
 
 /**
  * Renders the HTML report from a committed fixture run (a real cucumber run of
@@ -67,20 +76,7 @@ describe('the HTML report renders offline in Chromium', () => {
     for (const run of earlierRuns()) recordRun(path.join(RENDERED, 'history'), run);
     await renderReports(RENDERED, { baseline: path.join(ROOT, 'test/fixtures/report-suite/baseline.json') });
 
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      headless: true,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--no-first-run',
-        '--disable-quic',
-      ],
-    });
+    browser = await launch();
     const context = await browser.newContext({ viewport: { width: 1400, height: 1000 } });
     // Offline means offline: anything but a local file is refused and remembered.
     await context.route('**/*', (route) => {
@@ -186,4 +182,74 @@ describe('the HTML report renders offline in Chromium', () => {
     assert.deepEqual(pageErrors, []);
     await page.screenshot({ path: SCREENSHOT.replace('.png', '-trends.png'), fullPage: true });
   });
+});
+
+/**
+ * `n` runs of 150 scenarios as a fresh clone, a soak and CI make them: one, two a minute and a
+ * half apart, fifty of which the last nine came a day after the first burst. One scenario fails
+ * in every seventh run.
+ */
+function runsOf(n: number): HistoryEntry[] {
+  const first = Date.UTC(2026, 11, 7, 13, 0);
+  return madeUpHistory(
+    Array.from({ length: n }, (_, i) =>
+      Object.fromEntries(Array.from({ length: 150 }, (_, j): [string, Outcome] => [`features/f.feature: s${j}`, [j === 0 && i % 7 === 6 ? 'failed' : 'passed', 1_000 + j]])),
+    ),
+  ).map((entry, i) => ({ ...entry, run: { ...entry.run, startedAt: new Date(first + i * 95_000 + (i > 40 ? 86_400_000 : 0)).toISOString(), wallTimeMs: 80_000 + i * 100 } }));
+}
+
+describe('the Trends charts have sensible axes with 1, 2 and 50 runs', () => {
+  let browser: Browser;
+  before(async () => {
+    assert.ok(existsSync(CHROMIUM), `${CHROMIUM} not found: see the first test of this file`);
+    browser = await launch();
+  });
+  after(async () => {
+    await browser?.close();
+  });
+
+  for (const n of [1, 2, 50]) {
+    it(`${n} run(s): one tick per run or a round step, the runs' span, wall time from zero`, async () => {
+      const dir = path.join(ROOT, `reports/fixture-trends-${n}`);
+      rmSync(dir, { recursive: true, force: true });
+      const history = runsOf(n);
+      const verdict = { passed: true, reasons: [], thresholds: gateThresholds({}), windowRuns: n, flaky: [], durations: { comparableAs: undefined, comparableRuns: 0, runSpeed: 1, runSpeedFrom: 0, slow: [] } };
+      const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
+      const errors: string[] = [];
+      page.on('pageerror', (error) => errors.push(error.message));
+      await page.goto(pathToFileURL(renderTrendsPage(dir, history, verdict)).href, { waitUntil: 'load' });
+      await page.waitForFunction(() => document.getElementById('wall-chart')?.dataset.yTicks !== undefined, undefined, { timeout: 10_000 });
+      const data = (id: string) => page.locator(`#${id}`).evaluate((element: HTMLElement) => ({ ...element.dataset }));
+      const counts = await data('counts-chart');
+      const wall = await data('wall-chart');
+
+      // The x axis counts runs: half a run of room either side, whatever the times between them.
+      for (const chart of [counts, wall]) assert.equal(chart.xRange, `0.5 ${n + 0.5}`);
+      const ticks = counts.xTicks!.split(' ');
+      if (n <= 2) assert.deepEqual(ticks, Array.from({ length: n }, (_, i) => `#${i + 1}`));
+      else {
+        assert.ok(ticks.length >= 5 && ticks.length <= 12, counts.xTicks);
+        const numbers = ticks.map((tick) => Number(tick.slice(1)));
+        assert.ok(numbers.every((k) => Number.isInteger(k) && k >= 1 && k <= n && k % 5 === 0), counts.xTicks);
+        assert.equal(numbers.at(-1), 50);
+      }
+      // Counts on whole numbers, the passed count inside its axis; wall time from zero.
+      const passedTicks = counts.passedTicks!.split(' ').map(Number);
+      assert.ok(passedTicks.every(Number.isInteger), counts.passedTicks);
+      assert.ok(passedTicks[0] <= 149 && passedTicks.at(-1)! >= 150, counts.passedTicks);
+      assert.equal(counts.issuesTicks!.split(' ')[0], '0');
+      assert.equal(wall.yTicks!.split(' ')[0], '0');
+
+      // Hovering the last run names it and when it started.
+      const box = (await page.locator('#counts-chart .u-over').boundingBox())!;
+      await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2, { steps: 3 });
+      await page.mouse.move(box.x + box.width * (1 - 0.5 / (n + 1)), box.y + box.height / 2, { steps: 5 });
+      const last = `#${n}, ${history.at(-1)!.run.startedAt.replace('T', ' ').slice(0, 16)} UTC`;
+      const legend = page.locator('#counts-chart .u-legend');
+      await legend.getByText(last).waitFor({ timeout: 5_000 }).catch(async () => assert.fail(`legend after hovering the last run: ${await legend.innerText()}`));
+      assert.deepEqual(errors, []);
+      await page.screenshot({ path: path.join(ROOT, `reports/report-screenshot-trends-${n}.png`), fullPage: false });
+      await page.close();
+    });
+  }
 });

@@ -1,4 +1,5 @@
 import type { ResultsFile } from '../../scripts/report/baseline.ts';
+import type { HistoryEntry } from '../../scripts/report/history.ts';
 import type { RunResults, ScenarioResult, ScenarioStatus } from '../../scripts/report/scenario-results.ts';
 
 /** A scenario's status, duration (ms) and whether it passed only on a retry. */
@@ -16,8 +17,20 @@ export function resultsFile(scenarios: Record<string, Outcome>): ResultsFile {
   };
 }
 
+/** The conditions every made-up run shares, unless told otherwise (scripts/report/comparable-runs.ts). */
+export const RUN = { node: 'v24.22.3', target: 'containers', system: 'containers', runnerClass: 'test machine', workers: 2 } as const;
+
+/** Earlier runs with these outcomes, oldest first, one a minute from 2026-01-01, under `conditions`. */
+export function madeUpHistory(runs: Record<string, Outcome>[], conditions: Partial<HistoryEntry['run']> = {}): HistoryEntry[] {
+  return runs.map((scenarios, i) => ({
+    ...resultsFile(scenarios),
+    run: { ...RUN, startedAt: new Date(Date.UTC(2026, 0, 1, 0, i)).toISOString(), ...conditions },
+    gate: { passed: true, reasons: [] },
+  }));
+}
+
 /** A finished run with these outcomes; a failed scenario's error is "boom". */
-export function runResults(scenarios: Record<string, Outcome>, notRun: string[] = []): RunResults {
+export function runResults(scenarios: Record<string, Outcome>, notRun: string[] = [], tags: Record<string, string[]> = {}): RunResults {
   return {
     scenarios: Object.entries(scenarios).map(
       ([key, [status, durationMs, flaky]]): ScenarioResult => ({
@@ -25,7 +38,7 @@ export function runResults(scenarios: Record<string, Outcome>, notRun: string[] 
         uri: 'features/x.feature',
         feature: 'X',
         name: key,
-        tags: [],
+        tags: tags[key] ?? [],
         status,
         attempts: flaky ? 2 : 1,
         flaky: flaky ?? false,

@@ -7,7 +7,14 @@ import { createMetrics } from '../../reference-system/shared/metrics.ts';
 const silent = { info: () => undefined, warn: () => undefined, error: () => undefined };
 
 async function withApp(deadlineMs: number, run: (url: string) => Promise<void>) {
-  const { router, finish } = createHttpApp({ logger: silent, metrics: createMetrics('test'), readiness: [], requestDeadlineMs: deadlineMs });
+  const metrics = createMetrics('test');
+  // A scrape that takes longer than the deadline, as one reading every open room of a loaded instance does.
+  metrics.gauge('slow_to_collect', 'collected after 300 ms', [], async function () {
+    await new Promise((r) => setTimeout(r, 300));
+    this.set(1);
+  });
+  const readiness = [{ name: 'slow dependency', check: () => new Promise((r) => setTimeout(r, 300)) }];
+  const { router, finish } = createHttpApp({ logger: silent, metrics, readiness, requestDeadlineMs: deadlineMs });
   router.get('/slow', async (ctx) => {
     await new Promise((r) => setTimeout(r, 1000));
     ctx.body = { late: true };
@@ -42,5 +49,16 @@ test('requests within the deadline are untouched', async () => {
     const res = await fetch(`${url}/fast`);
     assert.equal(res.status, 200);
     assert.deepEqual(await res.json(), { fast: true });
+  });
+});
+
+test('health and metrics are outside the deadline: a slow scrape or readiness check is answered, not 503', async () => {
+  await withApp(150, async (url) => {
+    const scrape = await fetch(`${url}/metrics`);
+    assert.equal(scrape.status, 200);
+    assert.match(await scrape.text(), /^slow_to_collect\{service="test"\} 1$/m);
+    const ready = await fetch(`${url}/health/ready`);
+    assert.equal(ready.status, 200);
+    assert.deepEqual(await ready.json(), { status: 'UP', checks: { 'slow dependency': 'UP' } });
   });
 });
