@@ -69,6 +69,15 @@ const untilSettling = (reservationId: string) =>
       ),
     (state) => state === 'locked',
   );
+/** untilSettling, failing at once with the payment's own outcome if it ends before it is seen settling. */
+const untilSettlingOrDone = (reservationId: string, payment: Promise<PaymentAnswer>) =>
+  Promise.race([
+    untilSettling(reservationId),
+    payment.then(
+      (answer) => Promise.reject(new Error(`the payment ended before it was seen settling: ${JSON.stringify(answer)}`)),
+      (error) => Promise.reject(new Error(`the payment failed before it was seen settling: ${error}`)),
+    ),
+  ]);
 const reservationStatus = async (id: string) =>
   (await pool.query(`SELECT status FROM reservations WHERE reservation_id = $1`, [id])).rows[0].status;
 const paymentsOf = async (id: string) =>
@@ -154,7 +163,7 @@ describe('idempotency', () => {
     setBehaviour('approve', 1_500);
     const patient = payments(5_000);
     const first = pay(claims, reservationId, randomUUID(), patient);
-    await untilSettling(reservationId);
+    await untilSettlingOrDone(reservationId, first);
     const second = await pay(claims, reservationId, randomUUID(), patient);
     assert.equal((second.body.error as { code: string }).code, 'PAYMENT_IN_PROGRESS');
     assert.equal((await first).status, 201);
@@ -272,7 +281,7 @@ describe('reconciliation of abandoned payments', () => {
     // settled before the first look at its lock came back (npm test failed so, twice in a row).
     setBehaviour('approve', 1_500);
     const inFlight = pay(claims, reservationId, randomUUID(), payments(5_000));
-    await untilSettling(reservationId);
+    await untilSettlingOrDone(reservationId, inFlight);
     // Even with "abandoned" meaning "older than 0 ms", the row lock protects the live payment.
     await reconcilePayments({ pool, gateway: client(), logger: quietLogger, settings: { abandonAfterMs: 0, reconcileWindowMs: 10_000 } });
     assert.equal((await inFlight).status, 201);
