@@ -118,10 +118,12 @@ export type Driven = {
   fans: unknown;
 };
 
-export type JudgeContext = Pick<ScenarioContext, 'target' | 'admin' | 'log' | 'smoke' | 'runId' | 'scale' | 'timeScale' | 'status'> & {
+export type JudgeContext = Pick<ScenarioContext, 'target' | 'http' | 'admin' | 'log' | 'smoke' | 'runId' | 'scale' | 'timeScale' | 'status'> & {
   generators: number;
   /** A step's latency, requests and errors over every generator (histograms merged). */
   step(name: string): LatencySummary & { requests: number; errors: number };
+  /** A distribution over every generator (histograms merged), if any generator observed it. */
+  distribution(name: string): LatencySummary | undefined;
   /** A counter summed over every generator. */
   counter(name: string): number;
   /** Each phase over every generator: counts and rates added. */
@@ -139,6 +141,7 @@ export async function driveAndJudge(fleet: FleetScenario, ctx: ScenarioContext):
     ...ctx,
     generators: 1,
     step: (name) => ctx.recorder.stepSummary(name),
+    distribution: (name) => ctx.recorder.distribution(name),
     counter: (name) => ctx.recorder.counter(name),
     phases: driven.phases,
     fans: [driven.fans],

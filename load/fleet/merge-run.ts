@@ -42,6 +42,7 @@ export async function mergeRun(given: NamedGeneratorFile[], scenarioOf: (name: s
   try {
     outcome = await scenario.fleet.judge({
       target,
+      http,
       admin: adminClient(http, target),
       log: (line) => options.log(`${scenario.name} merge: ${line}`),
       smoke: first.variant === 'smoke',
@@ -51,6 +52,7 @@ export async function mergeRun(given: NamedGeneratorFile[], scenarioOf: (name: s
       status: first.options.status,
       generators: n,
       step: (name) => measured.steps[name] ?? emptyStep(),
+      distribution: (name) => measured.distributions[name],
       counter: (name) => measured.counters[name] ?? 0,
       phases: measured.phases,
       fans: files.map((f) => f.fans),
