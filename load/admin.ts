@@ -27,6 +27,24 @@ export function adminClient(http: LoadHttp, target: LoadTarget) {
         }),
       );
     },
+    /**
+     * The same concert for every generator of a run: each sets the stage, and whoever comes
+     * second finds it made (409 CONCERT_EXISTS; the core leaves the room's settings as they are).
+     */
+    async createSharedConcert(concertId: string, seatCount: number, price = 5000) {
+      const r = await http.call('admin', target.coreUrl, {
+        method: 'POST',
+        path: '/admin/concerts',
+        headers: auth,
+        body: { concertId, name: `load test ${concertId}`, seatCount, price },
+        expect: [201, 409],
+        json: true,
+      });
+      const code = (r.body as { error?: { code?: string } } | undefined)?.error?.code;
+      if (r.status !== 201 && !(r.status === 409 && code === 'CONCERT_EXISTS')) {
+        throw new Error(`creating concert ${concertId} failed: ${r.status} ${JSON.stringify(r.body)}`);
+      }
+    },
     setPolicy(concertId: string, policy: Record<string, number | string | null>) {
       return must(
         `setting the queue policy of ${concertId}`,

@@ -2,13 +2,23 @@
  * `npm run load -- <scenario>[:smoke] … [options]`: load scenarios against the reference system.
  * Starts the same environment as `npm run e2e` (containers + services) and tears it down after,
  * or, with E2E_TARGET=external, runs against the E2E_* URLs given. Exit code 0 only when every
- * gated threshold of every scenario passed. docs/load.md has the scenarios and options.
+ * gated threshold of every scenario passed. With --generator i/n it is one of n generators of a
+ * run (its file for `npm run load:merge`, exit code 0 when it ran to the end); with
+ * --generators-in-containers n it runs n of them in containers against one managed target and
+ * merges them. docs/load.md has the scenarios and options.
  */
 import { rmSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { runScenario } from '../load/run.ts';
+import { startContainerLoadTarget } from '../load/fleet/container-target.ts';
+import { runGeneratorContainers } from '../load/fleet/generator-containers.ts';
+import { readGeneratorFile } from '../load/fleet/generator-file.ts';
+import { parseGenerator } from '../load/fleet/generator-share.ts';
+import { mergeRun } from '../load/fleet/merge-run.ts';
+import { containerCpuMs, cpuMeter } from '../load/metrics/cpu.ts';
+import { runGenerator, runScenario } from '../load/run.ts';
 import type { StatusWay } from '../load/scenario.ts';
+import type { Share } from '../load/engine/open-model.ts';
 import { findScenario, scenarios } from '../load/scenarios/index.ts';
 import { describeVariantB, externalLoadTarget, sidesOf, startManagedLoadTarget, type LoadTarget } from '../load/target.ts';
 import { runTeardowns } from '../environment/teardown.ts';
@@ -36,7 +46,16 @@ options:
                          enter-capacity and enter-latency then alternate bare, A and B
   --ab-ref=<git rev>     variant B runs that commit's code (a git worktree beside this one,
                          with its own npm ci when its lockfile differs): a before/after in one run
-  --ab-node=<path>       variant B's services run on that Node.js binary (e.g. the old runtime)`;
+  --ab-node=<path>       variant B's services run on that Node.js binary (e.g. the old runtime)
+several generators (one scenario that supports them: ${scenarios.filter((s) => s.fleet).map((s) => s.name).join(', ')}):
+  --generator=i/n        be generator i of n against an external target (E2E_TARGET=external):
+                         1/n of every arrival rate, its own users; writes
+                         reports/load/generators/<scenario>[-smoke]-<i>-of-<n>.json for load:merge
+  --start-at=<ISO time>  with --generator: when every generator starts (the same on all; their
+                         clocks must agree, e.g. NTP)
+  --generators-in-containers=<n>
+                         start one managed target, run n generators in containers on its network
+                         (each --generator i/n), then merge them (npm run load:merge)`;
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
@@ -54,6 +73,9 @@ const { values, positionals } = parseArgs({
     'ab-service-env': { type: 'string', multiple: true, default: [] },
     'ab-ref': { type: 'string' },
     'ab-node': { type: 'string' },
+    generator: { type: 'string' },
+    'start-at': { type: 'string' },
+    'generators-in-containers': { type: 'string' },
     help: { type: 'boolean', default: false },
   },
 });
@@ -98,6 +120,47 @@ if (!Number.isInteger(queueInstances) || queueInstances < 1) {
   process.exit(2);
 }
 
+const refuse = (message: string) => {
+  console.error(`${message}\n${usage}`);
+  process.exit(2);
+};
+const http = { connections: Number(values.connections), pipelining: Number(values.pipelining), timeoutMs: Number(values['timeout-ms']) };
+const scale = Number(values.scale);
+const timeScale = Number(values['time-scale']);
+const REPORT_DIR = path.join(ROOT, 'reports', 'load');
+
+// Several generators: one scenario that can merge them, one status way, no variant B.
+const generatorsInContainers = values['generators-in-containers'] === undefined ? undefined : Number(values['generators-in-containers']);
+if (values.generator !== undefined || generatorsInContainers !== undefined) {
+  if (values.generator !== undefined && generatorsInContainers !== undefined) refuse('--generator and --generators-in-containers exclude each other');
+  if (runs.length !== 1) refuse('several generators run one scenario at a time');
+  if (!runs[0].scenario.fleet) refuse(`${runs[0].scenario.name} runs on one generator only (several: ${scenarios.filter((s) => s.fleet).map((s) => s.name).join(', ')})`);
+  if (statusWays.length !== 1) refuse('several generators run one --status way at a time');
+  if (variantB) refuse('several generators measure one system: no --ab-* options');
+}
+if (generatorsInContainers !== undefined && !(Number.isInteger(generatorsInContainers) && generatorsInContainers >= 1)) {
+  refuse('--generators-in-containers takes a whole number of at least 1');
+}
+if (generatorsInContainers !== undefined && process.env.E2E_TARGET === 'external') {
+  refuse('--generators-in-containers starts its own target: unset E2E_TARGET, or run --generator i/n on each machine against the external one');
+}
+const share = values.generator === undefined ? undefined : parseShare(values.generator);
+const startAtMs = Date.parse(values['start-at'] ?? '');
+if (share) {
+  if (!Number.isFinite(startAtMs)) refuse('--generator needs --start-at=<ISO date and time>, the same for every generator (e.g. 2026-12-03T10:00:00Z)');
+  if (process.env.E2E_TARGET !== 'external') {
+    refuse('--generator runs against a target every generator shares: set E2E_TARGET=external and its E2E_* variables (or use --generators-in-containers here)');
+  }
+} else if (values['start-at'] !== undefined) refuse('--start-at goes with --generator');
+
+function parseShare(arg: string) {
+  try {
+    return parseGenerator(arg);
+  } catch (error) {
+    return refuse((error as Error).message);
+  }
+}
+
 let target: LoadTarget | undefined;
 // Everything started (containers, services, bare baselines) registered its own teardown the
 // moment it existed, so a signal in the middle of start-up still cleans up.
@@ -119,6 +182,19 @@ if (process.env.E2E_TARGET !== 'external') rmSync(LOG_DIR, { recursive: true, fo
 
 let exitCode = 1;
 try {
+  if (share) exitCode = await runOneGenerator(share);
+  else if (generatorsInContainers !== undefined) exitCode = await runGeneratorsInContainers(generatorsInContainers);
+  else exitCode = await runHere();
+} catch (error) {
+  console.error(`\n[load] ${(error as Error).stack ?? error}\n`);
+} finally {
+  await teardown();
+}
+log(`exit code ${exitCode}`);
+process.exit(exitCode);
+
+/** Every scenario named, on every side and status way, from this process. */
+async function runHere(): Promise<number> {
   target =
     process.env.E2E_TARGET === 'external'
       ? externalLoadTarget()
@@ -133,22 +209,88 @@ try {
       const report = await runScenario(run.scenario, side.target, {
         variantLabel: side.label,
         smoke: run.smoke,
-        scale: Number(values.scale),
-        timeScale: Number(values['time-scale']),
+        scale,
+        timeScale,
         status,
-        gate: values.gate,
-        http: { connections: Number(values.connections), pipelining: Number(values.pipelining), timeoutMs: Number(values['timeout-ms']) },
-        reportDir: path.join(ROOT, 'reports', 'load'),
+        gate: values.gate as 'seed' | 'targets',
+        http,
+        reportDir: REPORT_DIR,
         log,
       });
       passed &&= report.passed;
     }
   }
-  exitCode = passed ? 0 : 1;
-} catch (error) {
-  console.error(`\n[load] ${(error as Error).stack ?? error}\n`);
-} finally {
-  await teardown();
+  return passed ? 0 : 1;
 }
-log(`exit code ${exitCode}`);
-process.exit(exitCode);
+
+/** Generator i of n against the external target: 0 when it ran to the end and wrote its file. */
+async function runOneGenerator(share: Share): Promise<number> {
+  target = externalLoadTarget();
+  const { scenario, smoke } = runs[0];
+  const { content } = await runGenerator(scenario, target, {
+    share,
+    startAtMs,
+    smoke,
+    scale,
+    timeScale,
+    status: statusWays[0] as StatusWay,
+    gate: values.gate as 'seed' | 'targets',
+    http,
+    reportDir: REPORT_DIR,
+    log,
+  });
+  return content.error ? 1 : 0;
+}
+
+/**
+ * The local proof of several generators: one managed target with the services in containers,
+ * n generators in containers on its network, their files merged with the target's state.
+ */
+async function runGeneratorsInContainers(count: number): Promise<number> {
+  const { scenario, smoke } = runs[0];
+  const started = await startContainerLoadTarget({ log, logDir: LOG_DIR, serviceEnv, queueInstances });
+  target = started.host;
+  // Time for the containers to start and every generator to set the stage before the start line.
+  const startAtMs = Date.now() + 15_000;
+  // The target's CPU from the start line on (cgroup of each container).
+  let meters: { name: string; meter: ReturnType<typeof cpuMeter> }[] = [];
+  const startMeters = setTimeout(() => {
+    meters = started.containers.map((c) => ({ name: `${c.name} (container)`, meter: cpuMeter(() => containerCpuMs(c.id)) }));
+  }, startAtMs - Date.now());
+  log(`running ${count} generator(s) of ${scenario.name}${smoke ? ' (smoke)' : ''} in containers on ${started.network}, starting at ${new Date(startAtMs).toISOString()}`);
+  const passOn = [`--scale=${scale}`, `--time-scale=${timeScale}`, `--status=${statusWays[0]}`, `--gate=${values.gate}`, `--connections=${http.connections}`, `--pipelining=${http.pipelining}`, `--timeout-ms=${http.timeoutMs}`];
+  const generators = await runGeneratorContainers({
+    count,
+    scenario: scenario.name,
+    smoke,
+    args: passOn,
+    startAtMs,
+    network: started.network,
+    env: started.networkEnv,
+    reportDir: REPORT_DIR,
+    logDir: LOG_DIR,
+    log,
+  });
+  clearTimeout(startMeters);
+  const targetCpu = meters.map((m) => ({ name: m.name, ...m.meter.total() }));
+  const failed = generators.filter((g) => g.exitCode !== 0);
+  if (failed.length) {
+    log(`generator(s) ${failed.map((g) => `${g.generator} (exit ${g.exitCode})`).join(', ')} failed; their output is in ${path.relative(process.cwd(), LOG_DIR)}/generator-<i>.log`);
+    return 1;
+  }
+  const report = await mergeRun(
+    generators.map((g) => ({ path: path.relative(ROOT, g.file), content: readGeneratorFile(g.file) })),
+    findScenario,
+    target,
+    {
+      // The generators read this machine's one clock; each process fixes its origin once, at
+      // start, to within microseconds: 1 ms is ample.
+      clockSkewMs: 1,
+      reportDir: REPORT_DIR,
+      http,
+      log,
+      targetCpu,
+    },
+  );
+  return report.passed ? 0 : 1;
+}

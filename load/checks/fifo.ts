@@ -10,24 +10,33 @@ export type Arrival = { sentAt: number; answeredAt: number };
 /**
  * Counts users placed ahead of someone who had finished entering before they even asked.
  * `rank[i]` is user i's final place (0 = front); users without a rank (lost) are skipped.
- * O(n log n): users sorted by when they were answered, prefix maximum of rank.
  */
 export function causalOrderViolations(arrivals: Arrival[], rank: (number | undefined)[]): number {
+  return causalOrderViolators(arrivals, rank).filter(Boolean).length;
+}
+
+/**
+ * Which users are placed ahead of someone answered more than `marginMs` before they asked.
+ * The margin is for times read on different clocks (generators on several machines): a pair
+ * closer than the clocks may be apart is not compared. O(n log n): users sorted by when they
+ * were answered, prefix maximum of rank.
+ */
+export function causalOrderViolators(arrivals: Arrival[], rank: (number | undefined)[], marginMs = 0): boolean[] {
   const byAnswer = arrivals.map((_, i) => i).filter((i) => rank[i] !== undefined);
   byAnswer.sort((a, b) => arrivals[a].answeredAt - arrivals[b].answeredAt);
   const bySend = [...byAnswer].sort((a, b) => arrivals[a].sentAt - arrivals[b].sentAt);
-  let violations = 0;
+  const violators = new Array<boolean>(arrivals.length).fill(false);
   let j = 0;
   let maxRankAnswered = -1;
   for (const b of bySend) {
     // Everyone answered before b was sent must be ahead of b.
-    while (j < byAnswer.length && arrivals[byAnswer[j]].answeredAt < arrivals[b].sentAt) {
+    while (j < byAnswer.length && arrivals[byAnswer[j]].answeredAt + marginMs < arrivals[b].sentAt) {
       maxRankAnswered = Math.max(maxRankAnswered, rank[byAnswer[j]]!);
       j++;
     }
-    if (maxRankAnswered > rank[b]!) violations++;
+    if (maxRankAnswered > rank[b]!) violators[b] = true;
   }
-  return violations;
+  return violators;
 }
 
 /**

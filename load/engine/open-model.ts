@@ -15,14 +15,36 @@ export type ArrivalResult = {
   achievedRate: number;
 };
 
+/**
+ * One generator's part of a schedule several generators share (`--generator i/n`): arrivals
+ * `index`, `index + of`, `index + 2·of`, … of the stages' schedule (index from 0). The parts
+ * together are the whole schedule, arrival for arrival: each gets the rate ÷ `of`, and the
+ * counts differ by at most one (the first `total mod of` parts get one more).
+ */
+export type Share = { index: number; of: number };
+
+export const WHOLE: Share = { index: 0, of: 1 };
+
+/** How many of `total` arrivals a share gets. */
+export function shareOf(total: number, share: Share): number {
+  return total > share.index ? Math.ceil((total - share.index) / share.of) : 0;
+}
+
+/** How many arrivals a share gets of one runArrivals over these stages. */
+export function arrivalsOf(stages: Stage[], share: Share = WHOLE): number {
+  return shareOf(stageBounds(stages).at(-1)!.endCount, share);
+}
+
 export type ArrivalOptions = {
   stages: Stage[];
+  /** This generator's part of the schedule (default: all of it). */
+  share?: Share;
   /** Most iterations running at once; an arrival beyond it is dropped, not queued. */
   maxInFlight: number;
   /** How long to wait, after the last arrival, for running iterations to finish. */
   drainMs: number;
   recorder: Recorder;
-  /** One user's iteration; the number is its arrival order (0, 1, 2, …). */
+  /** One user's iteration; the number is its arrival order among this share's (0, 1, 2, …). */
   iteration: (index: number) => Promise<void>;
 };
 
@@ -35,9 +57,9 @@ const TICK_MS = 1;
  * recorded as `schedule lag`, the generator's own health.
  */
 export async function runArrivals(options: ArrivalOptions): Promise<ArrivalResult> {
-  const { stages, maxInFlight, recorder, iteration } = options;
+  const { stages, maxInFlight, recorder, iteration, share = WHOLE } = options;
   const bounds = stageBounds(stages);
-  const total = bounds.at(-1)!.endCount;
+  const total = shareOf(bounds.at(-1)!.endCount, share);
   const arrivalMs = bounds.at(-1)!.endMs;
   let next = 0;
   let started = 0;
@@ -48,7 +70,7 @@ export async function runArrivals(options: ArrivalOptions): Promise<ArrivalResul
   let lastSecondDropped = 0;
   const begin = performance.now();
 
-  recorder.probe('target rate', () => rateAt(bounds, performance.now() - begin));
+  recorder.probe('target rate', () => rateAt(bounds, performance.now() - begin) / share.of);
   recorder.probe('started/s', () => {
     const n = started - lastSecondStarted;
     lastSecondStarted = started;
@@ -73,9 +95,9 @@ export async function runArrivals(options: ArrivalOptions): Promise<ArrivalResul
   await new Promise<void>((resolve) => {
     const tick = () => {
       const now = performance.now() - begin;
-      const due = Math.min(total, dueBy(bounds, now));
+      const due = Math.min(total, shareOf(dueBy(bounds, now), share));
       for (; next < due; next++) {
-        recorder.observe('schedule lag', now - scheduledAt(bounds, next));
+        recorder.observe('schedule lag', now - scheduledAt(bounds, next * share.of + share.index));
         if (inFlight >= maxInFlight) {
           dropped++;
           continue;
@@ -84,7 +106,8 @@ export async function runArrivals(options: ArrivalOptions): Promise<ArrivalResul
         started++;
         iteration(next).catch(failed).finally(finished);
       }
-      if (next >= total) resolve();
+      // A share without arrivals still keeps the stages' timeline.
+      if (next >= total && (total > 0 || now >= arrivalMs)) resolve();
       else setTimeout(tick, TICK_MS);
     };
     tick();

@@ -1,7 +1,27 @@
+import { encodeHistogram, type EncodedHistogram } from './encoded-histogram.ts';
 import { latencyHistogram, summarize, type Histogram, type LatencySummary } from './latency.ts';
 
 /** One second of one step, for the latency-over-time and rate charts. */
 export type StepSecond = { t: number; count: number; errors: number; p50: number; p95: number; p99: number };
+
+/** One second of one step kept whole, for a merge: `atMs` is the wall-clock time it closed. */
+export type EncodedSecond = { atMs: number; errors: number; histogram: EncodedHistogram };
+
+/**
+ * What a recorder measured, with its histograms encoded: what a generator of a run on several
+ * generators hands to the merge (load/fleet/).
+ */
+export type RecorderSnapshot = {
+  steps: Record<string, { requests: number; errors: number; total: EncodedHistogram; seconds: EncodedSecond[] }>;
+  distributions: Record<string, EncodedHistogram>;
+  counters: Record<string, number>;
+  errorsByCode: Record<string, number>;
+  /** Each probe's values, one per second closed; `atMs` the wall-clock time of each. */
+  probes: { atMs: number[]; series: Record<string, number[]> };
+};
+
+/** Milliseconds since the epoch with performance.now()'s resolution: the clock generators share. */
+export const wallClockMs = () => performance.timeOrigin + performance.now();
 
 type Step = {
   requests: number;
@@ -11,6 +31,8 @@ type Step = {
   secondErrors: number;
   errors: number;
   series: StepSecond[];
+  /** The same seconds encoded, when the recorder keeps them (a generator's recorder). */
+  encoded: EncodedSecond[];
 };
 
 /**
@@ -26,6 +48,13 @@ export class Recorder {
   private readonly distributions = new Map<string, Histogram>();
   private readonly probes = new Map<string, { read: () => number; values: number[] }>();
   private readonly seconds: number[] = [];
+  private readonly secondsAt: number[] = [];
+  /** Keep every step's per-second histogram encoded, for a merge of several generators. */
+  private readonly keepSeconds: boolean;
+
+  constructor(options: { keepSeconds?: boolean } = {}) {
+    this.keepSeconds = options.keepSeconds ?? false;
+  }
 
   elapsedMs(): number {
     return performance.now() - this.startedAt;
@@ -34,7 +63,7 @@ export class Recorder {
   private step(name: string): Step {
     let s = this.steps.get(name);
     if (!s) {
-      s = { requests: 0, total: latencyHistogram(), second: latencyHistogram(), secondErrors: 0, errors: 0, series: [] };
+      s = { requests: 0, total: latencyHistogram(), second: latencyHistogram(), secondErrors: 0, errors: 0, series: [], encoded: [] };
       this.steps.set(name, s);
     }
     return s;
@@ -123,7 +152,9 @@ export class Recorder {
   /** Closes the current second of every step and reads every probe; the ticker calls it once a second. */
   flushSecond(): void {
     const t = Math.round(this.elapsedMs() / 100) / 10;
+    const atMs = wallClockMs();
     this.seconds.push(t);
+    this.secondsAt.push(atMs);
     for (const p of this.probes.values()) p.values.push(p.read());
     const ms = (us: number) => Math.round(us) / 1000;
     for (const s of this.steps.values()) {
@@ -136,6 +167,7 @@ export class Recorder {
         p95: ms(h.getValueAtPercentile(95)),
         p99: ms(h.getValueAtPercentile(99)),
       });
+      if (this.keepSeconds) s.encoded.push({ atMs, errors: s.secondErrors, histogram: encodeHistogram(h) });
       h.reset();
       s.secondErrors = 0;
     }
@@ -182,5 +214,18 @@ export class Recorder {
 
   counterValues(): Record<string, number> {
     return Object.fromEntries(this.counters);
+  }
+
+  /** Everything measured, histograms encoded (per-second ones only when kept). */
+  snapshot(): RecorderSnapshot {
+    return {
+      steps: Object.fromEntries(
+        [...this.steps].map(([name, s]) => [name, { requests: s.requests, errors: s.errors, total: encodeHistogram(s.total), seconds: s.encoded }]),
+      ),
+      distributions: Object.fromEntries([...this.distributions].map(([name, h]) => [name, encodeHistogram(h)])),
+      counters: this.counterValues(),
+      errorsByCode: this.errorsByCode(),
+      probes: { atMs: [...this.secondsAt], series: this.probeSeries().series },
+    };
   }
 }

@@ -5,6 +5,9 @@ export function printReport(report: LoadReport, out: (line: string) => void = co
   out('');
   out(`== ${report.scenario}${report.variant === 'smoke' ? ' (smoke)' : ''}: ${report.summary}`);
   out(`   ${report.durationS.toFixed(1)} s, ${report.target.kind} target, ${report.target.queueInstances} queue instance(s), ${report.machine.cpus} CPUs, node ${report.machine.node}`);
+  if (report.generators) {
+    out(`   merged from ${report.generators.length} generator(s): ${report.generators.map((g) => `${g.generator} on ${g.hostname} (users ${g.users.first}–${g.users.first + g.users.count - 1}, ${g.requests} requests)`).join(', ')}`);
+  }
   if (report.error) out(`   !! the scenario stopped early: ${report.error}`);
 
   const phases = Object.entries(report.phases);

@@ -83,6 +83,7 @@ ${report.error ? `<p class="verdict">stopped early: ${esc(report.error)}</p>` : 
 <p>${esc(report.startedAt)} · ${fmt(report.durationS)} s · ${esc(report.target.kind)} target, ${report.target.queueInstances} queue instance(s) ·
 ${report.machine.cpus} × ${esc(report.machine.cpuModel)}, ${report.machine.memoryGiB} GiB · node ${esc(report.machine.node)} · ${esc(report.git.branch)}@${esc(report.git.commit)}
 ${Object.keys(report.target.serviceEnv).length ? `· services with ${esc(Object.entries(report.target.serviceEnv).map(([k, v]) => `${k}=${v}`).join(' '))}` : ''}</p>
+${report.generators ? `<h2>Generators</h2>${tableHtml(['generator', 'host', 'users', 'requests', 'started', 'ended', 'file'], report.generators.map((g) => [g.generator, g.hostname, `${g.users.first}–${g.users.first + g.users.count - 1}`, g.requests, g.startedAt, g.endedAt, g.file]))}` : ''}
 <h2>Thresholds</h2>
 ${tableHtml(
   ['threshold', 'level', 'actual', 'limit', 'result'],

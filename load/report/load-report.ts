@@ -29,4 +29,14 @@ export type LoadReport = {
   gate: 'seed' | 'targets';
   error?: string;
   series: { t: number[]; probes: Record<string, number[]>; steps: Record<string, StepSecond[]> };
+  /** A run merged from several generators' files (npm run load:merge): who drove which users. */
+  generators?: {
+    generator: string;
+    hostname: string;
+    users: { first: number; count: number };
+    requests: number;
+    startedAt: string;
+    endedAt: string;
+    file: string;
+  }[];
 };

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { admissionOrderViolations, causalOrderViolations } from '../../load/checks/fifo.ts';
+import { admissionOrderViolations, causalOrderViolations, causalOrderViolators } from '../../load/checks/fifo.ts';
 
 test('causal order: overlapping requests may land in either order, sequential ones may not', () => {
   // a answered at 10, b asked at 20: a must be ahead. c overlapped b: either order is fine.
@@ -14,6 +14,17 @@ test('causal order: overlapping requests may land in either order, sequential on
   assert.equal(causalOrderViolations(arrivals, [1, 0, 2]), 1, 'b placed ahead of a, who had finished first');
   assert.equal(causalOrderViolations(arrivals, [2, 1, 0]), 2);
   assert.equal(causalOrderViolations(arrivals, [undefined, 0, 1]), 0, 'a lost user is not compared');
+});
+
+test('causal order across clocks: a pair closer than the margin is not compared, one further apart is', () => {
+  // a answered at 10 on one machine's clock, b asked at 13 on another's, and b was placed ahead.
+  const arrivals = [
+    { sentAt: 0, answeredAt: 10 }, // a
+    { sentAt: 13, answeredAt: 20 }, // b
+  ];
+  assert.deepEqual(causalOrderViolators(arrivals, [1, 0]), [false, true], 'one clock: b asked after a\'s answer');
+  assert.deepEqual(causalOrderViolators(arrivals, [1, 0], 5), [false, false], 'clocks up to 5 ms apart: 3 ms proves nothing');
+  assert.deepEqual(causalOrderViolators([arrivals[0], { sentAt: 16, answeredAt: 20 }], [1, 0], 5), [false, true], '6 ms apart is beyond the margin');
 });
 
 test('admission order: nobody still waits after someone who asked later was admitted', () => {

@@ -35,7 +35,7 @@ function runLoad(...args: string[]) {
     assert.ok(existsSync(file) && statSync(file).mtimeMs >= since, `this run wrote no ${name}.json\n${output}`);
     return JSON.parse(readFileSync(file, 'utf8')) as LoadReport;
   };
-  return { status: run.status, report };
+  return { status: run.status, report, since };
 }
 
 /**
@@ -158,4 +158,52 @@ test('npm run load -- waiting-fans:smoke', { timeout: HANG_MS + 10_000 }, () => 
   assert.equal(fans.figures['streams: ended by the server early'], 0);
   assert.ok(Number(fans.figures['streams: status events per fan per minute']) > 0, 'the streams pushed');
   assert.equal(typeof fans.figures['streams ÷ polling, CPU (queue + Redis)'], 'number');
+});
+
+/**
+ * Several generators, proven on one machine: entry-scale's smoke variant driven by two
+ * generators, each in a container of its own on the target's network, merged into one report.
+ * The merged run must pass the checks one generator's does: every user of both generators in
+ * the queue, each at the position told, order exact; the users tiled between the two.
+ */
+test('npm run load -- entry-scale:smoke --generators-in-containers 2', { timeout: HANG_MS + 10_000 }, () => {
+  const run = runLoad('entry-scale:smoke', '--generators-in-containers=2');
+  const merged = run.report('entry-scale-smoke-generators-2');
+  assert.equal(run.status, merged.passed ? 0 : 1, 'exit code follows the merged run\'s thresholds');
+  assert.equal(merged.error, undefined, `the merged checks stopped early: ${merged.error}`);
+  assert.deepEqual(merged.errorsByCode, {}, 'no request failed');
+  assert.deepEqual(
+    merged.generators?.map((g) => [g.generator, g.users.first, g.users.count]),
+    [['1/2', 0, 475], ['2/2', 475, 475]],
+    'two generators, each with its own half of the users',
+  );
+  for (const g of merged.generators ?? []) assert.ok(statSync(path.join(ROOT, g.file)).mtimeMs >= run.since, `${g.file} written by this run`);
+  assert.equal(merged.steps.enter.requests, 950, 'every arrival of the one-generator schedule');
+  assert.equal(merged.phases.enter.targetRate, 500, 'the rates add up to the scenario\'s');
+  assert.equal(merged.figures['users entered (201)'], 950);
+  assert.equal(merged.figures['queue size (Redis)'], 950);
+  assert.equal(merged.figures['lost (201 but not in the queue)'], 0);
+  assert.equal(merged.figures['FIFO violations'], 0);
+  assert.equal(merged.figures['polls showing another position'], 0);
+  // Latency is not asserted (the machine is shared): only that the merged histograms were judged.
+  assert.equal(merged.thresholds.find((t) => t.name === 'enter P95' && t.level === 'seed')?.actual, merged.steps.enter.p95);
+  assert.ok(merged.series.steps.enter.some((s) => s.count > 0), 'per-second series merged');
+  assert.deepEqual(merged.cpu.slice(0, 2).map((c) => c.name), ['generator 1/2', 'generator 2/2']);
+});
+
+/**
+ * booking's smoke variant on two generators in containers: PostgreSQL's invariants and booking
+ * success checked once, over both generators' payments.
+ */
+test('npm run load -- booking:smoke --generators-in-containers 2', { timeout: HANG_MS + 10_000 }, () => {
+  const run = runLoad('booking:smoke', '--generators-in-containers=2');
+  const merged = run.report('booking-smoke-generators-2');
+  assert.equal(merged.error, undefined, `the merged checks stopped early: ${merged.error}`);
+  assert.deepEqual(merged.errorsByCode, {}, 'no request failed');
+  assert.deepEqual(merged.generators?.map((g) => [g.generator, g.users.first, g.users.count]), [['1/2', 0, 100], ['2/2', 100, 100]]);
+  assert.equal(merged.figures['fans entered'], 200);
+  assert.equal(merged.figures['booking success % (paid ÷ min(fans, seats))'], 100);
+  assert.equal(merged.figures['PostgreSQL: seats sold'], 100);
+  assert.equal(merged.figures['SOLD on the seat map'], 100);
+  for (const f of ['PostgreSQL: seats held twice', 'PostgreSQL: seats sold twice', 'PostgreSQL: reservations paid twice']) assert.equal(merged.figures[f], 0, f);
 });
