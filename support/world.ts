@@ -9,6 +9,8 @@ import { PaymentProvider } from './driver/payment-provider.ts';
 import type { PaymentView, QueueStats, SlotOwner } from './driver/schemas.ts';
 import type { Stage } from './driver/stage.ts';
 import { ApiClient } from './http/api-client.ts';
+import { ContractRules } from './driver/contract-rules.ts';
+import { RoomModel } from './driver/room-model.ts';
 import type { QueueTraffic } from './chaos/queue-traffic.ts';
 
 setDefaultTimeout(60_000);
@@ -35,6 +37,8 @@ export type FaultState = {
  */
 export class TicketWorld extends World implements Stage {
   readonly api = new ApiClient();
+  readonly rules = new ContractRules();
+  readonly rooms = new RoomModel();
   readonly runId = randomBytes(4).toString('hex');
   latest?: Answer<unknown>;
   readonly payments: { payer: string; answer: Answer<PaymentView> }[] = [];
@@ -76,6 +80,11 @@ export class TicketWorld extends World implements Stage {
       this.#concerts.set(name, id);
     }
     return id;
+  }
+
+  /** Every concert the scenario named, by the name it used. */
+  concertNames(): string[] {
+    return [...this.#concerts.keys()];
   }
 
   /** The fan of that name, the same actor every time the scenario names her. */

@@ -21,6 +21,8 @@ export type TrafficAnswer = {
 export type AcknowledgedFan = { userId: string; token: string; loop: number; seq: number; ackAt: number };
 
 export type QueueTraffic = {
+  /** The concert the traffic enters: its fans are unseen by the room model (support/driver/room-model.ts). */
+  concertId: string;
   answers: TrafficAnswer[];
   acknowledged: AcknowledgedFan[];
   stop(): Promise<void>;
@@ -87,6 +89,7 @@ export function startQueueTraffic(options: {
     ...Array.from({ length: options.pollLoops ?? 4 }, (_, i) => pollLoop(i)),
   ];
   return {
+    concertId,
     answers,
     acknowledged,
     async stop() {

@@ -8,9 +8,10 @@ import { asSent, call, queueServers, type Stage } from './stage.ts';
 import { openEventStream, type EventStream, type StreamEvent } from '../http/event-stream.ts';
 import type { Exchange } from '../http/api-client.ts';
 import { PlaceStream, type Told } from './place-stream.ts';
+import type { Sighting } from './entry-history.ts';
 
-/** A fan's place in one concert's queue: the token that proves it, and the tokens before it. */
-type Pass = { token?: string; tokenBefore?: string; entry?: EntryView; turn?: Turn };
+/** A fan's place in one concert's queue: the token that proves it, the tokens before it, the latest deadline she was told. */
+type Pass = { token?: string; tokenBefore?: string; entry?: EntryView; turn?: Turn; deadline?: string };
 
 /** What she was told of her shopping turn: when it ends (at starting, then after each extension), extensions left. */
 type Turn = { ends: string[]; extensionsLeft?: number };
@@ -238,6 +239,7 @@ export class Fan {
     const headers = inAddress ? {} : this.#carrying({});
     const startedAt = Date.now();
     const started = performance.now();
+    const ticket = this.#stage.rules.sending({ method, url, headers, at: started });
     let events: EventStream | undefined;
     let failure: string | undefined;
     try {
@@ -257,9 +259,14 @@ export class Fan {
       durationMs: performance.now() - started,
     };
     this.#stage.api.exchanges.push(exchange);
-    const answer = new Answer(`${this} following her place live through queue server ${server}`, exchange, schemas.statusEvents);
+    const what = `${this} following her place live through queue server ${server}`;
+    const answer = new Answer(what, exchange, schemas.statusEvents);
     this.#stage.latest = answer;
-    if (answer.succeeded && events) this.#streams.push(new PlaceStream(events, server));
+    this.#stage.rules.answered(ticket, what, exchange, started + exchange.durationMs);
+    if (answer.succeeded && events) {
+      this.#streams.push(new PlaceStream(events, server));
+      this.#holdToTheRules(events, `${this}'s stream on queue server ${server}`, this.token(), started);
+    }
     return answer;
   }
 
@@ -287,6 +294,14 @@ export class Fan {
     );
     const seen = await told;
     return { told: seen, pushedAfterMs: seen.at - waitingAt };
+  }
+
+  /** Every status the stream pushes is held to the contract's rules, in the order it came. */
+  #holdToTheRules(events: EventStream, what: string, token: string, openedAt: number): void {
+    let previous: Sighting | undefined;
+    events.follow((event) => {
+      if (event.event === 'status') previous = this.#stage.rules.pushed(token, what, event.data, openedAt, event.at, previous) ?? previous;
+    });
   }
 
   /** Her latest status stream that is still open (or the latest of all, when `evenEnded`). */

@@ -137,6 +137,24 @@ export class Operator {
     });
   }
 
+  /**
+   * Reads the statistics (bounded, 10 s) until `disagreements` finds none; through any queue server
+   * that answers (after a fault one may be down). Fails with the last disagreements.
+   */
+  async untilStatsAgree(disagreements: (stats: QueueStats) => string[]): Promise<void> {
+    const read = async () => {
+      let answer = await this.stats();
+      for (const through of queueServers.all().slice(1)) if (!answer.succeeded) answer = await this.stats({ through });
+      return answer.succeeded ? disagreements(answer.value) : [`the statistics were refused: ${answer}`];
+    };
+    await eventually(read, (wrong) => wrong.length === 0, {
+      what: `the statistics of ${this.#concert} to agree with what its fans did`,
+      timeoutMs: 10_000,
+      intervalMs: 250,
+      describe: (wrong) => wrong.join('; '),
+    });
+  }
+
   /** Reads the statistics every 100 ms (bounded) until they publish the draw's seed: the sale started, by the room's own clock. */
   async waitUntilSaleStarts(timeoutMs: number): Promise<void> {
     await eventually(() => this.stats(), (answer) => answer.succeeded && answer.value.drawSeed !== null, {

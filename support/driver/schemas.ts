@@ -75,6 +75,9 @@ export const schemas = {
     expired: count,
     completed: count,
     admitted: count,
+    // This implementation's additions (docs/queue.md); a target without them is not judged by them.
+    extended: count.optional(),
+    preQueueEntered: count.optional(),
     paused: z.boolean(),
     measuredAdmitPerSecond: z.number().nullable(),
     preQueued: count,
