@@ -6,6 +6,7 @@ import type { TestEnvironment } from '../test-environment.ts';
 import { FaultRefusal, type FaultKind } from './fault-kind.ts';
 import { networkFaults } from './network.ts';
 import { postgresRestart } from './postgres-restart.ts';
+import { promoterStall } from './promoter-stall.ts';
 import { queueInstanceFaults } from './queue-instances.ts';
 import { redisNodeFaults } from './redis-nodes.ts';
 import { faultRoutes, matchFaultRoute } from './routes.ts';
@@ -35,6 +36,7 @@ export async function startFaultServer(deps: {
   const kinds: FaultKind[] = [
     networkFaults(environment, system, log),
     redisNodeFaults(environment.redis, log),
+    promoterStall(environment.redis, log),
     queueInstanceFaults(system, log),
     postgresRestart(environment.postgres, log),
   ];

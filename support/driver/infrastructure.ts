@@ -41,6 +41,16 @@ export class Infrastructure {
     });
   }
 
+  /** The replica of the concert's Redis master cut off from it: the master goes on alone, both up. */
+  cutReplicationOf(concert?: string) {
+    return this.#control("cutting the replica of the concert's Redis master off", routes.infrastructure.cutRedisReplication(), schemas.replicationCut, { key: this.#slotKey(concert) });
+  }
+
+  /** Every queue server's promoter stops tending the concert (no admission, no expiry in the background); calls are served as before. */
+  stallPromoters(concert?: string) {
+    return this.#control('stopping the promoters of the concert', routes.infrastructure.stallPromoters(), schemas.promotersStalled, { concertId: this.#stage.concertId(concert) });
+  }
+
   async restartDatabase(): Promise<number> {
     const { acceptingAfterMs } = await this.#control('restarting PostgreSQL', routes.infrastructure.restartPostgres(), schemas.restarted);
     return acceptingAfterMs;

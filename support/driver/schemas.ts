@@ -101,6 +101,8 @@ export const schemas = {
     redisNodesDown: z.array(z.string()),
   }),
   slotOwner: z.object({ slot: z.number().int(), nodeId: z.string(), node: z.string(), failing: z.boolean().optional() }),
+  replicationCut: z.object({ slot: z.number().int(), node: z.string(), replica: z.string() }),
+  promotersStalled: z.object({ concertId: z.string(), stalled: z.literal(true) }),
   restored: z.object({}).loose(),
   restarted: z.object({ acceptingAfterMs: z.number() }),
   restoredAll: z.object({ restoredAfterMs: z.number() }),
