@@ -15,6 +15,9 @@ import type { QueueTraffic } from './chaos/queue-traffic.ts';
 
 setDefaultTimeout(60_000);
 
+/** A run of one fan's attempts of one kind on one server (rate limits), and how to make one more. */
+export type Attempts = { kind: string; answers: Answer<unknown>[]; again: () => Promise<Answer<unknown>> };
+
 /** What a fault scenario carries from one step to the next. */
 export type FaultState = {
   traffic?: QueueTraffic;
@@ -50,6 +53,10 @@ export class TicketWorld extends World implements Stage {
   crowd: Fan[] = [];
   /** The answers of fans acting at the same instant, in crowd order. */
   crowdAnswers: Answer<unknown>[] = [];
+  /** A fan's latest run of attempts of one kind on one server, in order (rate limits): see attemptsOf. */
+  attempts?: Attempts;
+  /** A payment sent and not yet answered, for a step that looks around meanwhile. */
+  paymentUnderway?: Promise<Answer<PaymentView>>;
   /** The waiting room as it was before a refused request, to show the request changed nothing. */
   roomBefore?: QueueStats;
   /** The token someone presented (`null`: none), for the steps that check where it is refused. */
@@ -107,6 +114,22 @@ export class TicketWorld extends World implements Stage {
     const newcomers = Array.from({ length: count }, (_, i) => this.fan(`${label}${this.crowd.length + i + 1}`));
     this.crowd.push(...newcomers);
     return newcomers;
+  }
+
+  /**
+   * The attempts of `kind` ("Ann enter the queue through 1"), kept in order: the run goes on while
+   * the same kind is tried, and starts afresh with another. `attempt` makes one more.
+   */
+  attemptsOf(kind: string, attempt: () => Promise<Answer<unknown>>): Attempts {
+    if (this.attempts?.kind !== kind) {
+      const answers: Answer<unknown>[] = [];
+      this.attempts = { kind, answers, again: async () => {
+        const answer = await attempt();
+        answers.push(answer);
+        return answer;
+      } };
+    }
+    return this.attempts;
   }
 
   /** The latest answer, which must be to `doing` ("resuming admission"): for a Then about the call just made. */

@@ -139,3 +139,17 @@ export function overtakenWithinLoop(acknowledged: readonly AcknowledgedFan[], po
   }
   return overtaken;
 }
+
+/**
+ * Waits (10 s) until a fan entering from `from` on is answered 503: told to try again, which with
+ * durable writes is what an entry no replica confirmed gets. The first such answer.
+ */
+export async function untilEntryRefusedSince(traffic: QueueTraffic, from: number): Promise<TrafficAnswer> {
+  const refused = () => traffic.answers.find((a) => a.op === 'enter' && a.startedAt >= from && a.status === 503);
+  await eventually(async () => refused(), (answer) => answer !== undefined, {
+    what: 'a fan entering to be told to try again',
+    timeoutMs: 10_000,
+    describe: () => JSON.stringify(summarise(traffic.answers, from).outcomes),
+  });
+  return refused()!;
+}

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { target } from '../target.ts';
-import { eventually, poll } from '../polling.ts';
+import { eventually, poll, untilInstant } from '../polling.ts';
+import { CLOCK_TOLERANCE_MS } from './contract-rules.ts';
 import { Answer } from './answer.ts';
 import { routes } from './routes.ts';
 import { schemas, type EntryView, type ExtensionView, type PaymentView, type ReservationView, type SeatsView, type StatusView } from './schemas.ts';
@@ -116,10 +117,23 @@ export class Fan {
     return token;
   }
 
-  status(options: Carrying & { through?: number } = {}): Promise<Answer<StatusView>> {
-    return call(this.#stage, `${this} checking her place`, queueServers.url(options.through), routes.queue.status(), schemas.status, {
+  async status(options: Carrying & { through?: number } = {}): Promise<Answer<StatusView>> {
+    const answer = await call(this.#stage, `${this} checking her place`, queueServers.url(options.through), routes.queue.status(), schemas.status, {
       headers: this.#carrying(options),
     });
+    if (answer.succeeded && answer.value.expiresAt && options.token === undefined) this.#pass(options.concert).deadline = answer.value.expiresAt;
+    return answer;
+  }
+
+  /**
+   * Waits, asking nothing, until the latest deadline she was told (let in, or shopping) is past
+   * by our clock and the room's may be too (CLOCK_TOLERANCE_MS): whatever ends her turn then is
+   * not a call of hers.
+   */
+  async untilTurnPastDeadline(concert?: string): Promise<void> {
+    const told = this.#pass(concert).deadline;
+    if (!told) throw new Error(`${this} was never told when her turn ends`);
+    await untilInstant(Date.parse(told) + CLOCK_TOLERANCE_MS, `${this}'s deadline (${told}) to pass`);
   }
 
   /** Polls her status (bounded) until it is `status`; what she was told then. */
@@ -194,7 +208,10 @@ export class Fan {
     const answer = await call(this.#stage, `${this} starting to shop`, queueServers.url(options.through), routes.queue.activate(), schemas.activation, {
       headers: this.#carrying(options),
     });
-    if (answer.succeeded && options.token === undefined) this.#pass(options.concert).turn = { ends: [answer.value.expiresAt] };
+    if (answer.succeeded && options.token === undefined) {
+      this.#pass(options.concert).turn = { ends: [answer.value.expiresAt] };
+      this.#pass(options.concert).deadline = answer.value.expiresAt;
+    }
     return answer;
   }
 
@@ -207,6 +224,7 @@ export class Fan {
     if (answer.succeeded && options.token === undefined && turn) {
       turn.ends.push(answer.value.expiresAt);
       turn.extensionsLeft = answer.value.extensionsLeft;
+      this.#pass(options.concert).deadline = answer.value.expiresAt;
     }
     return answer;
   }
@@ -340,6 +358,21 @@ export class Fan {
       intervalMs: 200,
       describe: (answer) => (answer.succeeded ? `seat ${seatId} ${seat(answer)}` : String(answer)),
     });
+  }
+
+  /**
+   * Looks at the seats every 50 ms (bounded: a second past `hold`'s deadline) until she sees its
+   * seat AVAILABLE; that look, with when it was sent.
+   */
+  async lookUntilSeatFreed(hold: ReservationView): Promise<{ look: Answer<SeatsView>; sentAt: number }> {
+    const seat = (look: Answer<SeatsView>) => (look.succeeded ? look.value.seats.find((s) => s.seatId === hold.seatId)?.status : String(look));
+    const { value } = await poll(async () => ({ sentAt: Date.now(), look: await this.seats() }), ({ look }) => seat(look) === 'AVAILABLE', {
+      what: `${this} to see seat ${hold.seatId} AVAILABLE`,
+      timeoutMs: Math.max(0, Date.parse(hold.expiresAt) - Date.now()) + 1_000,
+      intervalMs: 50,
+    });
+    if (seat(value.look) !== 'AVAILABLE') throw new Error(`${this} still saw seat ${hold.seatId} as ${seat(value.look)} a second after its hold ran out (${hold.expiresAt})`);
+    return value;
   }
 
   /** A shopper browsing: looks at the seats every half second for `seconds`; the first refused look, else the last. */
