@@ -49,10 +49,11 @@ const NOT_TOUCHED = new Set([400, 401, 403, 410]);
 export class ContractRules {
   readonly #entries = new Map<string, EntryHistory>();
   readonly #owners = new Map<string, Identity>();
-  /** Tokens issued to each (concert, user), oldest first, with when the entry was made. */
+  /** Tokens issued to each (concert, user) by a new entry, oldest first, with when it was made. */
   readonly #issued = new Map<string, { token: string; hi: number }[]>();
+  readonly #newTokens = new Set<string>();
   readonly #policies = new Map<string, { policy: Policy; at: number }>();
-  readonly #payments = new Map<string, { reservationId: string; answer: string; body: unknown; what: string }>();
+  readonly #payments = new Map<string, { reservationId: string; answer: string; body: unknown }>();
   /** Rules broken by stream events: events arrive between calls, so the next call (or the scenario's end) reports them. */
   readonly pending: string[] = [];
 
@@ -105,7 +106,7 @@ export class ContractRules {
     this.#learnPolicy(route, exchange, at);
     if (route.id === 'POST /api/v1/queue/enter') broken.push(...this.#entered(what, sent, exchange, span));
     if (token) broken.push(...this.#forEntry(route, token, what, exchange, span));
-    if (route.id === 'POST /api/v1/payments') broken.push(...this.#paid(what, sent, token, exchange));
+    if (route.id === 'POST /api/v1/payments') broken.push(...this.#paid(sent, token, exchange));
     return broken;
   }
 
@@ -120,7 +121,8 @@ export class ContractRules {
     const issued = this.#issued.get(key) ?? [];
     const broken: string[] = [];
     if (exchange.status === 201) {
-      if (this.#owners.has(token)) broken.push('a new entry gets a new token, but this one was issued before');
+      if (this.#newTokens.has(token)) broken.push('a new entry gets a new token, but this one was issued before');
+      this.#newTokens.add(token);
       issued.push({ token, hi: span.hi });
       this.#issued.set(key, issued);
     } else if (exchange.status === 200) {
@@ -130,7 +132,8 @@ export class ContractRules {
       if (gone) broken.push(`entering again after the place was lost starts afresh (201), but the dead token came back (gone since ${gone.what})`);
     }
     this.#owners.set(token, identity);
-    broken.push(...this.#sight(token, { what, ...span, states: [entry.data.status], position: entry.data.position }));
+    const sighting: Sighting = { what, ...span, states: [entry.data.status], position: entry.data.position };
+    broken.push(...placeRules(sighting, what, entry.data.totalWaiting), ...this.#sight(token, sighting));
     return broken;
   }
 
@@ -216,7 +219,7 @@ export class ContractRules {
   }
 
   /** A payment replayed with its key is answered as the first time; the key cannot pay for another reservation. */
-  #paid(what: string, sent: Sent, token: string | undefined, exchange: Exchange): string[] {
+  #paid(sent: Sent, token: string | undefined, exchange: Exchange): string[] {
     const key = sent.headers['idempotency-key'];
     const reservationId = (sent.body as { reservationId?: unknown } | undefined)?.reservationId;
     if (!key || !token || typeof reservationId !== 'string') return [];
@@ -227,7 +230,7 @@ export class ContractRules {
     if (!FINAL_PAYMENT.has(answer)) return [];
     const first = this.#payments.get(scope);
     if (!first) {
-      this.#payments.set(scope, { reservationId: reservationId.toLowerCase(), answer, body: exchange.body, what });
+      this.#payments.set(scope, { reservationId: reservationId.toLowerCase(), answer, body: exchange.body });
       return [];
     }
     if (first.reservationId !== reservationId.toLowerCase()) return [`a payment key used for another reservation is refused (422), but it was answered ${answer}`];
