@@ -105,7 +105,7 @@ export class ContractRules {
     const span = { lo: sent.at, hi: at };
     this.#learnPolicy(route, exchange, at);
     if (route.id === 'POST /api/v1/queue/enter') broken.push(...this.#entered(what, sent, exchange, span));
-    if (token) broken.push(...this.#forEntry(route, token, what, exchange, span));
+    if (token) broken.push(...this.#forEntry(ticket, route, token, what, exchange, span));
     if (route.id === 'POST /api/v1/payments') broken.push(...this.#paid(sent, token, exchange));
     return broken;
   }
@@ -138,7 +138,7 @@ export class ContractRules {
   }
 
   /** What an answer to a call carrying a queue token says of that entry. */
-  #forEntry(route: ContractRoute, token: string, what: string, exchange: Exchange, span: { lo: number; hi: number }): string[] {
+  #forEntry(ticket: Ticket, route: ContractRoute, token: string, what: string, exchange: Exchange, span: { lo: number; hi: number }): string[] {
     const { status } = exchange;
     const code = schemas.error.safeParse(exchange.body).data?.error.code;
     const entry = this.#entry(token);
@@ -164,7 +164,7 @@ export class ContractRules {
         return [...see(['ACTIVE'], { expiresAt }), ...(firstTurn ? this.#turnLasts(token, span, expiresAt) : [])];
       }
       case 'POST /api/v1/queue/extend':
-        return this.#extended(token, exchange, code, span, see);
+        return this.#extended(token, exchange, code, span, (states, extra) => see(states, { ...extra, movedBy: ticket.mover }));
       case 'DELETE /api/v1/queue/token':
         if (status !== 204) return [];
         // Alive when it was ended; gone for anyone who asks after the answer.

@@ -23,6 +23,8 @@ export type Sighting = {
   position?: number | null;
   /** READY or ACTIVE deadline (epoch ms), when told. */
   expiresAt?: number;
+  /** The call that moved the deadline this sighting tells (an extension's own answer): no move after it. */
+  movedBy?: Mover;
 };
 
 /** A call that may move an ACTIVE turn's deadline: a box-office call, an extension. */
@@ -78,7 +80,7 @@ export class EntryHistory {
     }
     if (earlier.expiresAt !== undefined && later.expiresAt !== undefined && earlier.expiresAt !== later.expiresAt) {
       if (both('READY')) broken.push(`a READY turn's deadline never moves: ${shown(earlier)}, then ${shown(later)}`);
-      if (both('ACTIVE') && !this.movers.some((m) => m.lo < later.hi && m.hi > earlier.lo)) {
+      if (both('ACTIVE') && !this.movers.some((m) => m !== earlier.movedBy && m.lo < later.hi && m.hi > earlier.lo)) {
         broken.push(`a shopper's deadline moves only by a box-office call or an extension, and none came between ${shown(earlier)} and ${shown(later)}`);
       }
     }

@@ -133,6 +133,15 @@ test("a shopper's deadline moved by a refused extension fails; by a granted one 
   await expectBroken(check(refused), /a shopper's deadline moves only by a box-office call or an extension, and none came between/);
 });
 
+test("a refused extension after a granted one leaves the deadline the granted one told", async () => {
+  const told = new Date(Date.now() + 60_000).toISOString();
+  const moved = new Date(Date.now() + 120_000).toISOString();
+  const stage = stageAnswering({ body: { status: 'ACTIVE', expiresAt: told, extensionsLeft: 0 } }, refusal(409, 'EXTENSION_LIMIT'), place('ACTIVE', null, moved));
+  await extend(stage);
+  await extend(stage);
+  await expectBroken(check(stage), /a shopper's deadline moves only by a box-office call or an extension, and none came between Ann extending her turn/);
+});
+
 test('a turn shown ACTIVE after its deadline fails: an entry past its deadline is expired when read', async () => {
   const stage = stageAnswering(place('ACTIVE', null, new Date(Date.now() - 5_000).toISOString()));
   await expectBroken(check(stage), /an entry past its deadline is expired when read/);
