@@ -13,7 +13,7 @@ import type { TicketWorld } from '../support/world.ts';
 // ---- Redis master failure -------------------------------------------------------------------
 
 When('fans keep entering and checking their place in the queue', async function (this: TicketWorld) {
-  const traffic = startQueueTraffic({ queueUrls: queueServers.urls(), concertId: this.concertId(), userPrefix: `rush-${this.runId}` });
+  const traffic = startQueueTraffic({ queueUrls: queueServers.urls(), concertId: this.concertId(), userPrefix: `rush-${this.runId}`, rules: this.rules });
   this.fault.traffic = traffic;
   await eventually(async () => traffic.acknowledged.length, (n) => n >= 20, { what: '20 fans to be let into the queue before the fault' });
 });

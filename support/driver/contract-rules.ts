@@ -54,7 +54,7 @@ export class ContractRules {
   readonly #newTokens = new Set<string>();
   readonly #policies = new Map<string, { policy: Policy; at: number }>();
   readonly #payments = new Map<string, { reservationId: string; answer: string; body: unknown }>();
-  /** Rules broken by stream events: events arrive between calls, so the next call (or the scenario's end) reports them. */
+  /** Rules broken by stream events or background traffic: they arrive between calls, so the next call (or the scenario's end) reports them. */
   readonly pending: string[] = [];
 
   /** A request is about to be sent. */
@@ -75,7 +75,13 @@ export class ContractRules {
     const streamed = this.pending.splice(0);
     const broken = this.#check(ticket, what, exchange, at);
     if (broken.length === 0 && streamed.length === 0) return;
-    throw new ContractViolation(`the contract is broken: ${[...streamed, ...(broken.length ? [`${what}: ${broken.join('; ')}`] : [])].join(' | ')}`);
+    throw new ContractViolation(`the contract is broken: ${listed([...streamed, ...(broken.length ? [`${what}: ${broken.join('; ')}`] : [])])}`);
+  }
+
+  /** Its answer arrived, for a caller that must not be interrupted (traffic in the background): what it breaks waits in `pending`. */
+  witnessed(ticket: Ticket, what: string, exchange: Exchange, at: number): void {
+    const broken = this.#check(ticket, what, exchange, at);
+    if (broken.length) this.pending.push(`${what}: ${broken.join('; ')}`);
   }
 
   /** A status event a stream pushed for `token`: its JSON as sent, the stream's opening and the event's arrival. */
@@ -279,6 +285,9 @@ export class ContractRules {
     return entry;
   }
 }
+
+/** Broken rules for a message: the first few, and how many more. */
+export const listed = (broken: readonly string[]) => broken.slice(0, 5).join(' | ') + (broken.length > 5 ? ` | and ${broken.length - 5} more` : '');
 
 /** Rules one answer keeps by itself: its status and code, Retry-After, its content type. */
 export function answerRules(route: ContractRoute, exchange: Exchange): string[] {
