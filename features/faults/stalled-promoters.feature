@@ -1,10 +1,11 @@
-@infra
+@chaos @serial @infra
 Feature: When the promoters fall behind, a lapsed turn still ends at its deadline
   Every queue server runs a promoter that ends lapsed turns with nobody calling; and every call
   ends a lapsed turn it reads, so the promise holds between promoter runs too. Here the
   promoters stop tending the concert (as when a backlog of rooms or a starved CPU holds them up),
   and the fan's own call must find her turn over at its deadline. Only this concert's promoting
-  stops, so these run beside other scenarios (not @serial).
+  stops, but every fault is lifted after each @infra scenario (support/hooks/restore-infrastructure.ts),
+  a stalled concert of another scenario too: so these run alone, like every fault.
 
   Background:
     Given a concert with 100 seats is on sale
