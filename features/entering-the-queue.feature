@@ -36,6 +36,12 @@ Feature: Entering the waiting room
     When Alice tries to enter the queue of a concert that is not on sale
     Then the request is refused with 404 CONCERT_NOT_FOUND
 
+  Scenario: A fan name of 64 characters, the longest allowed, is taken
+    Given Ann enters the queue
+    When someone tries to enter the queue with a fan name of 64 characters
+    Then the entry is accepted as new
+    And the queue statistics show 2 entered and 2 waiting
+
   Scenario Outline: Entering with <problem> is refused and changes nothing
     Given Ann enters the queue
     When someone tries to enter the queue with <problem>

@@ -1,7 +1,8 @@
 @database @gateway-control
 Feature: Holds run out
   A seat is held for a limited time. A hold that is not paid for in time runs out, and the seat
-  goes back on sale, whether or not anybody is looking.
+  goes back on sale, whether or not anybody is looking: a look works the deadline out itself, and
+  a background sweep ends the holds nobody looks at.
 
   Background:
     Given a concert with 10 seats is on sale
@@ -20,6 +21,18 @@ Feature: Holds run out
   Scenario: A hold runs out even when nobody is looking
     When Alice reserves seat A1
     Then Alice's hold runs out without anyone asking
+
+  # A payment under way locks its hold: the background sweep passes it by, so only a look that
+  # works the deadline out itself shows the seat free. The provider answers after we give up.
+  Scenario: A seat whose hold ran out is on sale again at once, before any sweep
+    Given Bob has started shopping
+    And the payment provider answers only after we have given up
+    When Alice reserves seat A1
+    And Alice sets off to pay for her reservation
+    Then Bob sees seat A1 AVAILABLE once Alice's hold has run out, while it is still held on record
+    And Alice's payment is refused with 504 PAYMENT_TIMEOUT
+    And the late charge is voided
+    And nothing was charged
 
   Scenario: Another fan can take a seat whose hold ran out
     Given Bob has started shopping

@@ -19,6 +19,20 @@ Feature: Running the waiting room
       | active limit | admissions a second | seconds to start shopping | idle seconds | hold seconds | session seconds | extensions | pre-queue opens | sale starts |
       | 50           | 10                  | 30                        | 300          | 300          | 900             | 0          | none            | none        |
 
+  Scenario: Every number of the policy may be set to either end of its range
+    When the operator changes the policy:
+      | active limit | admissions a second | seconds to start shopping | idle seconds | hold seconds | session seconds | extensions |
+      | 1000000      | 100000              | 86400                     | 86400        | 86400        | 86400           | 10         |
+    Then the effective policy is:
+      | active limit | admissions a second | seconds to start shopping | idle seconds | hold seconds | session seconds | extensions | pre-queue opens | sale starts |
+      | 1000000      | 100000              | 86400                     | 86400        | 86400        | 86400           | 10         | none            | none        |
+    When the operator changes the policy:
+      | active limit | admissions a second | seconds to start shopping | idle seconds | hold seconds | session seconds | extensions |
+      | 1            | 1                   | 1                         | 1            | 1            | 1               | 0          |
+    Then the effective policy is:
+      | active limit | admissions a second | seconds to start shopping | idle seconds | hold seconds | session seconds | extensions | pre-queue opens | sale starts |
+      | 1            | 1                   | 1                         | 1            | 1            | 1               | 0          | none            | none        |
+
   Scenario: While admission is paused nobody is let in, and resuming lets fans in again
     Given the waiting room lets at most 5 fans in at a time
     And a fan who is let in has 5 seconds to start shopping
@@ -78,7 +92,10 @@ Feature: Running the waiting room
     Examples:
       | change                                          |
       | an active limit of 0                            |
+      | an active limit over a million                  |
       | a negative admission rate                       |
+      | no admissions at all                            |
+      | over 100,000 admissions a second                |
       | an active limit of 2.5                          |
       | an active limit written as text                 |
       | a turn window longer than a day                 |

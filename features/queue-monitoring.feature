@@ -38,6 +38,13 @@ Feature: Watching the waiting room on a sale day
       | fans waiting          | 0     |
       | admissions            | 0     |
 
+  Scenario: The operator sees how fast fans are let in, in fans a second
+    Given the waiting room admits up to 5 fans a second
+    And admission to the concert is paused
+    And 50 fans enter the queue
+    When admission to the concert is resumed
+    Then the queue statistics eventually show fans let in at about 5 a second
+
   @service-logs
   Scenario: The service logs never show a fan's token or the operators' key
     Given Ann has started shopping

@@ -32,6 +32,17 @@ Feature: A shopping turn lasts a session, which a shopper may extend a few times
     When Ben tries to extend his turn
     Then the request is refused with 409 NOT_ACTIVE
 
+  Scenario: A refused extension costs the shopper nothing
+    Given a shopping session lasts at most 60 seconds
+    And a shopper may extend her session 1 time
+    And Ann enters the queue
+    And Ann is let in
+    When Ann tries to extend her turn
+    Then the request is refused with 409 NOT_ACTIVE
+    When Ann starts shopping
+    And Ann extends her turn
+    Then Ann's turn ends 60 seconds later, and she may extend it 0 more times
+
   Scenario: The session cap ends a busy shopper's turn
     Given a shopping session lasts at most 2 seconds
     And Ann has started shopping

@@ -1,4 +1,4 @@
--- Turn an admitted (READY) entry into an ACTIVE one; idempotent for an ACTIVE entry.
+-- Turn an admitted (READY) entry into an ACTIVE one; idempotent for an ACTIVE entry (its deadline stays).
 -- ARGV[1] entryId, ARGV[2] userId the token was issued to
 -- Returns {'ACTIVE', deadline} | {'NOT_READY'} (PRE_QUEUE or WAITING) | {'GONE'}
 local entry_id, user_id = ARGV[1], ARGV[2]
@@ -13,6 +13,6 @@ if state == 'READY' then
   -- The session starts now; its deadline moves only by extensions.
   return {'ACTIVE', set_turn(entry_id, idle, now + policy_number('sessionSeconds', 600) * 1000, 0)}
 end
--- Starting again slides the idle deadline, like a box-office call; the session stays as it was.
-local _, session, used = turn_or_start(entry_id, now)
-return {'ACTIVE', set_turn(entry_id, idle, session, used)}
+-- Starting again changes nothing (activation is idempotent): the turn ends when it did. Only a
+-- box-office call (touch.lua) or an extension moves it.
+return {'ACTIVE', tonumber(redis.call('ZSCORE', K_ACTIVE, entry_id))}

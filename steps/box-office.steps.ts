@@ -1,5 +1,6 @@
 import { Then, When } from '@cucumber/cucumber';
 import type { Fan } from '../support/driver/fan.ts';
+import { CLOCK_TOLERANCE_MS } from '../support/driver/contract-rules.ts';
 import { records } from '../support/driver/records.ts';
 import { expectAnswer, expectEqual, expectSuccess, expectThat } from '../support/expect.ts';
 import type { TicketWorld } from '../support/world.ts';
@@ -151,6 +152,15 @@ Then(
     expectAnswer(await fan.pay({ reservationId, token }), 404, 'RESERVATION_NOT_FOUND');
   },
 );
+
+// The records still show the hold HELD once she saw its seat AVAILABLE: no sweep had ended it, so the look itself knew.
+Then("{fan} sees seat {word} AVAILABLE once {fan}'s hold has run out, while it is still held on record", async function (this: TicketWorld, fan: Fan, seatId: string, holder: Fan) {
+  const hold = holder.heldReservation();
+  expectEqual(hold.seatId, seatId, `the seat ${holder} holds`);
+  const { sentAt } = await fan.lookUntilSeatFreed(hold);
+  expectThat(sentAt >= Date.parse(hold.expiresAt) - CLOCK_TOLERANCE_MS, `${fan} saw seat ${seatId} AVAILABLE ${Date.parse(hold.expiresAt) - sentAt} ms before ${holder}'s hold ran out`);
+  expectEqual((await records.reservation(hold.reservationId))?.status, 'HELD', `${holder}'s hold on record once ${fan} saw its seat AVAILABLE`);
+});
 
 Then("{fan}'s hold runs out without anyone asking", async function (this: TicketWorld, fan: Fan) {
   // Only the records are read: no request could have expired the hold, so the sweeper did.

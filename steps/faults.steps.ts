@@ -1,7 +1,7 @@
 import { Then, When } from '@cucumber/cucumber';
 import type { Fan } from '../support/driver/fan.ts';
 import { bookTogether, bookThroughTrouble, type BookingAnswer } from '../support/chaos/booking-under-restart.ts';
-import { failuresFrom, overtakenWithinLoop, startQueueTraffic, summarise } from '../support/chaos/queue-traffic.ts';
+import { failuresFrom, overtakenWithinLoop, startQueueTraffic, summarise, untilEntryRefusedSince } from '../support/chaos/queue-traffic.ts';
 import { placesOfAcknowledged, untilEveryServerAcceptsNewcomers } from '../support/chaos/recovery.ts';
 import { untilNoBookingIsHalfDone } from '../support/driver/books.ts';
 import { untilPlacesAre, waitingInOrder } from '../support/driver/places.ts';
@@ -24,7 +24,7 @@ When('the replica confirms writes again', async function (this: TicketWorld) {
 // ---- Redis master failure -------------------------------------------------------------------
 
 When('fans keep entering and checking their place in the queue', async function (this: TicketWorld) {
-  const traffic = startQueueTraffic({ queueUrls: queueServers.urls(), concertId: this.concertId(), userPrefix: `rush-${this.runId}` });
+  const traffic = startQueueTraffic({ queueUrls: queueServers.urls(), concertId: this.concertId(), userPrefix: `rush-${this.runId}`, rules: this.rules });
   this.fault.traffic = traffic;
   await eventually(async () => traffic.acknowledged.length, (n) => n >= 20, { what: '20 fans to be let into the queue before the fault' });
 });
@@ -35,11 +35,32 @@ When("the Redis master holding the concert's waiting room fails", async function
   this.attach(`killed Redis master ${killed.node} (slot ${killed.slot})`, 'text/plain');
 });
 
+// The master goes on alone, both nodes up: every entry it takes exists only on it until its
+// replica confirms, so durable writes must tell those fans to try again rather than acknowledge.
+When("the replica of the concert's Redis master is cut off from it, and fans entering are told to try again", async function (this: TicketWorld) {
+  const [traffic, cutAt] = [trafficOf(this), Date.now()];
+  const cut = await this.infrastructure.cutReplicationOf();
+  const refused = await untilEntryRefusedSince(traffic, cutAt);
+  this.attach(`cut ${cut.replica} off from ${cut.node} (slot ${cut.slot}); the first entry refused came ${refused.startedAt - cutAt} ms later`, 'text/plain');
+});
+
+function trafficOf(world: TicketWorld) {
+  const { traffic } = world.fault;
+  expectThat(traffic !== undefined, 'no fans are entering the queue in this scenario');
+  return traffic;
+}
+
 function faultState(world: TicketWorld) {
   const { traffic, killedMaster } = world.fault;
   expectThat(traffic !== undefined && killedMaster !== undefined, 'no fault was injected under traffic in this scenario');
   return { traffic, killedMaster };
 }
+
+// ---- The promoters fall behind ---------------------------------------------------------------
+
+When('the promoters stop tending the concert', async function (this: TicketWorld) {
+  await this.infrastructure.stallPromoters();
+});
 
 /** `seconds` after the takeover a step saw. */
 function afterTakeover(world: TicketWorld, seconds: number): number {

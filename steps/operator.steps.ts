@@ -29,7 +29,9 @@ When('the operator puts a concert with {int} seats at {float} on sale( again)', 
 /** Concerts the contract refuses, each with a reason a reader can see. */
 const unusableConcerts: Record<string, (concertId: string) => unknown> = {
   'no seats': (concertId) => ({ concertId, name: 'No seats', seatCount: 0, price: 100 }),
+  'more than 10000 seats': (concertId) => ({ concertId, name: 'Too big', seatCount: 10_001, price: 100 }),
   'a negative price': (concertId) => ({ concertId, name: 'Negative', seatCount: 10, price: -1 }),
+  'a price over a million': (concertId) => ({ concertId, name: 'Too dear', seatCount: 10, price: 100_000_001 }),
   'a fractional price': (concertId) => ({ concertId, name: 'Fractional', seatCount: 10, price: 10.5 }),
   'no name': (concertId) => ({ concertId, seatCount: 10, price: 100 }),
   'an unusable id': (concertId) => ({ concertId: `${concertId}/../x`, name: 'Bad id', seatCount: 10, price: 100 }),
@@ -121,7 +123,10 @@ Then('the effective policy is:', function (this: TicketWorld, table: DataTable) 
 /** Policy changes the contract rules out. */
 const unusablePolicies: Record<string, unknown> = {
   'an active limit of 0': { activeLimit: 0 },
+  'an active limit over a million': { activeLimit: 1_000_001 },
   'a negative admission rate': { admitPerSecond: -5 },
+  'no admissions at all': { admitPerSecond: 0 },
+  'over 100,000 admissions a second': { admitPerSecond: 100_001 },
   'an active limit of 2.5': { activeLimit: 2.5 },
   'an active limit written as text': { activeLimit: '10' },
   'a turn window longer than a day': { readyTtlSeconds: 86_401 },
@@ -178,6 +183,13 @@ Then('{statistics} show {figures}', async function (this: TicketWorld, where: st
 Then('the queue statistics eventually show {figures}', async function (this: TicketWorld, figures: Record<string, number>) {
   // Only the operator's statistics are read: they never expire anything themselves.
   await this.operator.waitUntilStatsShow(figures);
+});
+
+// In fans a second: a rate measured in another unit (a minute, a millisecond) is off by far more than 3 times.
+Then('the queue statistics eventually show fans let in at about {int} a second', async function (this: TicketWorld, perSecond: number) {
+  const { seen, settled } = await this.operator.watchMeasuredRate(perSecond);
+  expectEqual(seen.filter((rate) => rate < perSecond / 3 || rate > perSecond * 3), [], `measured admission rates more than 3 times off ${perSecond} a second`);
+  expectThat(settled, `the measured admission rate never came within a quarter of ${perSecond} a second: ${seen.join(', ')}`);
 });
 
 When("{fan}'s unused turn lapses while admission is paused", async function (this: TicketWorld, fan: Fan) {

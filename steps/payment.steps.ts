@@ -38,6 +38,17 @@ When(
   },
 );
 
+When('{fan} sets off to pay for {reservation}', function (this: TicketWorld, fan: Fan, reservation: (actor: Fan) => string) {
+  // Not awaited: later steps look around while it is taken; "her payment is refused …" awaits it.
+  this.paymentUnderway = fan.pay({ reservationId: reservation(fan) });
+  this.paymentUnderway.catch(() => undefined);
+});
+
+Then("{fan}'s payment is refused with {int} {word}", async function (this: TicketWorld, fan: Fan, status: number, code: string) {
+  expectThat(this.paymentUnderway !== undefined, `${fan} set off no payment`);
+  expectAnswer(await this.paymentUnderway, status, code);
+});
+
 When('{fan} submits {twoPayments} at the same instant', async function (this: TicketWorld, fan: Fan, how: string) {
   const key = randomUUID();
   await Promise.all([fan.pay({ key: how === 'same key' ? key : undefined }), fan.pay({ key: how === 'same key' ? key : undefined })]);

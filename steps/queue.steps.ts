@@ -1,6 +1,10 @@
 import { Then, When } from '@cucumber/cucumber';
 import type { Fan } from '../support/driver/fan.ts';
+import type { Answer } from '../support/driver/answer.ts';
+import { CLOCK_GRAIN_MS, measurableExpiryBound, watchUnusedTurnsEnd } from '../support/driver/expiry-watch.ts';
 import { placesOf, placesSinceEntry, waitingInOrder, watchLettingIn } from '../support/driver/places.ts';
+import { refusedBeyondBudget, toldToComeBack } from '../support/driver/rate-budget.ts';
+import { untilInstant } from '../support/polling.ts';
 import { queueServers } from '../support/driver/stage.ts';
 import { expectAnswer, expectEqual, expectSuccess, expectThat, names } from '../support/expect.ts';
 import type { TicketWorld } from '../support/world.ts';
@@ -16,7 +20,7 @@ When('{fan} tries to enter the queue of {concert}', async function (this: Ticket
 });
 
 /** What each attempt is, on the driver. */
-const attempts: Record<string, (fan: Fan, through?: number) => Promise<{ succeeded: boolean }>> = {
+const attempts: Record<string, (fan: Fan, through?: number) => Promise<Answer<unknown>>> = {
   'enter the queue': (fan, through) => fan.enter({ through }),
   'start shopping': (fan, through) => fan.startShopping({ through }),
   'extend her turn': (fan, through) => fan.extendTurn({ through }),
@@ -25,15 +29,33 @@ const attempts: Record<string, (fan: Fan, through?: number) => Promise<{ succeed
   'follow her place live': (fan, through) => fan.followPlace({ through }),
 };
 
-When('{fan} tries to {attempt}{moreTimes}{through}', async function (this: TicketWorld, fan: Fan, attempt: string, times: number, through?: number) {
-  // She stops at the first refusal, the answer a Then step reads: a later try could meet a
-  // refilled budget (240 checks a minute is one every 250 ms) and be let through, rightly.
-  for (let i = 0; i < times; i++) if (!(await attempts[attempt](fan, through)).succeeded) return;
+/** One run of a fan's attempts of one kind on one server (the rate limits count per server). */
+const attemptsAt = (world: TicketWorld, fan: Fan, attempt: string, through?: number) =>
+  world.attemptsOf(`${fan} ${attempt} through ${through ?? 1}`, () => attempts[attempt](fan, through));
+
+When('{fan} tries to {attempt}{moreTimes}{through}{evenIfRefused}', async function (this: TicketWorld, fan: Fan, attempt: string, times: number, through: number | undefined, persists: boolean) {
+  // She stops at the first refusal, the answer a Then step reads (a later try could meet a
+  // refilled budget and be let through, rightly), unless she persists whatever the answer.
+  const tries = attemptsAt(this, fan, attempt, through);
+  for (let i = 0; i < times; i++) if (!(await tries.again()).succeeded && !persists) return;
 });
 
 When('{fan} {repeated} {int} times{through}', async function (this: TicketWorld, fan: Fan, action: string, times: number, through?: number) {
-  const once = action === 'enters the queue' ? () => fan.enter({ through }) : () => fan.status({ through });
-  for (let i = 0; i < times; i++) expectSuccess(await once());
+  const tries = attemptsAt(this, fan, action === 'enters the queue' ? 'enter the queue' : 'check her place', through);
+  for (let i = 0; i < times; i++) expectSuccess(await tries.again());
+});
+
+Then('{fan} was refused as soon as she/he went beyond {int} a minute', function (this: TicketWorld, fan: Fan, perMinute: number) {
+  expectThat(this.attempts !== undefined, `${fan} made no run of attempts`);
+  const problem = refusedBeyondBudget(this.attempts.answers, perMinute);
+  expectThat(problem === undefined, () => `${this.attempts?.kind}: ${problem}`);
+});
+
+Then('{fan} is let through once she/he has waited as the first refusal told her/him', async function (this: TicketWorld, fan: Fan) {
+  const told = this.attempts && toldToComeBack(this.attempts.answers);
+  expectThat(told !== undefined, `${fan} was not refused with a time to come back`);
+  await untilInstant(told.at, `the instant ${fan} was told to come back`);
+  expectSuccess(await this.attempts!.again());
 });
 
 When('{fans} enter the queue in that order', async function (this: TicketWorld, fans: Fan[]) {
@@ -53,8 +75,9 @@ When('{int} fans enter the queue{through}', async function (this: TicketWorld, c
   for (const fan of this.joinCrowd(count)) expectSuccess(await fan.enter({ through }));
 });
 
-/** Entry requests that break the contract's rules for identifiers and bodies. */
-const unusableEntries: Record<string, (world: TicketWorld) => unknown> = {
+/** Entry requests at the edge of the contract's rules for identifiers and bodies, and beyond it. */
+const entriesAsSent: Record<string, (world: TicketWorld) => unknown> = {
+  'a fan name of 64 characters': (w) => ({ concertId: w.concertId(), userId: 'x'.repeat(64) }),
   'no fan name': (w) => ({ concertId: w.concertId() }),
   'no concert': (w) => ({ userId: w.fan('Someone').userId }),
   'a fan name longer than 64 characters': (w) => ({ concertId: w.concertId(), userId: 'x'.repeat(65) }),
@@ -66,8 +89,8 @@ const unusableEntries: Record<string, (world: TicketWorld) => unknown> = {
 };
 
 When('someone tries to enter the queue with {}', async function (this: TicketWorld, problem: string) {
-  expectThat(problem in unusableEntries, `no example of an entry with ${problem}`);
-  await this.fan('Someone').enterAsIs(unusableEntries[problem](this));
+  expectThat(problem in entriesAsSent, `no example of an entry with ${problem}`);
+  await this.fan('Someone').enterAsIs(entriesAsSent[problem](this));
 });
 
 Then('the entry is accepted as new', function (this: TicketWorld) {
@@ -184,6 +207,18 @@ Then("{fan}'s turn ends {int} seconds later, and she/he may extend it {int} more
 });
 
 // ---- Checking, lapsing, leaving ---------------------------------------------------------------
+
+When("{fan}'s turn passes its deadline, with nobody asking", async function (this: TicketWorld, fan: Fan) {
+  await fan.untilTurnPastDeadline();
+});
+
+Then('each of {fans} loses her/his unused turn within a promoter interval of its deadline', async function (this: TicketWorld, fans: Fan[]) {
+  const boundMs = await measurableExpiryBound(this);
+  if (boundMs === undefined) return 'skipped';
+  const ended = await watchUnusedTurnsEnd(fans, this.operator);
+  this.attach(`at least this late after their deadlines: ${ended.map(({ fan, lateMs }) => `${fan} ${lateMs} ms`).join(', ')} (bound ${boundMs} ms)`, 'text/plain');
+  expectEqual(ended.filter(({ lateMs }) => lateMs > boundMs + CLOCK_GRAIN_MS).map(({ fan, lateMs }) => `${fan} ${lateMs} ms late`), [], `unused turns ended more than the ${boundMs} ms promoter interval after their deadline`);
+});
 
 When('{fan} lets her/his turn lapse', async function (this: TicketWorld, fan: Fan) {
   // Only her place is checked while she waits: checking is not activity, so it must not keep the turn.

@@ -129,6 +129,13 @@ defineParameterType({
   transformer: (words?: string) => (words ? Number(/\d+/.exec(words)?.[0]) : 1),
 });
 
+/** ", refused or not": she goes on trying after a refusal (to show a refusal costs her nothing). */
+defineParameterType({
+  name: 'evenIfRefused',
+  regexp: /(?:, refused or not)?/,
+  transformer: (words?: string) => Boolean(words),
+});
+
 /** ", claiming it costs 1": a price the fan's app sends along, which must make no difference. */
 defineParameterType({
   name: 'claiming',

@@ -9,9 +9,14 @@ import { PaymentProvider } from './driver/payment-provider.ts';
 import type { PaymentView, QueueStats, SlotOwner } from './driver/schemas.ts';
 import type { Stage } from './driver/stage.ts';
 import { ApiClient } from './http/api-client.ts';
+import { ContractRules } from './driver/contract-rules.ts';
+import { RoomModel } from './driver/room-model.ts';
 import type { QueueTraffic } from './chaos/queue-traffic.ts';
 
 setDefaultTimeout(60_000);
+
+/** A run of one fan's attempts of one kind on one server (rate limits), and how to make one more. */
+export type Attempts = { kind: string; answers: Answer<unknown>[]; again: () => Promise<Answer<unknown>> };
 
 /** What a fault scenario carries from one step to the next. */
 export type FaultState = {
@@ -35,6 +40,8 @@ export type FaultState = {
  */
 export class TicketWorld extends World implements Stage {
   readonly api = new ApiClient();
+  readonly rules = new ContractRules();
+  readonly rooms = new RoomModel();
   readonly runId = randomBytes(4).toString('hex');
   latest?: Answer<unknown>;
   readonly payments: { payer: string; answer: Answer<PaymentView> }[] = [];
@@ -46,6 +53,10 @@ export class TicketWorld extends World implements Stage {
   crowd: Fan[] = [];
   /** The answers of fans acting at the same instant, in crowd order. */
   crowdAnswers: Answer<unknown>[] = [];
+  /** A fan's latest run of attempts of one kind on one server, in order (rate limits): see attemptsOf. */
+  attempts?: Attempts;
+  /** A payment sent and not yet answered, for a step that looks around meanwhile. */
+  paymentUnderway?: Promise<Answer<PaymentView>>;
   /** The waiting room as it was before a refused request, to show the request changed nothing. */
   roomBefore?: QueueStats;
   /** The token someone presented (`null`: none), for the steps that check where it is refused. */
@@ -78,6 +89,11 @@ export class TicketWorld extends World implements Stage {
     return id;
   }
 
+  /** Every concert the scenario named, by the name it used. */
+  concertNames(): string[] {
+    return [...this.#concerts.keys()];
+  }
+
   /** The fan of that name, the same actor every time the scenario names her. */
   fan(name: string): Fan {
     let fan = this.#fans.get(name);
@@ -98,6 +114,22 @@ export class TicketWorld extends World implements Stage {
     const newcomers = Array.from({ length: count }, (_, i) => this.fan(`${label}${this.crowd.length + i + 1}`));
     this.crowd.push(...newcomers);
     return newcomers;
+  }
+
+  /**
+   * The attempts of `kind` ("Ann enter the queue through 1"), kept in order: the run goes on while
+   * the same kind is tried, and starts afresh with another. `attempt` makes one more.
+   */
+  attemptsOf(kind: string, attempt: () => Promise<Answer<unknown>>): Attempts {
+    if (this.attempts?.kind !== kind) {
+      const answers: Answer<unknown>[] = [];
+      this.attempts = { kind, answers, again: async () => {
+        const answer = await attempt();
+        answers.push(answer);
+        return answer;
+      } };
+    }
+    return this.attempts;
   }
 
   /** The latest answer, which must be to `doing` ("resuming admission"): for a Then about the call just made. */

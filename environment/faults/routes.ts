@@ -18,6 +18,12 @@ export const faultRoutes = {
     does: "{key}: the replica of the key's master stops confirming writes (what it sends to the master's data port is dropped; the cluster bus still flows)",
   },
   restoreRedis: { method: 'POST', path: '/redis/restore', does: 'docker start killed nodes, wait until the cluster is whole' },
+  cutRedisReplication: {
+    method: 'POST',
+    path: '/redis/cut-replication',
+    does: "{key}: the replica of the key's master cut off from it (the master drops it, its reconnects fail)",
+  },
+  stallPromoters: { method: 'POST', path: '/promoters/stall', does: "{concertId}: every queue instance's promoter stops tending that concert" },
   restartPostgres: { method: 'POST', path: '/postgres/restart', does: 'pg_ctl stop -m fast, start the container again, wait until it answers' },
   faultNetwork: {
     method: 'POST',

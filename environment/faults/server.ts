@@ -6,6 +6,7 @@ import type { TestEnvironment } from '../test-environment.ts';
 import { FaultRefusal, type FaultKind } from './fault-kind.ts';
 import { networkFaults, sidecars } from './network.ts';
 import { postgresRestart } from './postgres-restart.ts';
+import { promoterStall } from './promoter-stall.ts';
 import { queueInstanceFaults } from './queue-instances.ts';
 import { redisNodeFaults } from './redis-nodes.ts';
 import { redisReplicationFaults } from './redis-replication.ts';
@@ -37,6 +38,7 @@ export async function startFaultServer(deps: {
     networkFaults(environment, system, log),
     redisReplicationFaults(environment.redis, sidecars(), log),
     redisNodeFaults(environment.redis, log),
+    promoterStall(environment.redis, log),
     queueInstanceFaults(system, log),
     postgresRestart(environment.postgres, log),
   ];

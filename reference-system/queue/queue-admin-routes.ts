@@ -104,6 +104,8 @@ export function registerQueueAdminRoutes(
       expired: room.expired,
       completed: room.completed,
       admitted: room.admitted,
+      extended: room.extended,
+      preQueueEntered: room.preQueueEntered,
       paused: room.paused,
       measuredAdmitPerSecond: room.measuredAdmitPerSecond,
       preQueued: room.preQueued,

@@ -60,6 +60,8 @@ export function createQueueApp(deps: QueueAppDeps) {
     // waiting on a Redis failover (docs/guarantees.md).
     requestDeadlineMs: 1500,
   });
+  // The bound on expiry with nobody calling (docs/guarantees.md, Expiry bounds): a scenario measures against it.
+  if (deps.promoter) metrics.gauge('queue_promoter_interval_seconds', 'How often this instance runs a promoter step (PROMOTER_INTERVAL_MS)').set(deps.promoter.intervalMs / 1000);
   const streamSettings = { ...DEFAULT_STREAM_SETTINGS, ...deps.streams };
   const streams = createStatusStreams({
     redis,

@@ -1,5 +1,6 @@
 import { setTimeout as pause } from 'node:timers/promises';
 import { eventually } from '../polling.ts';
+import type { ContractRules } from '../driver/contract-rules.ts';
 import { routes, type Route } from '../driver/routes.ts';
 import { schemas } from '../driver/schemas.ts';
 import { ApiClient } from '../http/api-client.ts';
@@ -21,6 +22,8 @@ export type TrafficAnswer = {
 export type AcknowledgedFan = { userId: string; token: string; loop: number; seq: number; ackAt: number };
 
 export type QueueTraffic = {
+  /** The concert the traffic enters: its fans are unseen by the room model (support/driver/room-model.ts). */
+  concertId: string;
   answers: TrafficAnswer[];
   acknowledged: AcknowledgedFan[];
   stop(): Promise<void>;
@@ -31,9 +34,16 @@ export const CLIENT_TIMEOUT_MS = 10_000;
 
 const client = new ApiClient();
 
-/** One request as a fan's app makes it; thousands of them, so they stay out of the transcript. */
-async function call(baseUrl: string, [method, path]: Route, headers: Record<string, string>, body?: unknown) {
-  const exchange = await client.send(method, `${baseUrl}${path}`, { headers, body, timeoutMs: CLIENT_TIMEOUT_MS, record: false });
+/**
+ * One request as a fan's app makes it; thousands of them, so they stay out of the transcript, but
+ * not out of the contract's universal rules when the scenario's are given (what they find waits
+ * in `rules.pending` for the scenario's next call, or its end).
+ */
+async function call(rules: ContractRules | undefined, baseUrl: string, [method, path]: Route, headers: Record<string, string>, body?: unknown) {
+  const url = `${baseUrl}${path}`;
+  const ticket = rules?.sending({ method, url, headers, body, at: performance.now() });
+  const exchange = await client.send(method, url, { headers, body, timeoutMs: CLIENT_TIMEOUT_MS, record: false });
+  if (ticket) rules!.witnessed(ticket, `a fan of the traffic ${method === 'POST' ? 'entering' : 'checking her place'}`, exchange, performance.now());
   return {
     status: exchange.status,
     code: schemas.error.safeParse(exchange.body).data?.error.code,
@@ -49,8 +59,10 @@ export function startQueueTraffic(options: {
   userPrefix: string;
   enterLoops?: number;
   pollLoops?: number;
+  /** The scenario's universal rules, for every answer the traffic gets. */
+  rules?: ContractRules;
 }): QueueTraffic {
-  const { queueUrls, concertId, userPrefix } = options;
+  const { queueUrls, concertId, userPrefix, rules } = options;
   const answers: TrafficAnswer[] = [];
   const acknowledged: AcknowledgedFan[] = [];
   let running = true;
@@ -61,7 +73,7 @@ export function startQueueTraffic(options: {
     for (let seq = 0; running; seq++) {
       const instance = (loop + seq) % queueUrls.length;
       const userId = `${userPrefix}-${loop}-${seq}`;
-      const res = await call(queueUrls[instance], routes.queue.enter(), {}, { concertId, userId });
+      const res = await call(rules, queueUrls[instance], routes.queue.enter(), {}, { concertId, userId });
       answers.push({ op: 'enter', instance: instance + 1, status: res.status, code: res.code, startedAt: res.startedAt, durationMs: res.durationMs });
       if ((res.status === 200 || res.status === 201) && res.token) {
         acknowledged.push({ userId, token: res.token, loop, seq, ackAt: Date.now() });
@@ -75,7 +87,7 @@ export function startQueueTraffic(options: {
       const fan = acknowledged[Math.floor(Math.random() * acknowledged.length)];
       if (fan) {
         const instance = (loop + n) % queueUrls.length;
-        const res = await call(queueUrls[instance], routes.queue.status(), { 'x-queue-token': fan.token });
+        const res = await call(rules, queueUrls[instance], routes.queue.status(), { 'x-queue-token': fan.token });
         answers.push({ op: 'status', instance: instance + 1, status: res.status, code: res.code, startedAt: res.startedAt, durationMs: res.durationMs });
       }
       await breather();
@@ -87,6 +99,7 @@ export function startQueueTraffic(options: {
     ...Array.from({ length: options.pollLoops ?? 4 }, (_, i) => pollLoop(i)),
   ];
   return {
+    concertId,
     answers,
     acknowledged,
     async stop() {
@@ -135,4 +148,18 @@ export function overtakenWithinLoop(acknowledged: readonly AcknowledgedFan[], po
     if (!(a < b)) overtaken.push(`${later.userId} (position ${b}) is ahead of ${earlier.userId} (position ${a}), who entered first`);
   }
   return overtaken;
+}
+
+/**
+ * Waits (10 s) until a fan entering from `from` on is answered 503: told to try again, which with
+ * durable writes is what an entry no replica confirmed gets. The first such answer.
+ */
+export async function untilEntryRefusedSince(traffic: QueueTraffic, from: number): Promise<TrafficAnswer> {
+  const refused = () => traffic.answers.find((a) => a.op === 'enter' && a.startedAt >= from && a.status === 503);
+  await eventually(async () => refused(), (answer) => answer !== undefined, {
+    what: 'a fan entering to be told to try again',
+    timeoutMs: 10_000,
+    describe: () => JSON.stringify(summarise(traffic.answers, from).outcomes),
+  });
+  return refused()!;
 }

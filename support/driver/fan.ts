@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { target } from '../target.ts';
-import { eventually, poll } from '../polling.ts';
+import { eventually, poll, untilInstant } from '../polling.ts';
+import { CLOCK_TOLERANCE_MS } from './contract-rules.ts';
 import { Answer } from './answer.ts';
 import { routes } from './routes.ts';
 import { schemas, type EntryView, type ExtensionView, type PaymentView, type ReservationView, type SeatsView, type StatusView } from './schemas.ts';
@@ -8,9 +9,10 @@ import { asSent, call, queueServers, type Stage } from './stage.ts';
 import { openEventStream, type EventStream, type StreamEvent } from '../http/event-stream.ts';
 import type { Exchange } from '../http/api-client.ts';
 import { PlaceStream, type Told } from './place-stream.ts';
+import type { Sighting } from './entry-history.ts';
 
-/** A fan's place in one concert's queue: the token that proves it, and the tokens before it. */
-type Pass = { token?: string; tokenBefore?: string; entry?: EntryView; turn?: Turn };
+/** A fan's place in one concert's queue: the token that proves it, the tokens before it, the latest deadline she was told. */
+type Pass = { token?: string; tokenBefore?: string; entry?: EntryView; turn?: Turn; deadline?: string };
 
 /** What she was told of her shopping turn: when it ends (at starting, then after each extension), extensions left. */
 type Turn = { ends: string[]; extensionsLeft?: number };
@@ -115,10 +117,23 @@ export class Fan {
     return token;
   }
 
-  status(options: Carrying & { through?: number } = {}): Promise<Answer<StatusView>> {
-    return call(this.#stage, `${this} checking her place`, queueServers.url(options.through), routes.queue.status(), schemas.status, {
+  async status(options: Carrying & { through?: number } = {}): Promise<Answer<StatusView>> {
+    const answer = await call(this.#stage, `${this} checking her place`, queueServers.url(options.through), routes.queue.status(), schemas.status, {
       headers: this.#carrying(options),
     });
+    if (answer.succeeded && answer.value.expiresAt && options.token === undefined) this.#pass(options.concert).deadline = answer.value.expiresAt;
+    return answer;
+  }
+
+  /**
+   * Waits, asking nothing, until the latest deadline she was told (let in, or shopping) is past
+   * by our clock and the room's may be too (CLOCK_TOLERANCE_MS): whatever ends her turn then is
+   * not a call of hers.
+   */
+  async untilTurnPastDeadline(concert?: string): Promise<void> {
+    const told = this.#pass(concert).deadline;
+    if (!told) throw new Error(`${this} was never told when her turn ends`);
+    await untilInstant(Date.parse(told) + CLOCK_TOLERANCE_MS, `${this}'s deadline (${told}) to pass`);
   }
 
   /** Polls her status (bounded) until it is `status`; what she was told then. */
@@ -193,7 +208,10 @@ export class Fan {
     const answer = await call(this.#stage, `${this} starting to shop`, queueServers.url(options.through), routes.queue.activate(), schemas.activation, {
       headers: this.#carrying(options),
     });
-    if (answer.succeeded && options.token === undefined) this.#pass(options.concert).turn = { ends: [answer.value.expiresAt] };
+    if (answer.succeeded && options.token === undefined) {
+      this.#pass(options.concert).turn = { ends: [answer.value.expiresAt] };
+      this.#pass(options.concert).deadline = answer.value.expiresAt;
+    }
     return answer;
   }
 
@@ -206,6 +224,7 @@ export class Fan {
     if (answer.succeeded && options.token === undefined && turn) {
       turn.ends.push(answer.value.expiresAt);
       turn.extensionsLeft = answer.value.extensionsLeft;
+      this.#pass(options.concert).deadline = answer.value.expiresAt;
     }
     return answer;
   }
@@ -238,6 +257,7 @@ export class Fan {
     const headers = inAddress ? {} : this.#carrying({});
     const startedAt = Date.now();
     const started = performance.now();
+    const ticket = this.#stage.rules.sending({ method, url, headers, at: started });
     let events: EventStream | undefined;
     let failure: string | undefined;
     try {
@@ -257,9 +277,14 @@ export class Fan {
       durationMs: performance.now() - started,
     };
     this.#stage.api.exchanges.push(exchange);
-    const answer = new Answer(`${this} following her place live through queue server ${server}`, exchange, schemas.statusEvents);
+    const what = `${this} following her place live through queue server ${server}`;
+    const answer = new Answer(what, exchange, schemas.statusEvents);
     this.#stage.latest = answer;
-    if (answer.succeeded && events) this.#streams.push(new PlaceStream(events, server));
+    this.#stage.rules.answered(ticket, what, exchange, started + exchange.durationMs);
+    if (answer.succeeded && events) {
+      this.#streams.push(new PlaceStream(events, server));
+      this.#holdToTheRules(events, `${this}'s stream on queue server ${server}`, this.token(), started);
+    }
     return answer;
   }
 
@@ -287,6 +312,14 @@ export class Fan {
     );
     const seen = await told;
     return { told: seen, pushedAfterMs: seen.at - waitingAt };
+  }
+
+  /** Every status the stream pushes is held to the contract's rules, in the order it came. */
+  #holdToTheRules(events: EventStream, what: string, token: string, openedAt: number): void {
+    let previous: Sighting | undefined;
+    events.follow((event) => {
+      if (event.event === 'status') previous = this.#stage.rules.pushed(token, what, event.data, openedAt, event.at, previous) ?? previous;
+    });
   }
 
   /** Her latest status stream that is still open (or the latest of all, when `evenEnded`). */
@@ -325,6 +358,21 @@ export class Fan {
       intervalMs: 200,
       describe: (answer) => (answer.succeeded ? `seat ${seatId} ${seat(answer)}` : String(answer)),
     });
+  }
+
+  /**
+   * Looks at the seats every 50 ms (bounded: a second past `hold`'s deadline) until she sees its
+   * seat AVAILABLE; that look, with when it was sent.
+   */
+  async lookUntilSeatFreed(hold: ReservationView): Promise<{ look: Answer<SeatsView>; sentAt: number }> {
+    const seat = (look: Answer<SeatsView>) => (look.succeeded ? look.value.seats.find((s) => s.seatId === hold.seatId)?.status : String(look));
+    const { value } = await poll(async () => ({ sentAt: Date.now(), look: await this.seats() }), ({ look }) => seat(look) === 'AVAILABLE', {
+      what: `${this} to see seat ${hold.seatId} AVAILABLE`,
+      timeoutMs: Math.max(0, Date.parse(hold.expiresAt) - Date.now()) + 1_000,
+      intervalMs: 50,
+    });
+    if (seat(value.look) !== 'AVAILABLE') throw new Error(`${this} still saw seat ${hold.seatId} as ${seat(value.look)} a second after its hold ran out (${hold.expiresAt})`);
+    return value;
   }
 
   /** A shopper browsing: looks at the seats every half second for `seconds`; the first refused look, else the last. */

@@ -47,6 +47,16 @@ export class Infrastructure {
     return this.#control("silencing the replica of the concert's waiting room", routes.infrastructure.silenceReplica(), schemas.silencedReplica, { key: this.#slotKey(concert) });
   }
 
+  /** The replica of the concert's Redis master cut off from it: the master goes on alone, both up. */
+  cutReplicationOf(concert?: string) {
+    return this.#control("cutting the replica of the concert's Redis master off", routes.infrastructure.cutRedisReplication(), schemas.replicationCut, { key: this.#slotKey(concert) });
+  }
+
+  /** Every queue server's promoter stops tending the concert (no admission, no expiry in the background); calls are served as before. */
+  stallPromoters(concert?: string) {
+    return this.#control('stopping the promoters of the concert', routes.infrastructure.stallPromoters(), schemas.promotersStalled, { concertId: this.#stage.concertId(concert) });
+  }
+
   /**
    * Waits until a node other than `killed` serves the concert's waiting room and is not failing:
    * the replica the cluster promoted. Fails after `timeoutMs`, naming the owner it last saw.

@@ -1,6 +1,6 @@
 import { parsePrometheus, sampleValue } from '../prometheus.ts';
 import { randomBytes } from 'node:crypto';
-import { eventually } from '../polling.ts';
+import { eventually, poll } from '../polling.ts';
 import { target } from '../target.ts';
 import { routes } from './routes.ts';
 import { schemas, type Policy, type QueueStats } from './schemas.ts';
@@ -148,6 +148,24 @@ export class Operator {
     });
   }
 
+  /**
+   * Reads the statistics (bounded, 10 s) until `disagreements` finds none; through any queue server
+   * that answers (after a fault one may be down). Fails with the last disagreements.
+   */
+  async untilStatsAgree(disagreements: (stats: QueueStats) => string[]): Promise<void> {
+    const read = async () => {
+      let answer = await this.stats();
+      for (const through of queueServers.all().slice(1)) if (!answer.succeeded) answer = await this.stats({ through });
+      return answer.succeeded ? disagreements(answer.value) : [`the statistics were refused: ${answer}`];
+    };
+    await eventually(read, (wrong) => wrong.length === 0, {
+      what: `the statistics of ${this.#concert} to agree with what its fans did`,
+      timeoutMs: 10_000,
+      intervalMs: 250,
+      describe: (wrong) => wrong.join('; '),
+    });
+  }
+
   /** Reads the statistics every 100 ms (bounded) until they publish the draw's seed: the sale started, by the room's own clock. */
   async waitUntilSaleStarts(timeoutMs: number): Promise<void> {
     await eventually(() => this.stats(), (answer) => answer.succeeded && answer.value.drawSeed !== null, {
@@ -156,6 +174,35 @@ export class Operator {
       intervalMs: 100,
       describe: (answer) => (answer.succeeded ? `${answer.value.preQueued} in the pre-queue, no seed published` : String(answer)),
     });
+  }
+
+  /**
+   * The promoter interval the target's queue servers publish (queue_promoter_interval_seconds),
+   * the shortest of them, in ms: the contract's bound on expiry with nobody calling. Undefined
+   * when a server does not publish it.
+   */
+  async promoterIntervalMs(): Promise<number | undefined> {
+    const intervals: (number | undefined)[] = [];
+    for (const server of queueServers.all()) intervals.push(sampleValue(parsePrometheus((await this.metrics(server)).value), 'queue_promoter_interval_seconds'));
+    return intervals.some((s) => s === undefined) ? undefined : Math.min(...(intervals as number[])) * 1000;
+  }
+
+  /**
+   * Reads the statistics every 100 ms (bounded, 15 s) until the measured admission rate is within
+   * a quarter of `perSecond`: every measurement seen, and whether it settled.
+   */
+  async watchMeasuredRate(perSecond: number): Promise<{ seen: number[]; settled: boolean }> {
+    const seen: number[] = [];
+    const { done } = await poll(
+      async () => {
+        const measured = (await this.stats()).value.measuredAdmitPerSecond;
+        if (measured !== null) seen.push(measured);
+        return measured;
+      },
+      (measured) => measured !== null && Math.abs(measured - perSecond) <= perSecond / 4,
+      { what: `the measured admission rate to settle at ${perSecond} a second`, timeoutMs: 15_000, intervalMs: 100 },
+    );
+    return { seen, settled: done };
   }
 
   /** How many status streams queue server `server` may serve and serves now, from its metrics. */

@@ -76,6 +76,9 @@ export const schemas = {
     expired: count,
     completed: count,
     admitted: count,
+    // This implementation's additions (docs/queue.md); a target without them is not judged by them.
+    extended: count.optional(),
+    preQueueEntered: count.optional(),
     paused: z.boolean(),
     measuredAdmitPerSecond: z.number().nullable(),
     preQueued: count,
@@ -99,6 +102,8 @@ export const schemas = {
     redisNodesDown: z.array(z.string()),
   }),
   slotOwner: z.object({ slot: z.number().int(), nodeId: z.string(), node: z.string(), failing: z.boolean().optional() }),
+  replicationCut: z.object({ slot: z.number().int(), node: z.string(), replica: z.string() }),
+  promotersStalled: z.object({ concertId: z.string(), stalled: z.literal(true) }),
   restored: z.object({}).loose(),
   restarted: z.object({ acceptingAfterMs: z.number() }),
   restoredAll: z.object({ restoredAfterMs: z.number() }),

@@ -2,16 +2,21 @@ import type { z } from 'zod';
 import type { ApiClient, SendOptions } from '../http/api-client.ts';
 import { target } from '../target.ts';
 import { Answer } from './answer.ts';
+import type { ContractRules } from './contract-rules.ts';
+import type { RoomModel } from './room-model.ts';
 import type { Route } from './routes.ts';
 import type { PaymentView } from './schemas.ts';
 
 /**
  * What every actor of a scenario shares: the HTTP client whose exchanges the report shows, the
- * scenario's concerts, and its latest answer (which `Then the request is refused …` reads).
- * The World is the stage (support/world.ts).
+ * contract's universal rules every answer is held to, the scenario's concerts, and its latest
+ * answer (which `Then the request is refused …` reads). The World is the stage (support/world.ts).
  */
 export interface Stage {
   readonly api: ApiClient;
+  readonly rules: ContractRules;
+  /** Each concert's waiting room as the scenario's answers made it, for the operator's statistics to agree with. */
+  readonly rooms: RoomModel;
   /** The id of a concert as the scenario names it ("the concert", "Concert B"). */
   concertId(name?: string): string;
   latest?: Answer<unknown>;
@@ -20,8 +25,10 @@ export interface Stage {
 }
 
 /**
- * Sends one request on the stage, checks the answer's shape and keeps it as the latest (unless
- * `asLatest: false`: a look at the books is not what a scenario's refusal step is about).
+ * Sends one request on the stage, counts it in the room model (room-model.ts), checks the
+ * answer's shape and the contract's universal rules (contract-rules.ts), and keeps it as the
+ * latest (unless `asLatest: false`: a look at the books is not what a scenario's refusal step is
+ * about).
  */
 export async function call<T>(
   stage: Stage,
@@ -31,8 +38,15 @@ export async function call<T>(
   schema: z.ZodType<T>,
   options: SendOptions & { asLatest?: boolean } = {},
 ): Promise<Answer<T>> {
-  const answer = new Answer(what, await stage.api.send(method, `${baseUrl}${path}`, options), schema);
+  const url = `${baseUrl}${path}`;
+  const sent = { method, url, headers: options.headers ?? {}, body: options.body ?? options.rawBody, at: performance.now() };
+  const ticket = stage.rules.sending(sent);
+  const exchange = await stage.api.send(method, url, options);
+  const answeredAt = performance.now();
+  stage.rooms.saw(sent, exchange);
+  const answer = new Answer(what, exchange, schema);
   if (options.asLatest !== false) stage.latest = answer;
+  stage.rules.answered(ticket, what, exchange, answeredAt);
   return answer;
 }
 

@@ -23,11 +23,24 @@ export class EventStream {
   endedAt?: number;
   readonly #abort: AbortController;
   readonly #waiters = new Set<() => void>();
+  readonly #followers: ((event: StreamEvent) => void)[] = [];
 
   constructor(status: number, headers: Record<string, string>, abort: AbortController) {
     this.status = status;
     this.headers = headers;
     this.#abort = abort;
+  }
+
+  /** Calls `follower` with every event, those that came already and each one as it comes. */
+  follow(follower: (event: StreamEvent) => void): void {
+    for (const event of this.events) follower(event);
+    this.#followers.push(follower);
+  }
+
+  /** Called by the reader below for each event that arrived. */
+  arrived(event: StreamEvent): void {
+    this.events.push(event);
+    for (const follower of this.#followers) follower(event);
   }
 
   /** The client hangs up. */
@@ -131,5 +144,5 @@ function parseBlock(block: string, stream: EventStream): void {
     else if (line.startsWith('data:')) data.push(line.slice(5).replace(/^ /, ''));
     else if (line.startsWith('retry:')) stream.retryMs = Number(line.slice(6).trim());
   }
-  if (data.length) stream.events.push({ event, data: data.join('\n'), at: performance.now() });
+  if (data.length) stream.arrived({ event, data: data.join('\n'), at: performance.now() });
 }

@@ -7,6 +7,7 @@
  */
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { boundaries } from './boundaries.ts';
 import { mutants } from './mutants.ts';
 import { promisesInDocs, ROOT, type DocumentedPromise } from './promises-in-docs.ts';
 import { proofs, type Proof } from './promises.ts';
@@ -43,9 +44,14 @@ export function coverageProblems(root = ROOT): string[] {
   }
   for (const proof of proofs) {
     if (!documented.some((promise) => promise.text.includes(proof.claims))) problems.push(`proof "${proof.id}" claims "${proof.claims}", which no document promises (any more)`);
-    if (proof.scenarios.length === 0 && !proof.awaiting) problems.push(`proof "${proof.id}" names no scenario`);
-    if (proof.scenarios.length > 0 && proof.awaiting) problems.push(`proof "${proof.id}" has scenarios and still says it awaits them`);
-    for (const ref of proof.scenarios) if (!scenarios.has(ref)) problems.push(`proof "${proof.id}" names a scenario that does not exist: "${ref}"`);
+    const refs = Object.keys(proof.scenarios);
+    if (refs.length === 0 && !proof.awaiting) problems.push(`proof "${proof.id}" names no scenario`);
+    if (refs.length > 0 && proof.awaiting) problems.push(`proof "${proof.id}" has scenarios and still says it awaits them`);
+    for (const ref of refs) if (!scenarios.has(ref)) problems.push(`proof "${proof.id}" names a scenario that does not exist: "${ref}"`);
+    for (const [ref, mechanism] of Object.entries(proof.scenarios)) if (!mechanism.trim()) problems.push(`proof "${proof.id}" does not say which mechanism "${ref}" exercises`);
+  }
+  for (const boundary of boundaries) {
+    for (const probe of boundary.probes) if (!scenarios.has(probe.scenario)) problems.push(`the boundary "${boundary.promise}" names a scenario that does not exist: "${probe.scenario}"`);
   }
   const ids = proofs.map((proof) => proof.id);
   for (const id of ids.filter((id, i) => ids.indexOf(id) !== i)) problems.push(`proof id "${id}" is used twice`);
@@ -61,6 +67,7 @@ export function renderCoverage(root = ROOT): string {
     const at = scenarios.get(ref);
     return at ? `[${escape(ref)}](../${at.file}#L${at.line})` : `**missing: ${escape(ref)}**`;
   };
+  const proving = (proof: Proof) => Object.entries(proof.scenarios).map(([ref, mechanism]) => `${link(ref)} — *${escape(mechanism)}*`);
   const mutantsOf = (proof: Proof) => mutants.filter((m) => m.breaks === proof.id).map((m) => `\`${m.name}\``);
   const lines = [
     '# Coverage: every promise, the scenarios that prove it',
@@ -70,7 +77,12 @@ export function renderCoverage(root = ROOT): string {
     'those documents), the features and the planted defects of `test/mutants/`; `npm test`',
     '(`test/suite/coverage.test.ts`) fails when this file is stale, when a documented promise has',
     'no scenario, or when a named scenario does not exist. Each scenario drives the system over',
-    'HTTP as a fan or operator would (and reads PostgreSQL only to check money and seats).',
+    'HTTP as a fan or operator would (and reads PostgreSQL only to check money and seats). Beside',
+    'each scenario, in italics, the mechanism it exercises: where two keep one promise (a deadline',
+    'enforced on read and by a background duty; replication and durable writes), each has a',
+    'scenario of its own in which the other cannot act. Every scenario also holds every answer to',
+    "the contract's universal rules (`support/driver/contract-rules.ts`) and, once it ends, the",
+    "operator's statistics to what its fans did (`support/driver/room-model.ts`).",
     '`npm run mutation` plants each defect in a copy of the reference system and runs the suite',
     'against it: the scenarios must catch every one.',
     '',
@@ -84,12 +96,28 @@ export function renderCoverage(root = ROOT): string {
     }
     const found = proofOf(promise);
     const text = promise.text.length > 140 ? `${promise.text.slice(0, 140)}…` : promise.text;
-    const proven = found.flatMap((proof) => proof.scenarios.map(link)).filter((ref, i, all) => all.indexOf(ref) === i);
+    const proven = found.flatMap(proving).filter((ref, i, all) => all.indexOf(ref) === i);
     const notes = found.map((proof) => proof.note).filter(Boolean).map((note) => ` (${note})`).join('');
     const planted = found.flatMap(mutantsOf);
     const awaiting = found.map((proof) => proof.awaiting).filter(Boolean);
     const none = awaiting.length ? `**not yet proved** (scenarios awaited: ${awaiting.join(', ')})` : '**none**';
     lines.push(`| ${escape(text)} | ${proven.length ? proven.join('<br>') : none}${escape(notes)} | ${planted.join(', ') || '—'} |`);
+  }
+  lines.push(
+    '',
+    '## Numbers and deadlines, probed at their edges',
+    '',
+    'From `test/coverage/boundaries.ts`: each numeric or timing promise, and the scenarios that probe it',
+    'just inside and just beyond its limit, just before and just after its deadline (after, also with',
+    'the background duty kept away), a periodic duty against its bound, a budget after refusals.',
+    '',
+    '| promise | from | probed at | by |',
+    '|---|---|---|---|',
+  );
+  for (const boundary of boundaries) {
+    const at = boundary.probes.map((probe) => escape(probe.at)).join('<br>');
+    const gap = boundary.gap ? `<br>**not probed**: ${escape(boundary.gap)}` : '';
+    lines.push(`| ${escape(boundary.promise)} | ${escape(boundary.source)} | ${at}${gap} | ${boundary.probes.map((probe) => link(probe.scenario)).join('<br>')} |`);
   }
   return `${lines.join('\n')}\n`;
 }

@@ -15,6 +15,8 @@ test('every fault route the driver calls is the route the server matches, parame
     ['killRedisOwner', routes.infrastructure.killRedisOwner()],
     ['silenceReplica', routes.infrastructure.silenceReplica()],
     ['restoreRedis', routes.infrastructure.restoreRedis()],
+    ['cutRedisReplication', routes.infrastructure.cutRedisReplication()],
+    ['stallPromoters', routes.infrastructure.stallPromoters()],
     ['restartPostgres', routes.infrastructure.restartPostgres()],
     ['restoreAll', routes.infrastructure.restoreAll()],
     ['faultNetwork', routes.infrastructure.faultNetwork('queue-1')],

@@ -114,3 +114,26 @@ test('restarts PostgreSQL on the same port; the core service becomes ready again
     { what: 'core to be ready after the restart', timeoutMs: 15_000 },
   );
 });
+
+test('cuts a master off from its replica, both staying up; restore lets the replica in again', async () => {
+  const key = '{infra-cut-test}';
+  const cut = await infra('POST', '/redis/cut-replication', { key });
+  assert.equal(cut.status, 200);
+  assert.deepEqual((await infra('GET', '/state')).body.redisReplicasCutOff, [cut.body.replica]);
+  assert.deepEqual((await infra('GET', '/state')).body.redisNodesDown, [], 'nothing was killed');
+  assert.equal((await infra('POST', '/restore')).status, 200, 'the cluster is whole again: every replica linked to its master');
+  assert.deepEqual((await infra('GET', '/state')).body.redisReplicasCutOff, []);
+});
+
+test('stops the promoters tending one concert, and restore puts it back', async () => {
+  assert.equal((await infra('POST', '/promoters/stall', { concertId: 'no-such-concert' })).status, 404, 'a concert without a waiting room cannot be stalled');
+  const admin = { authorization: `Bearer ${target.env.E2E_ADMIN_TOKEN}`, 'content-type': 'application/json' };
+  const concertId = `stall-${Date.now()}`;
+  const created = await request(`${target.env.E2E_CORE_URL}/admin/concerts`, { method: 'POST', headers: admin, body: JSON.stringify({ concertId, name: 'stall', seatCount: 1, price: 1 }) });
+  assert.equal(created.statusCode, 201);
+  await created.body.text();
+  assert.equal((await infra('POST', '/promoters/stall', { concertId })).status, 200);
+  assert.deepEqual((await infra('GET', '/state')).body.promotersStalled, [concertId]);
+  assert.equal((await infra('POST', '/restore')).status, 200);
+  assert.deepEqual((await infra('GET', '/state')).body.promotersStalled, []);
+});

@@ -112,7 +112,7 @@ async function runOne(environment: TestEnvironment, mutant: Mutant | undefined, 
 function proofScenarios(id: string): string[] {
   const proof = proofs.find((p) => p.id === id);
   if (!proof) throw new Error(`no proof "${id}" in test/coverage/promises.ts`);
-  return proof.scenarios.map((ref) => {
+  return Object.keys(proof.scenarios).map((ref) => {
     const at = scenarios.get(ref);
     if (!at) throw new Error(`proof "${id}" names a scenario that does not exist: ${ref}`);
     return `${at.file}:${at.line}`;

@@ -53,7 +53,7 @@ describe('reporting pipeline on a real fixture run', () => {
     assert.deepEqual(flaky.retriedErrors, ['first attempt fails on purpose']);
     const failed = scenario('A failing status check shows the exchange that failed');
     assert.deepEqual([failed.status, failed.attempts, failed.flaky], ['failed', 1, false]);
-    assert.equal(failed.error, 'Expected values to be strictly equal: 500 !== 200');
+    assert.equal(failed.error, 'Expected values to be strictly equal: 503 !== 200');
   });
 
   it('attaches the masked HTTP exchanges to the failed step itself', () => {
@@ -63,13 +63,13 @@ describe('reporting pipeline on a real fixture run', () => {
       .map((e) => e.attachment)
       .filter((a) => a?.testStepId === failedStep.testStepFinished!.testStepId && a.testCaseStartedId === failedStep.testStepFinished!.testCaseStartedId);
     const transcript = attachments.find((a) => a?.fileName === 'http-exchanges.txt')?.body ?? '';
-    assert.match(transcript, /GET \/api\/v1\/queue\/status → 500/);
+    assert.match(transcript, /GET \/api\/v1\/queue\/status → 503/);
     assert.match(transcript, /> x-queue-token: \*\*\*masked:[0-9a-f]{8}\*\*\*/);
     assert.match(transcript, /> authorization: Bearer \*\*\*masked:[0-9a-f]{8}\*\*\*/);
     assert.match(transcript, /"message": "status lookup for \*\*\*masked:[0-9a-f]{8}\*\*\* failed"/);
     assert.deepEqual(
       transcript.match(/^#\d .*$/gm)?.map((line) => line.replace(/ \(\d+ ms\)$/, '')),
-      ['#1 POST /admin/concerts → 201', '#2 POST /api/v1/queue/enter → 201', '#3 GET /api/v1/queue/status → 500'],
+      ['#1 POST /admin/concerts → 201', '#2 POST /api/v1/queue/enter → 201', '#3 GET /api/v1/queue/status → 503'],
     );
   });
 
@@ -135,7 +135,7 @@ describe('reporting pipeline on a real fixture run', () => {
     const summary = readFileSync(rendered.summaryPath, 'utf8');
     assert.match(summary, /^## ❌ End-to-end: 1 failed, 8 passed \(1 flaky\), 2 skipped of 11 scenarios/);
     assert.match(summary, /\| 8 \| 1 \| 1 \| 2 \| 0 \| 11 \|/);
-    assert.match(summary, /### Failed scenarios \(1\)[\s\S]*A failing status check[\s\S]*500 !== 200/);
+    assert.match(summary, /### Failed scenarios \(1\)[\s\S]*A failing status check[\s\S]*503 !== 200/);
     assert.match(summary, /### Flaky scenarios: passed only after a retry \(1\)[\s\S]*A flaky scenario passes on its second attempt \| `[^`]+` \| 2 \|/);
     assert.match(summary, /### Skipped scenarios \(2\)/);
     assert.match(summary, /\*\*Newly failing \(1\)\*\*/);
