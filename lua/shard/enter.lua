@@ -1,6 +1,7 @@
 -- Enter one shard of a sharded room, or find the fan's entry on it. The service then marks the
 -- other shards (mark.lua) before it answers, and counts them into the position.
--- ARGV[1] layout version, ARGV[2] userId, ARGV[3] the entry id's random part (new entries only),
+-- ARGV[1] layout version, ARGV[2] userId, ARGV[3] the entry id's random part and layout (new
+-- entries only: the id is <ms>-<that>~<score>),
 -- ARGV[4] the fan's draw score in a pre-queue, or '' when the caller knows of no draw,
 -- ARGV[5] an entry of hers the caller found ended at home (forgotten here first), or ''
 -- Returns a layout refusal (see lib/shard.lua) | {'NOT_OPEN', opensAt} | {'NEED_DRAW'} |
@@ -36,7 +37,8 @@ if starts then
 else
   score, state = next_stamp(), 'WAITING'
 end
-local entry_id = string.format('%d', now) .. '-' .. bits
+-- The id ends with the score, so a status can count the other shards while it reads this one.
+local entry_id = string.format('%d', now) .. '-' .. bits .. '~' .. string.format('%d', score)
 redis.call('ZADD', K_WAITING, score, entry_id)
 redis.call('HSET', K_USERS, user_id, entry_id)
 redis.call('HSET', K_ENTRIES, entry_id, user_id)

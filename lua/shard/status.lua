@@ -1,7 +1,7 @@
 -- One entry of this shard, as the holder of its token sees it.
 -- ARGV[1] layout version, ARGV[2] entryId, ARGV[3] userId the token was issued to
--- Returns a layout refusal | {'GONE'} | {'TAKEN', batch}: let in by that admission batch (its
---   state is at home) | {state, score, rank here (0-based) or false, waiting here,
+-- Returns a layout refusal | {'GONE'} | {'TAKEN', batch, waiting here}: let in by that admission
+--   batch (its state is at home) | {state, score, rank here (0-based) or false, waiting here,
 --   {measuredRate or false, admitPerSecond, readyTtlSeconds}, saleStartsAt or false}
 local refused = layout_refusal(ARGV[1], false)
 if refused then return refused end
@@ -14,5 +14,5 @@ if score then
   return {'WAITING', score, redis.call('ZRANK', K_WAITING, entry_id), redis.call('ZCARD', K_WAITING), estimate_basis(), false}
 end
 local batch = redis.call('ZSCORE', K_TAKEN, entry_id)
-if batch then return {'TAKEN', batch} end
+if batch then return {'TAKEN', batch, redis.call('ZCARD', K_WAITING)} end
 return {'GONE'}

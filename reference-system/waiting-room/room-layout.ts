@@ -59,15 +59,17 @@ export function shardOf(userId: string, shards: number): number {
 }
 
 /**
- * An entry of a sharded room names its layout and shard after its random part,
- * `<ms>-<random>~<version>~<shard>`, so any instance finds it from the token alone. (A random
- * part is base64url: it has no `~`.) Entries of a one-slot room keep `<ms>-<random>`.
+ * An entry of a sharded room names its layout, its shard and its score after its random part,
+ * `<ms>-<random>~<version>~<shard>~<score>` (lua/shard/enter.lua appends the score), so any
+ * instance finds its shard from the token alone and counts the other shards without asking its
+ * own first. (A random part is base64url: it has no `~`.) Entries of a one-slot room keep
+ * `<ms>-<random>`.
  */
 export const shardedEntryBits = (random: string, version: number, shard: number) => `${random}~${version}~${shard}`;
 
-export function entryShard(entryId: string): { version: number; shard: number } | undefined {
-  const match = /~(\d+)~(\d+)$/.exec(entryId);
-  return match ? { version: Number(match[1]), shard: Number(match[2]) } : undefined;
+export function entryShard(entryId: string): { version: number; shard: number; score: string } | undefined {
+  const match = /~(\d+)~(\d+)~(-?\d+)$/.exec(entryId);
+  return match ? { version: Number(match[1]), shard: Number(match[2]), score: match[3] } : undefined;
 }
 
 /**

@@ -83,12 +83,17 @@ export function createShardStore(run: RunScript) {
       return refusal(reply) ?? counted(reply);
     },
 
-    async status(tag: string, version: number, entryId: string, userId: string): Promise<LayoutRefusal | { outcome: 'GONE' } | { outcome: 'TAKEN'; batch: string } | { outcome: 'HERE'; entry: ShardEntry }> {
+    async status(
+      tag: string,
+      version: number,
+      entryId: string,
+      userId: string,
+    ): Promise<LayoutRefusal | { outcome: 'GONE' } | { outcome: 'TAKEN'; batch: string; waitingHere: number } | { outcome: 'HERE'; entry: ShardEntry }> {
       const reply = await call('shard/status', tag, version, entryId, userId);
       const refused = refusal(reply);
       if (refused) return refused;
       if (reply[0] === 'GONE') return { outcome: 'GONE' };
-      if (reply[0] === 'TAKEN') return { outcome: 'TAKEN', batch: String(reply[1]) };
+      if (reply[0] === 'TAKEN') return { outcome: 'TAKEN', batch: String(reply[1]), waitingHere: Number(reply[2]) };
       const [state, score, rank, size, basis, starts] = reply;
       return { outcome: 'HERE', entry: entry(state, score, rank, size, basis, starts) };
     },

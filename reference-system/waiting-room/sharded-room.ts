@@ -51,35 +51,25 @@ export function createShardedRoom(deps: { store: RoomStore; admission: ShardedAd
   /** Fans waiting on every shard. */
   const waitingEverywhere = async (concertId: string, layout: ShardedLayout) => (await aroundHer(concertId, layout, -1, null, false)).waiting;
 
-  /** Her snapshot from her shard's view and the others'. */
-  const seen = async (concertId: string, layout: ShardedLayout, own: number, entry: ShardEntry, raise: boolean): Promise<EntrySnapshot> => {
-    if (entry.state === 'PRE_QUEUE') {
-      const others = await aroundHer(concertId, layout, own, null, false);
-      return { state: 'PRE_QUEUE', position: null, totalWaiting: entry.waitingHere + others.waiting, deadline: null, basis: entry.basis, saleStartsAt: entry.saleStartsAt };
-    }
-    const others = await aroundHer(concertId, layout, own, entry.score, raise);
-    return {
-      state: 'WAITING',
-      position: entry.rank! + others.ahead + 1,
-      totalWaiting: entry.waitingHere + others.waiting,
-      deadline: null,
-      basis: entry.basis,
-      saleStartsAt: null,
-    };
-  };
+  /** Her snapshot from her shard's view and the counts of the others (aroundHer). */
+  const snapshotOf = (entry: ShardEntry, others: { ahead: number; waiting: number }): EntrySnapshot =>
+    entry.state === 'PRE_QUEUE'
+      ? { state: 'PRE_QUEUE', position: null, totalWaiting: entry.waitingHere + others.waiting, deadline: null, basis: entry.basis, saleStartsAt: entry.saleStartsAt }
+      : { state: 'WAITING', position: entry.rank! + others.ahead + 1, totalWaiting: entry.waitingHere + others.waiting, deadline: null, basis: entry.basis, saleStartsAt: null };
 
   /**
    * Her entry at home, after it left her shard with `batch`: READY or ACTIVE, or undefined once
-   * it ended there. A batch still in progress is finished first.
+   * it ended there. A batch still in progress is finished first. `waiting`: fans waiting over
+   * every shard, when the caller counted them already.
    */
-  const letIn = async (concertId: string, layout: ShardedLayout, entryId: string, userId: string, batch: string): Promise<EntrySnapshot | undefined> => {
+  const letIn = async (concertId: string, layout: ShardedLayout, entryId: string, userId: string, batch: string, waiting?: number): Promise<EntrySnapshot | undefined> => {
     let home = await store.status(concertId, entryId, userId);
     if (!home) {
       await admission.complete(concertId, layout, batch);
       home = await store.status(concertId, entryId, userId);
     }
     if (!home) return undefined;
-    return { ...home, position: null, totalWaiting: await waitingEverywhere(concertId, layout) };
+    return { ...home, position: null, totalWaiting: waiting ?? (await waitingEverywhere(concertId, layout)) };
   };
 
   /** Finishes the batch that took her off her shard, if it is still in progress. */
@@ -119,7 +109,9 @@ export function createShardedRoom(deps: { store: RoomStore; admission: ShardedAd
           }
           default:
             try {
-              return { outcome: r.outcome, entryId: r.entryId, entry: await seen(concertId, layout, own, r.entry, true) };
+              // Her place counts the others only once they cannot take anyone below her: marked.
+              const others = await aroundHer(concertId, layout, own, r.entry.state === 'WAITING' ? r.entry.score : null, true);
+              return { outcome: r.outcome, entryId: r.entryId, entry: snapshotOf(r.entry, others) };
             } catch (error) {
               if (error instanceof StaleLayoutError) return { outcome: 'LAYOUT' };
               throw error;
@@ -129,11 +121,12 @@ export function createShardedRoom(deps: { store: RoomStore; admission: ShardedAd
       throw new Error(`entering concert ${concertId} found a let-in entry of ${userId} three times`);
     },
 
+    /** Her shard and the others' counts at once: her score is in her entry id. */
     async status(concertId: string, layout: ShardedLayout, entryId: string, userId: string): Promise<EntrySnapshot | undefined> {
-      const own = entryShard(entryId)!.shard;
-      const r = await shard.status(layout.tags[own], layout.version, entryId, userId);
-      if (r.outcome === 'HERE') return seen(concertId, layout, own, r.entry, false);
-      if (r.outcome === 'TAKEN') return letIn(concertId, layout, entryId, userId, r.batch);
+      const { shard: own, score } = entryShard(entryId)!;
+      const [r, others] = await Promise.all([shard.status(layout.tags[own], layout.version, entryId, userId), aroundHer(concertId, layout, own, score, false)]);
+      if (r.outcome === 'HERE') return snapshotOf(r.entry, others);
+      if (r.outcome === 'TAKEN') return letIn(concertId, layout, entryId, userId, r.batch, r.waitingHere + others.waiting);
       // GONE, or a shard of another layout: no entry of this version exists there.
       return undefined;
     },

@@ -4,8 +4,9 @@ import { entryShard, layoutOf, shardedEntryBits, shardOf } from '../../reference
 import { firstEligible } from '../../reference-system/waiting-room/sharded-admission.ts';
 
 test('a sharded entry names its layout and shard after its random part; an entry of one slot names none', () => {
-  const id = `1765000000000-${shardedEntryBits('Ab_-9xYz', 4, 2)}`;
-  assert.deepEqual(entryShard(id), { version: 4, shard: 2 });
+  const id = `1765000000000-${shardedEntryBits('Ab_-9xYz', 4, 2)}~1765000000000123`;
+  assert.deepEqual(entryShard(id), { version: 4, shard: 2, score: '1765000000000123' });
+  assert.deepEqual(entryShard(`1765000000000-${shardedEntryBits('Ab_', 1, 0)}~-8123456789012345`), { version: 1, shard: 0, score: '-8123456789012345' });
   assert.equal(entryShard('1765000000000-Ab_-9xYzAb_-9xYzAb_-9x'), undefined);
 });
 
