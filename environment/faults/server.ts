@@ -8,6 +8,7 @@ import { networkFaults } from './network.ts';
 import { postgresRestart } from './postgres-restart.ts';
 import { queueInstanceFaults } from './queue-instances.ts';
 import { redisNodeFaults } from './redis-nodes.ts';
+import { shardedRoomFaults } from './sharded-rooms.ts';
 import { faultRoutes, matchFaultRoute } from './routes.ts';
 
 /**
@@ -35,6 +36,7 @@ export async function startFaultServer(deps: {
   const kinds: FaultKind[] = [
     networkFaults(environment, system, log),
     redisNodeFaults(environment.redis, log),
+    shardedRoomFaults(environment.redis, log),
     queueInstanceFaults(system, log),
     postgresRestart(environment.postgres, log),
   ];

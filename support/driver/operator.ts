@@ -49,9 +49,23 @@ export class Operator {
     return this.#who;
   }
 
-  putOnSale(concert: ConcertDetails & { concert?: string }) {
+  /**
+   * Puts a concert on sale; under a profile that spreads every room over shards
+   * (Stage.roomShards), its waiting room is then spread at once, before any fan can enter.
+   */
+  async putOnSale(concert: ConcertDetails & { concert?: string }) {
     const { name = 'Midnight Rush Tour', seatCount, price } = concert;
-    return this.putOnSaleAsIs({ concertId: this.#concertId(concert.concert), name, seatCount, price });
+    const answer = await this.putOnSaleAsIs({ concertId: this.#concertId(concert.concert), name, seatCount, price });
+    const shards = this.#stage.roomShards;
+    if (answer.succeeded && shards !== undefined && shards > 1) {
+      const spread = await call(this.#stage, `${this} spreading the waiting room over ${shards} shards`, queueServers.url(), routes.admin.queuePolicy(this.#concertId(concert.concert)), schemas.policy, {
+        headers: this.#headers(),
+        body: { shards },
+        asLatest: false,
+      });
+      if (!spread.succeeded || spread.value.shards !== shards) throw new Error(`the profile spreads every waiting room over ${shards} shards, but ${spread.what} answered ${spread}`);
+    }
+    return answer;
   }
 
   /** Any body, for requests the contract refuses. */
