@@ -21,6 +21,7 @@ export type RunOptions = {
   scale: number;
   timeScale: number;
   status: StatusWay;
+  shards: number;
   gate: 'seed' | 'targets';
   http: HttpOptions;
   reportDir: string;
@@ -82,6 +83,7 @@ export async function runScenario(scenario: Scenario, target: LoadTarget, option
       scale: options.scale,
       timeScale: options.timeScale,
       status: options.status,
+      shards: options.shards,
       showSteps: (...steps) => (shown = steps),
     });
   } catch (caught) {
@@ -108,7 +110,7 @@ export async function runScenario(scenario: Scenario, target: LoadTarget, option
       node: process.version,
       platform: `${os.platform()} ${os.release()}`,
     },
-    target: { kind: target.kind, queueInstances: target.queueUrls.length, serviceEnv: target.serviceEnv },
+    target: { kind: target.kind, queueInstances: target.queueUrls.length, serviceEnv: target.serviceEnv, shards: options.shards, redisCluster: target.redisCluster },
     cpu: meters.map((m) => {
       const total = m.meter.total();
       return { name: m.name, ...total, microsPerRequest: Math.round((total.cpuMs * 1000) / Math.max(1, recorder.totalRequests())) };
@@ -133,7 +135,10 @@ export async function runScenario(scenario: Scenario, target: LoadTarget, option
   };
 
   mkdirSync(options.reportDir, { recursive: true });
-  const base = path.join(options.reportDir, `${scenario.name}${options.smoke ? '-smoke' : ''}${scenario.followsStatus && options.status === 'stream' ? '-stream' : ''}${options.variantLabel ? `-${options.variantLabel}` : ''}`);
+  const base = path.join(
+    options.reportDir,
+    `${scenario.name}${options.smoke ? '-smoke' : ''}${scenario.followsStatus && options.status === 'stream' ? '-stream' : ''}${options.shards > 1 ? `-shards${options.shards}` : ''}${options.variantLabel ? `-${options.variantLabel}` : ''}`,
+  );
   writeFileSync(`${base}.json`, JSON.stringify(report, null, 2));
   writeFileSync(`${base}.html`, renderLoadHtml(report));
   printReport(report);

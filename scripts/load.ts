@@ -31,6 +31,12 @@ options:
   --timeout-ms=<n>       per-request timeout (default 10000)
   --queue-instances=<n>  queue instances of a managed target (default 2, as in npm run e2e;
                          on 2 cores entry-scale measures lower latency with 1, circulation needs 2)
+  --shards=<n>[,<n>…]    spread entry-scale's and sale-opening's concert over n shards (1-16,
+                         default 1); entry-scale then reports each Redis master's share of the
+                         work; 1,3 runs each of them once per number, in one environment
+  --redis-masters=<n>    masters of a managed target's Redis Cluster (default 3)
+  --redis-replicas=<n>   replicas per master (0-2, default 1): 6 masters without replicas measure
+                         how far one concert's ceiling rises with its shards
   --service-env K=V      extra environment for the managed services (repeatable)
   --ab-service-env K=V   also start a variant B of the services with this on top (repeatable);
                          enter-capacity and enter-latency then alternate bare, A and B
@@ -50,6 +56,9 @@ const { values, positionals } = parseArgs({
     pipelining: { type: 'string', default: '1' },
     'timeout-ms': { type: 'string', default: '10000' },
     'queue-instances': { type: 'string' },
+    shards: { type: 'string', default: '1' },
+    'redis-masters': { type: 'string', default: '3' },
+    'redis-replicas': { type: 'string', default: '1' },
     'service-env': { type: 'string', multiple: true, default: [] },
     'ab-service-env': { type: 'string', multiple: true, default: [] },
     'ab-ref': { type: 'string' },
@@ -98,6 +107,19 @@ if (!Number.isInteger(queueInstances) || queueInstances < 1) {
   process.exit(2);
 }
 
+const shardCounts = values.shards.split(',').map(Number);
+if (shardCounts.some((n) => !Number.isInteger(n) || n < 1 || n > 16)) {
+  console.error(`--shards takes whole numbers from 1 to 16 (1,3 runs both)\n${usage}`);
+  process.exit(2);
+}
+/** Scenarios that spread their concert over --shards, and run once per number given. */
+const SHARDED_SCENARIOS = new Set(['entry-scale', 'sale-opening']);
+const redisShape = { masters: Number(values['redis-masters']), replicas: Number(values['redis-replicas']) };
+if (!Number.isInteger(redisShape.masters) || redisShape.masters < 3 || redisShape.masters > 12 || ![0, 1, 2].includes(redisShape.replicas)) {
+  console.error(`--redis-masters must be 3-12 and --redis-replicas 0, 1 or 2\n${usage}`);
+  process.exit(2);
+}
+
 let target: LoadTarget | undefined;
 // Everything started (containers, services, bare baselines) registered its own teardown the
 // moment it existed, so a signal in the middle of start-up still cleans up.
@@ -122,13 +144,14 @@ try {
   target =
     process.env.E2E_TARGET === 'external'
       ? externalLoadTarget()
-      : await startManagedLoadTarget({ log, logDir: LOG_DIR, serviceEnv, queueInstances, variantB });
+      : await startManagedLoadTarget({ log, logDir: LOG_DIR, serviceEnv, queueInstances, variantB, redis: redisShape });
   let passed = true;
   for (const run of runs) {
     for (const status of (run.scenario.followsStatus ? statusWays : ['poll']) as StatusWay[])
+    for (const shards of SHARDED_SCENARIOS.has(run.scenario.name) ? shardCounts : [1])
     for (const side of run.scenario.measuresVariantB ? [{ label: '', target }] : sidesOf(target)) {
       const of = side.label ? ` on variant B (${describeVariantB(target.variantB!)})` : '';
-      const way = run.scenario.followsStatus ? `, waiting fans ${status === 'stream' ? 'on status streams' : 'polling'}` : '';
+      const way = run.scenario.followsStatus ? `, waiting fans ${status === 'stream' ? 'on status streams' : 'polling'}` : shards > 1 ? `, its concert over ${shards} shards` : '';
       log(`running ${run.scenario.name}${run.smoke ? ' (smoke)' : ''}${of}${way} against ${side.target.queueUrls.length} queue instance(s)`);
       const report = await runScenario(run.scenario, side.target, {
         variantLabel: side.label,
@@ -136,6 +159,7 @@ try {
         scale: Number(values.scale),
         timeScale: Number(values['time-scale']),
         status,
+        shards,
         gate: values.gate,
         http: { connections: Number(values.connections), pipelining: Number(values.pipelining), timeoutMs: Number(values['timeout-ms']) },
         reportDir: path.join(ROOT, 'reports', 'load'),

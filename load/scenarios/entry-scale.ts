@@ -3,6 +3,7 @@ import { causalOrderViolations } from '../checks/fifo.ts';
 import { readWaiting } from '../checks/queue-snapshot.ts';
 import { connectRedis } from '../redis-client.ts';
 import { microsPerCall, readCommandStats, resetCommandStats } from '../checks/redis-command-stats.ts';
+import { masterLoad, masterLoadFigures, sampleMasters, type MasterLoad } from '../checks/redis-masters.ts';
 import { threshold, type Scenario, type ScenarioOutcome } from '../scenario.ts';
 import { instanceFor, queueCalls, type EntryReply, type StatusReply } from '../calls/queue-calls.ts';
 
@@ -11,6 +12,9 @@ import { instanceFor, queueCalls, type EntryReply, type StatusReply } from '../c
  * users), every user new. Then a poll phase: 5,000 status polls/s spread over those users.
  * The waiting room is paused first, so nobody leaves the queue and the end state is exact:
  * the waiting set must hold every user answered 201, each at the position they were told.
+ * With --shards the concert's room is spread over that many shards, and each Redis master's CPU
+ * and scripts are read around the enter and the poll phase: how the work spreads, and the
+ * busiest master's cost per enter and per poll (load/checks/redis-masters.ts).
  */
 export const entryScale: Scenario = {
   name: 'entry-scale',
@@ -27,6 +31,7 @@ export const entryScale: Scenario = {
 
     const concertId = `load-entry-${runId}`;
     await admin.createConcert(concertId, 10);
+    if (ctx.shards > 1) await admin.setPolicy(concertId, { shards: ctx.shards });
     await admin.pause(concertId);
     const queue = queueCalls(http);
     ctx.showSteps('enter', 'poll');
@@ -64,9 +69,21 @@ export const entryScale: Scenario = {
       }
     };
     await scriptMicros(true);
-    ctx.log(`enter: ${warmup.rate}/s for ${warmup.durationS} s, then ${main.rate}/s for ${main.durationS} s (${n} users)`);
+    // Each master's own counters around a phase, per operation of it (null without Redis access).
+    const mastersAround = async (work: () => Promise<{ operations: number }>): Promise<MasterLoad | null> => {
+      const before = redis ? await sampleMasters(redis).catch(() => undefined) : undefined;
+      const { operations } = await work();
+      const after = before && redis ? await sampleMasters(redis).catch(() => undefined) : undefined;
+      return before && after ? masterLoad(before, after, operations) : null;
+    };
+    ctx.log(`enter: ${warmup.rate}/s for ${warmup.durationS} s, then ${main.rate}/s for ${main.durationS} s (${n} users)${ctx.shards > 1 ? `, the room over ${ctx.shards} shards` : ''}`);
     const warm = await runArrivals({ stages: [warmup], maxInFlight, drainMs: 15_000, recorder, iteration: enter(0) });
-    const full = await runArrivals({ stages: [main], maxInFlight, drainMs: 15_000, recorder, iteration: enter(warm.scheduled) });
+    let full!: Awaited<ReturnType<typeof runArrivals>>;
+    const enterMasters = await mastersAround(async () => {
+      const entersBefore = recorder.stepRequests('enter');
+      full = await runArrivals({ stages: [main], maxInFlight, drainMs: 15_000, recorder, iteration: enter(warm.scheduled) });
+      return { operations: recorder.stepRequests('enter') - entersBefore };
+    });
     const enterLatency = recorder.stepSummary('enter');
     const enterScriptMicros = await scriptMicros(true);
 
@@ -74,18 +91,22 @@ export const entryScale: Scenario = {
     const entered = [...toldPosition.keys()].filter((i) => toldPosition[i] > 0);
     let positionChanged = 0;
     ctx.log(`poll: ${poll.rate}/s for ${poll.durationS} s over ${entered.length} waiting users`);
-    const polled = await runArrivals({
-      stages: [poll],
-      maxInFlight,
-      drainMs: 15_000,
-      recorder,
-      iteration: async (k) => {
-        if (entered.length === 0) return;
-        const i = entered[(k * 7919) % entered.length]; // stride: users from all over the queue
-        const r = await queue.status(instanceFor(target.queueUrls, i + 1), tokens[i]);
-        const body = r.body as StatusReply | undefined;
-        if (r.status === 200 && (body?.status !== 'WAITING' || body.position !== toldPosition[i])) positionChanged++;
-      },
+    let polled!: Awaited<ReturnType<typeof runArrivals>>;
+    const pollMasters = await mastersAround(async () => {
+      polled = await runArrivals({
+        stages: [poll],
+        maxInFlight,
+        drainMs: 15_000,
+        recorder,
+        iteration: async (k) => {
+          if (entered.length === 0) return;
+          const i = entered[(k * 7919) % entered.length]; // stride: users from all over the queue
+          const r = await queue.status(instanceFor(target.queueUrls, i + 1), tokens[i]);
+          const body = r.body as StatusReply | undefined;
+          if (r.status === 200 && (body?.status !== 'WAITING' || body.position !== toldPosition[i])) positionChanged++;
+        },
+      });
+      return { operations: recorder.stepRequests('poll') };
     });
 
     const statusScriptMicros = await scriptMicros(false);
@@ -100,6 +121,9 @@ export const entryScale: Scenario = {
       'polls showing another position': positionChanged,
       'Redis µs per enter script (INFO commandstats)': enterScriptMicros,
       'Redis µs per status script (INFO commandstats)': statusScriptMicros,
+      shards: ctx.shards,
+      ...(enterMasters ? masterLoadFigures('enter', enterMasters) : {}),
+      ...(pollMasters ? masterLoadFigures('poll', pollMasters) : {}),
     };
     let lost: number | null = null;
     let fifoViolations: number | null = null;
@@ -154,6 +178,14 @@ export const entryScale: Scenario = {
         threshold('FIFO violations', 'target', fifoViolations, '==', 0),
         threshold(`poll P95 at ${poll.rate}/s`, 'target', pollLatency.p95, '<', 5, 'ms'),
         threshold('poll errors', 'target', pollLatency.errors + positionChanged, '==', 0),
+        // Spread over N shards on N masters, no master does much more than its Nth of the work.
+        ...(ctx.shards > 1
+          ? (['enter', 'poll'] as const).map((phase) => {
+              const load = phase === 'enter' ? enterMasters : pollMasters;
+              const spread = load ? Math.min(ctx.shards, load.masters.length) : ctx.shards;
+              return threshold(`busiest master's share, ${phase} (≤ 1/${spread} + 10 %)`, 'target', load ? round(load.hottestShare * 100, 1) : null, '<=', round((1 / spread + 0.1) * 100, 1), '%');
+            })
+          : []),
       ],
       notes: [
         'The waiting room is paused for the run, so nobody is admitted: the final queue must equal the users entered.',
