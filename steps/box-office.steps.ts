@@ -2,7 +2,6 @@ import { Then, When } from '@cucumber/cucumber';
 import type { Fan } from '../support/driver/fan.ts';
 import { records } from '../support/driver/records.ts';
 import { expectAnswer, expectEqual, expectSuccess, expectThat } from '../support/expect.ts';
-import { eventually, poll } from '../support/polling.ts';
 import type { TicketWorld } from '../support/world.ts';
 
 // ---- Looking at seats ------------------------------------------------------------------------
@@ -41,12 +40,7 @@ Then('{fan} sees seat {word} as {word}', async function (this: TicketWorld, fan:
 });
 
 Then('{fan} eventually sees seat {word} as {word}', async function (this: TicketWorld, fan: Fan, seatId: string, status: string) {
-  await eventually(() => fan.seats(), (answer) => answer.succeeded && answer.value.seats.find((s) => s.seatId === seatId)?.status === status, {
-    what: `${fan} to see seat ${seatId} as ${status}`,
-    timeoutMs: 10_000,
-    intervalMs: 200,
-    describe: (answer) => (answer.succeeded ? `seat ${seatId} ${answer.value.seats.find((s) => s.seatId === seatId)?.status}` : String(answer)),
-  });
+  await fan.waitUntilSeatIs(seatId, status);
 });
 
 When('{fan} looks at the seats of {concert}', async function (this: TicketWorld, fan: Fan, concert: string) {
@@ -55,29 +49,11 @@ When('{fan} looks at the seats of {concert}', async function (this: TicketWorld,
 
 When('{fan} keeps looking at the seats for {int} seconds', async function (this: TicketWorld, fan: Fan, seconds: number) {
   // A shopper browsing every half second: each look must keep her turn alive.
-  const until = Date.now() + seconds * 1000;
-  const { value } = await poll(async () => ({ look: await fan.seats(), at: Date.now() }), ({ look, at }) => !look.succeeded || at >= until, {
-    what: `${fan} to browse for ${seconds} s`,
-    timeoutMs: seconds * 1000 + 5_000,
-    intervalMs: 500,
-  });
-  expectSuccess(value.look);
+  expectSuccess(await fan.browseSeats(seconds));
 });
 
 When('{fan} keeps looking at the seats until her/his turn runs out', async function (this: TicketWorld, fan: Fan) {
-  // Busy all the time: every look slides her idle deadline, so only the session cap can end it.
-  let lastServedAt = 0;
-  const ends = Date.parse(fan.turn().ends.at(-1)!);
-  const refusal = await eventually(
-    async () => {
-      const look = await fan.seats();
-      if (look.succeeded) lastServedAt = look.exchange.startedAt;
-      return look;
-    },
-    (look) => !look.succeeded,
-    { what: `${fan}'s turn to run out`, timeoutMs: Math.max(0, ends - Date.now()) + 10_000, intervalMs: 200, describe: String },
-  );
-  this.browsing = { lastServedAt, refusal };
+  this.browsing = await fan.browseSeatsUntilRefused();
 });
 
 Then('{fan} was served until her/his session ran out, and not after', function (this: TicketWorld, fan: Fan) {
@@ -178,13 +154,7 @@ Then(
 
 Then("{fan}'s hold runs out without anyone asking", async function (this: TicketWorld, fan: Fan) {
   // Only the records are read: no request could have expired the hold, so the sweeper did.
-  const { reservationId } = fan.heldReservation();
-  await eventually(async () => (await records.reservations(this.concertId())).find((r) => r.reservationId === reservationId)?.status, (status) => status === 'EXPIRED', {
-    what: `${fan}'s hold to be expired by the sweeper`,
-    timeoutMs: 10_000,
-    intervalMs: 200,
-    describe: (status) => `the reservation ${status}`,
-  });
+  await records.untilReservationIs(this.concertId(), fan.heldReservation().reservationId, 'EXPIRED', `${fan}'s hold to be expired by the sweeper`);
 });
 
 Then('no seat of {concert} is reserved', async function (this: TicketWorld, concert: string) {

@@ -1,9 +1,11 @@
 import { Then, When } from '@cucumber/cucumber';
 import type { Fan } from '../support/driver/fan.ts';
-import { bookThroughTrouble, type BookingAnswer } from '../support/chaos/booking-under-restart.ts';
-import { startQueueTraffic, summarise } from '../support/chaos/queue-traffic.ts';
+import { bookTogether, bookThroughTrouble, type BookingAnswer } from '../support/chaos/booking-under-restart.ts';
+import { failuresFrom, overtakenWithinLoop, startQueueTraffic, summarise } from '../support/chaos/queue-traffic.ts';
+import { placesOfAcknowledged, untilEveryServerAcceptsNewcomers } from '../support/chaos/recovery.ts';
+import { untilNoBookingIsHalfDone } from '../support/driver/books.ts';
+import { untilPlacesAre, waitingInOrder } from '../support/driver/places.ts';
 import { queueServers } from '../support/driver/stage.ts';
-import { records } from '../support/driver/records.ts';
 import { expectEqual, expectThat } from '../support/expect.ts';
 import { eventually } from '../support/polling.ts';
 import type { TicketWorld } from '../support/world.ts';
@@ -28,34 +30,27 @@ function faultState(world: TicketWorld) {
   return { traffic, killedMaster };
 }
 
+/** `seconds` after the takeover a step saw. */
+function afterTakeover(world: TicketWorld, seconds: number): number {
+  const at = world.fault.takeoverAt;
+  expectThat(at !== undefined, 'no takeover was seen');
+  return at + seconds * 1000;
+}
+
 Then("a replica takes over the concert's waiting room within {int} seconds", async function (this: TicketWorld, seconds: number) {
   const { killedMaster } = faultState(this);
-  const owner = await eventually(() => this.infrastructure.redisOwnerOf(), (o) => o.node !== killedMaster.node && !o.failing, {
-    what: 'a replica to be promoted',
-    timeoutMs: seconds * 1000,
-    describe: (o) => `${o.node} (failing: ${o.failing})`,
-  });
+  const owner = await this.infrastructure.untilNewRedisOwner(killedMaster, seconds * 1000);
   this.fault.takeoverAt = Date.now();
   this.attach(`${owner.node} took over slot ${owner.slot} ${this.fault.takeoverAt - killedMaster.at} ms after the kill`, 'text/plain');
 });
 
+// Every queue server answers a newcomer by the deadline without any service having been
+// restarted, and from the deadline on the fans' own traffic succeeds throughout.
 Then('the waiting room serves fans again within {int} seconds of the takeover', async function (this: TicketWorld, seconds: number) {
   const { traffic } = faultState(this);
-  expectThat(this.fault.takeoverAt !== undefined, 'no takeover was seen');
-  const deadline = this.fault.takeoverAt + seconds * 1000;
-  // Every queue server answers a newcomer without any service having been restarted; a new
-  // fan each attempt: one fan asking again and again would be rate-limited.
-  for (const through of queueServers.all()) {
-    let attempt = 0;
-    await eventually(() => this.fan(`Probe${through}x${attempt++}`).enter({ through }), (answer) => answer.succeeded, {
-      what: `queue server ${through} to accept a fan again`,
-      timeoutMs: Math.max(0, deadline - Date.now()),
-      describe: String,
-    });
-  }
-  // From the deadline on, the fans' own traffic succeeds throughout.
-  await eventually(async () => summarise(traffic.answers, deadline).requests, (n) => n >= 40, { what: 'traffic after the recovery deadline', timeoutMs: 20_000 });
-  const failed = traffic.answers.filter((a) => a.startedAt >= deadline && (a.status < 200 || a.status >= 300));
+  const deadline = afterTakeover(this, seconds);
+  await untilEveryServerAcceptsNewcomers((name) => this.fan(name), deadline);
+  const failed = await failuresFrom(traffic, deadline);
   expectThat(failed.length === 0, () => `${failed.length} requests failed more than ${seconds} s after the takeover: ${JSON.stringify(summarise(failed).outcomes)}`);
 });
 
@@ -71,29 +66,14 @@ Then('while it happened every request was answered within {int} seconds, by succ
   expectThat(traffic.answers.some((a) => a.startedAt >= killedMaster.at && a.status === 503), 'the fault was never visible to a fan: did the kill hit the concert?');
 });
 
+// No place is lost, and first come, first served survives the failover: within one loop (one
+// fan after another) a later fan is never ahead of an earlier one.
 Then('every fan whose entry was acknowledged still has their place in the queue', async function (this: TicketWorld) {
   const { traffic } = faultState(this);
-  await traffic.stop();
-  const servers = queueServers.all();
-  const checker = this.fan('Checker');
-  const lost: string[] = [];
-  const positions = new Map<string, number>();
-  for (const [i, fan] of traffic.acknowledged.entries()) {
-    const place = await checker.status({ token: fan.token, through: servers[i % servers.length] });
-    if (place.succeeded) positions.set(fan.userId, place.value.position ?? 0);
-    else lost.push(`${fan.userId} (${place})`);
-  }
+  const { lost, positions } = await placesOfAcknowledged(traffic, this.fan('Checker'));
   this.attach(`${traffic.acknowledged.length} acknowledged fans checked, ${lost.length} lost`, 'text/plain');
   expectThat(lost.length === 0, () => `${lost.length} of ${traffic.acknowledged.length} fans told they had a place lost it in the failover: ${lost.slice(0, 5).join(', ')}`);
-  // First come, first served survives the failover: within one loop (one fan after another) a
-  // later fan is never ahead of an earlier one.
-  const fans = traffic.acknowledged;
-  for (let i = 1; i < fans.length; i++) {
-    const [earlier, later] = [fans[i - 1], fans[i]];
-    if (earlier.loop !== later.loop) continue;
-    const [a, b] = [positions.get(earlier.userId) ?? 0, positions.get(later.userId) ?? 0];
-    expectThat(a < b, `${later.userId} (position ${b}) is ahead of ${earlier.userId} (position ${a}), who entered first`);
-  }
+  expectEqual(overtakenWithinLoop(traffic.acknowledged, positions), [], 'acknowledged fans ahead of one from their loop who entered first');
 });
 
 // ---- A queue server crashes ------------------------------------------------------------------
@@ -107,14 +87,11 @@ When('queue server {int} crashes', async function (this: TicketWorld, server: nu
 
 // ---- PostgreSQL restarts during bookings -------------------------------------------------------
 
+// The first hold pulls the plug: the others are reserving or paying when the database goes.
 When('the {int} fans each book a seat while the database restarts', { timeout: 120_000 }, async function (this: TicketWorld, count: number) {
   expectEqual(this.crowd.length, count, 'fans in the crowd');
   this.fault.coreStartedAt = await this.infrastructure.coreStartedAt();
-  const answers: BookingAnswer[] = (this.fault.bookingAnswers = []);
-  let restart: Promise<number> | undefined;
-  const deadline = Date.now() + 90_000;
-  // The first hold pulls the plug: the others are reserving or paying when the database goes.
-  await Promise.all(this.crowd.map((fan, i) => bookThroughTrouble(fan, i, { answers, deadline, onHeld: () => (restart ??= this.infrastructure.restartDatabase()) })));
+  const { firstHold: restart } = await bookTogether(this.crowd, (this.fault.bookingAnswers = []), { onFirstHold: () => this.infrastructure.restartDatabase() });
   expectThat(restart !== undefined, 'no buyer ever held a seat, so the database was never restarted');
   this.attach(`PostgreSQL accepted queries again ${await restart} ms after the restart began`, 'text/plain');
 });
@@ -150,34 +127,13 @@ Then('a fan who starts after the restart/fault books a seat, and no service was 
   await latecomer.startShoppingFromTheQueue();
   const outcome = await bookThroughTrouble(latecomer, this.crowd.length, { answers: [], deadline: Date.now() + 20_000 });
   expectEqual(outcome, 'COMPLETED', 'how the booking after the fault ended');
-  expectEqual(await this.infrastructure.coreStartedAt(), this.fault.coreStartedAt, 'when the core service started, against before the fault');
-  const stopped = (await this.infrastructure.state()).queueInstances.filter((q) => !q.running);
-  expectEqual(stopped.map((q) => q.instance), [], 'queue servers not running');
+  expectEqual(await this.infrastructure.restartedOrDownSince(this.fault.coreStartedAt), [], 'services restarted or down since the fault');
 });
 
 Then('no booking is half done', { timeout: 120_000 }, async function (this: TicketWorld) {
-  // A charge the provider made for a payment whose transaction died is voided by the core
-  // service's reconciler once it gives the payment up (PAYMENT_ABANDON_AFTER_MS: 6 s at the
-  // managed system's scenario pace, 30 s by default): the books may take a while.
-  await eventually(() => halfDoneBookings(this), (problems) => problems.length === 0, {
-    what: 'seats, payments and charges to agree',
-    timeoutMs: 100_000,
-    intervalMs: 1000,
-    describe: (problems) => problems.join('; '),
-  });
+  // The reconciler voids a dead payment's charge only once it gives the payment up: this waits up to 100 s.
+  await untilNoBookingIsHalfDone(this);
 });
-
-/** Every disagreement between the records and the provider's own charge list. */
-async function halfDoneBookings(world: TicketWorld): Promise<string[]> {
-  const problems = await records.halfDoneBookings(world.concertId());
-  const completed = (await records.payments(world.concertId())).filter((p) => p.status === 'COMPLETED');
-  const kept = await world.provider.moneyKept();
-  const total = (amounts: number[]) => amounts.reduce((sum, n) => sum + n, 0);
-  if (kept.length !== completed.length || total(kept.map((c) => c.amount)) !== total(completed.map((p) => p.amount))) {
-    problems.push(`the provider kept ${kept.length} charges (${total(kept.map((c) => c.amount))}) but ${completed.length} payments (${total(completed.map((p) => p.amount))}) completed`);
-  }
-  return problems;
-}
 
 
 // ---- Network faults ----------------------------------------------------------------------------
@@ -191,9 +147,7 @@ When('the link between the core service and PostgreSQL loses {int} % of its pack
 
 When('the {int} fans each book a seat over the lossy link', { timeout: 120_000 }, async function (this: TicketWorld, count: number) {
   expectEqual(this.crowd.length, count, 'fans in the crowd');
-  const answers: BookingAnswer[] = (this.fault.bookingAnswers = []);
-  const deadline = Date.now() + 90_000;
-  const outcomes = await Promise.all(this.crowd.map((fan, i) => bookThroughTrouble(fan, i, { answers, deadline })));
+  const { outcomes } = await bookTogether(this.crowd, (this.fault.bookingAnswers = []));
   this.attach(`how the bookings ended: ${outcomes.join(', ')}`, 'text/plain');
 });
 
@@ -227,19 +181,7 @@ Then('queue server {int} answers a newcomer {int} {string} within {int} seconds'
 
 Then('queue server {int} tells {fans} their places, 1 to {int}, within {int} seconds', async function (this: TicketWorld, server: number, fans: Fan[], last: number, seconds: number) {
   expectEqual(fans.length, last, 'fans named for the positions');
-  const expected = fans.map((_, i) => `WAITING ${i + 1}`);
-  await eventually(
-    async () => {
-      const seen: string[] = [];
-      for (const fan of fans) {
-        const place = await fan.status({ through: server });
-        seen.push(place.succeeded ? `${place.value.status} ${place.value.position}` : String(place));
-      }
-      return seen;
-    },
-    (seen) => JSON.stringify(seen) === JSON.stringify(expected),
-    { what: `queue server ${server} to tell the fans their places again`, timeoutMs: seconds * 1000, intervalMs: 250, describe: (seen) => seen.join(', ') },
-  );
+  await untilPlacesAre(fans, waitingInOrder(fans), { what: `queue server ${server} to tell the fans their places again`, through: server, timeoutMs: seconds * 1000, intervalMs: 250 });
   const state = await this.infrastructure.state();
   expectEqual(state.queueInstances[server - 1]?.running, true, `queue server ${server} running`);
 });

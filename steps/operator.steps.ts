@@ -1,5 +1,5 @@
 import { DataTable, Given, Then, When } from '@cucumber/cucumber';
-import { authorizationFor, type Operator } from '../support/driver/operator.ts';
+import { authorizationFor, figuresOf, type Operator } from '../support/driver/operator.ts';
 import type { Fan } from '../support/driver/fan.ts';
 import { records } from '../support/driver/records.ts';
 import { serviceLogs } from '../support/driver/service-logs.ts';
@@ -7,7 +7,6 @@ import { queueServers } from '../support/driver/stage.ts';
 import type { Policy, QueueStats } from '../support/driver/schemas.ts';
 import { expectEqual, expectSuccess, expectThat } from '../support/expect.ts';
 import { eventually } from '../support/polling.ts';
-import { parsePrometheus, sampleValue } from '../support/prometheus.ts';
 import type { TicketWorld } from '../support/world.ts';
 
 // ---- Concerts --------------------------------------------------------------------------------
@@ -115,8 +114,7 @@ When('the operator changes the policy:', async function (this: TicketWorld, tabl
 });
 
 Then('the effective policy is:', function (this: TicketWorld, table: DataTable) {
-  const answer = this.latest;
-  expectThat(answer?.what.includes('changing the queue policy') === true, 'no policy change was made before this step');
+  const answer = this.latestTo('changing the queue policy');
   expectSuccess(answer);
   expectEqual(answer.value, policyOf(this, table), 'the effective policy the operator got back');
 });
@@ -175,21 +173,15 @@ async function roomNow(world: TicketWorld, through?: number): Promise<QueueStats
   return (await world.operator.stats({ through })).value;
 }
 
-const pick = (stats: QueueStats, figures: Record<string, number>) => Object.fromEntries(Object.keys(figures).map((name) => [name, stats[name as keyof QueueStats]]));
-
 Then('{statistics} show {figures}', async function (this: TicketWorld, where: string, figures: Record<string, number>) {
   for (const through of where === 'every' ? queueServers.all() : [1]) {
-    expectEqual(pick(await roomNow(this, through), figures), figures, `queue server ${through}'s statistics`);
+    expectEqual(figuresOf(await roomNow(this, through), figures), figures, `queue server ${through}'s statistics`);
   }
 });
 
 Then('the queue statistics eventually show {figures}', async function (this: TicketWorld, figures: Record<string, number>) {
   // Only the operator's statistics are read: they never expire anything themselves.
-  await eventually(() => roomNow(this), (stats) => Object.entries(figures).every(([name, n]) => stats[name as keyof QueueStats] === n), {
-    what: `the queue statistics to show ${JSON.stringify(figures)}`,
-    timeoutMs: 15_000,
-    describe: (stats) => JSON.stringify(pick(stats, figures)),
-  });
+  await this.operator.waitUntilStatsShow(figures);
 });
 
 When("{fan}'s unused turn lapses while admission is paused", async function (this: TicketWorld, fan: Fan) {
@@ -231,12 +223,12 @@ When('the operator tries to {operatorAction} for a concert that is not on sale',
   await operatorActions[action](this.operator.forConcert('a concert that is not on sale'));
 });
 
+/** What a refused call must leave as it was in a waiting room. */
+const untouchable = (room: QueueStats) => ({ paused: room.paused, policy: room.policy, entered: room.entered, exited: room.exited, expired: room.expired });
+
 Then('the waiting room is still {admission}, and nothing else changed', async function (this: TicketWorld, state: string) {
-  const before = this.roomBefore;
-  expectThat(before !== undefined, 'the room was not looked at before the refused call');
-  const now = await roomNow(this);
-  const unchanged = (room: QueueStats) => ({ paused: room.paused, policy: room.policy, entered: room.entered, exited: room.exited, expired: room.expired });
-  expectEqual(unchanged(now), { ...unchanged(before), paused: state === 'paused' }, 'the waiting room after the refused call');
+  expectThat(this.roomBefore !== undefined, 'the room was not looked at before the refused call');
+  expectEqual(untouchable(await roomNow(this)), { ...untouchable(this.roomBefore), paused: state === 'paused' }, 'the waiting room after the refused call');
   // No concert was put on sale behind the operators' back: its waiting room does not exist.
   const probe = await this.fan('Probe').enter({ concert: UNINVITED_CONCERT });
   expectThat(probe.code === 'CONCERT_NOT_FOUND', `the concert someone tried to put on sale has a waiting room: entering it answered ${probe}`);
@@ -252,55 +244,27 @@ Then('every queue server reports it is alive and ready to serve', async function
   }
 });
 
-/** Figures an operator reads, and the series each comes from. */
-const figureSeries: Record<string, [string, Record<string, string>]> = {
-  entries: ['queue_entries_total', {}],
-  admissions: ['queue_admissions_total', {}],
-  'exits because left': ['queue_exits_total', { reason: 'exited' }],
-  'exits because expired': ['queue_exits_total', { reason: 'expired' }],
-  'exits because booked': ['queue_exits_total', { reason: 'completed' }],
-  'fans waiting': ['queue_users', { state: 'waiting' }],
-  'fans let in': ['queue_users', { state: 'ready' }],
-  'fans active': ['queue_users', { state: 'active' }],
-  'fans in the pre-queue': ['queue_users', { state: 'pre_queue' }],
-  'pre-queue entries': ['queue_pre_queue_entries_total', {}],
-  'turns extended': ['queue_extensions_total', {}],
-};
-
-async function metricsOf(world: TicketWorld, server: number) {
-  return parsePrometheus((await world.operator.metrics(server)).value);
-}
-
 Then("every queue server's monitoring figures for the concert show:", async function (this: TicketWorld, table: DataTable) {
-  const concert = this.concertId();
   const rows = table.hashes();
   for (const server of queueServers.all()) {
-    const samples = await metricsOf(this, server);
-    const seen = rows.map(({ figure }) => {
-      expectThat(figure in figureSeries, `no monitoring figure called ${figure}`);
-      const [name, labels] = figureSeries[figure];
-      return { figure, value: String(sampleValue(samples, name, { ...labels, concert })) };
-    });
-    expectEqual(seen, rows, `queue server ${server}'s monitoring figures`);
+    const seen = await this.operator.monitoringFigures(server, rows.map(({ figure }) => figure));
+    expectEqual(rows.map(({ figure }) => ({ figure, value: String(seen[figure]) })), rows, `queue server ${server}'s monitoring figures`);
   }
 });
+
+/** The monitoring figure: how many waits, from entering to being let in, a queue server recorded. */
+const WAITS_RECORDED = 'waits to be let in recorded';
 
 Then('the time {fan} waited to be let in was recorded once', async function (this: TicketWorld, fan: Fan) {
   // Whichever queue server let the fan in recorded it: add up every server's count.
   let recorded = 0;
-  for (const server of queueServers.all()) {
-    recorded += sampleValue(await metricsOf(this, server), 'queue_enter_to_ready_seconds_count', { concert: this.concertId() }) ?? 0;
-  }
+  for (const server of queueServers.all()) recorded += (await this.operator.monitoringFigures(server, [WAITS_RECORDED]))[WAITS_RECORDED] ?? 0;
   expectEqual(recorded, 1, `times recorded, over every queue server, of how long ${fan} and others waited to be let in`);
 });
 
 Then("the service logs never show {fan}'s token or the operators' key", async function (this: TicketWorld, fan: Fan) {
   // The logs have caught up with this scenario once they mention its concert (fans were let in).
-  const logs = await eventually(async () => serviceLogs.read(), (text) => text.includes(this.concertId()), {
-    what: 'the service logs to mention the concert',
-    timeoutMs: 10_000,
-    describe: (text) => `${text.length} characters, none about the concert`,
-  });
+  const logs = await serviceLogs.readOnceTheyMention(this.concertId(), 'the concert');
   const signature = fan.token().split('.').at(-1) ?? '';
   expectThat(!logs.includes(signature), `the service logs show ${fan}'s queue token`);
   expectThat(!logs.includes(serviceLogs.adminToken()), "the service logs show the operators' key");

@@ -4,14 +4,7 @@ import type { Fan } from '../support/driver/fan.ts';
 import type { ProviderMode } from '../support/driver/payment-provider.ts';
 import { records } from '../support/driver/records.ts';
 import { expectAnswer, expectEqual, expectSuccess, expectThat } from '../support/expect.ts';
-import { eventually } from '../support/polling.ts';
 import type { TicketWorld } from '../support/world.ts';
-
-/**
- * How long core waits for the provider (its PAYMENT_TIMEOUT_MS, 2 s by default). Steps that make
- * the provider slow pick delays on either side of it.
- */
-const CORE_PAYMENT_TIMEOUT_MS = Number(process.env.E2E_PAYMENT_TIMEOUT_MS ?? 2_000);
 
 // ---- The payment provider's mood ------------------------------------------------------------
 
@@ -23,14 +16,9 @@ Given('the payment provider {word} payments', async function (this: TicketWorld,
 });
 
 Given('the payment provider answers only after {lateness}', async function (this: TicketWorld, lateness: string) {
-  if (lateness === 'we have given up') {
-    // It still charges, late: the scenario checks that charge is found and voided.
-    return this.provider.behave('timeout', { delayMs: CORE_PAYMENT_TIMEOUT_MS + 1_000 });
-  }
+  if (lateness === 'we have given up') return this.provider.answerAfterCoreGivesUp();
   expectThat(this.holdSeconds !== undefined, 'say how long seats are held first');
-  const delayMs = this.holdSeconds * 1_000 + 500;
-  expectThat(delayMs < CORE_PAYMENT_TIMEOUT_MS, `a ${delayMs} ms answer comes after core gives up on it (${CORE_PAYMENT_TIMEOUT_MS} ms)`);
-  await this.provider.behave('approve', { delayMs });
+  await this.provider.answerAfterHoldRunsOut(this.holdSeconds);
 });
 
 Given('the payment provider takes {float} second(s) to answer', async function (this: TicketWorld, seconds: number) {
@@ -72,11 +60,8 @@ function latestPayments(world: TicketWorld, count: number) {
 Then("the payment is completed at the seat's price", async function (this: TicketWorld) {
   const [paid] = latestPayments(this, 1);
   expectAnswer(paid, 201);
-  const payment = paid.value;
-  const held = await records.reservation(payment.reservationId);
-  expectThat(held !== undefined, `the paid reservation ${payment.reservationId} is not on record`);
-  const price = await records.seatPrice(this.concertId(), held.seatId);
-  expectEqual(`${payment.status} at ${payment.amount}`, `COMPLETED at ${price}`, `the payment for seat ${held.seatId}`);
+  const { seatId, price } = await records.reservedSeat(this.concertId(), paid.value.reservationId);
+  expectEqual(`${paid.value.status} at ${paid.value.amount}`, `COMPLETED at ${price}`, `the payment for seat ${seatId}`);
 });
 
 Then('both answers report the same completed payment', function (this: TicketWorld) {
@@ -93,11 +78,8 @@ Then('one payment is completed and the other is refused with {int} {word}', func
 Then('{fans} each paid for their own reservation, at its seat\'s price', async function (this: TicketWorld, fans: Fan[]) {
   for (const fan of fans) {
     const { reservationId, seatId } = fan.heldReservation();
-    const paid = this.payments.filter(({ payer }) => payer === fan.name).at(-1)?.answer;
-    expectThat(paid !== undefined, `${fan} has not paid`);
-    expectSuccess(paid);
-    const price = await records.seatPrice(this.concertId(), seatId);
-    expectEqual(`${paid.value.reservationId} ${paid.value.status} at ${paid.value.amount}`, `${reservationId} COMPLETED at ${price}`, `${fan}'s payment`);
+    const paid = fan.latestPayment().value;
+    expectEqual(`${paid.reservationId} ${paid.status} at ${paid.amount}`, `${reservationId} COMPLETED at ${await records.seatPrice(this.concertId(), seatId)}`, `${fan}'s payment`);
   }
 });
 
@@ -126,16 +108,7 @@ Then('nothing was charged', async function (this: TicketWorld) {
 });
 
 Then('the late charge is voided', async function (this: TicketWorld) {
-  const { charges } = await eventually(
-    () => this.provider.charges(),
-    (seen) => seen.charges.some((c) => c.status === 'VOIDED') && !seen.charges.some((c) => c.status === 'APPROVED'),
-    { what: 'the late charge to be voided', timeoutMs: 15_000, intervalMs: 200, describe: (seen) => seen.charges.map((c) => c.status).join(', ') || 'no charge' },
-  );
-  const voided = charges.filter((c) => c.status === 'VOIDED');
-  const recorded = await eventually(
-    () => records.payments(this.concertId()),
-    (payments) => voided.every((c) => payments.some((p) => p.chargeId === c.chargeId && p.chargeVoided)),
-    { what: 'the records to show the void', timeoutMs: 5_000, describe: (payments) => payments.map((p) => `${p.status} voided=${p.chargeVoided}`).join(', ') },
-  );
+  const voided = await this.provider.waitUntilLateChargeVoided();
+  const recorded = await records.untilChargesVoided(this.concertId(), voided.map((c) => c.chargeId));
   expectEqual(recorded.map((p) => p.status), recorded.map(() => 'FAILED'), 'payments on record for the voided charge');
 });

@@ -1,9 +1,10 @@
 import { Given, Then, When } from '@cucumber/cucumber';
 import type { Fan } from '../support/driver/fan.ts';
+import { followTwiceEach } from '../support/driver/places.ts';
 import type { Told } from '../support/driver/place-stream.ts';
 import { expectEqual, expectThat } from '../support/expect.ts';
 import { eventually } from '../support/polling.ts';
-import { SKIP_REASON_FILE } from '../support/skip-reason.ts';
+import { skipScenario } from '../support/skip-reason.ts';
 import type { TicketWorld } from '../support/world.ts';
 
 // ---- Following one's place live (the status stream) ------------------------------------------
@@ -30,14 +31,9 @@ Then('{fan} is told live that she/he is WAITING at position {int}', async functi
 });
 
 Then('{fan} is told live that she/he is let in{withinASecond}', async function (this: TicketWorld, fan: Fan, timed: boolean) {
-  if (!timed) {
-    const told = await fan.placeStream().nextBeyond('WAITING', `${fan}'s place to change from WAITING`, 15_000);
-    expectEqual(place(told), 'READY', `what ${fan}'s stream told her once her place changed`);
-    return;
-  }
-  const { told, pushedAfterMs } = await fan.toldLiveOnceLetIn();
+  const { told, pushedAfterMs } = await fan.toldLiveOnceLetIn({ timed });
   expectEqual(place(told), 'READY', `what ${fan}'s stream told her once her place changed`);
-  expectThat(pushedAfterMs <= 1000, `${fan}'s stream told her she was let in ${Math.round(pushedAfterMs)} ms after it happened, not within a second`);
+  if (timed) expectThat((pushedAfterMs ?? Infinity) <= 1000, `${fan}'s stream told her she was let in ${Math.round(pushedAfterMs ?? Infinity)} ms after it happened, not within a second`);
 });
 
 Then('{fan} is told live that she/he is shopping, and her/his stream ends', async function (this: TicketWorld, fan: Fan) {
@@ -54,24 +50,16 @@ Then("{fan}'s stream ends within {int} seconds", async function (this: TicketWor
   expectThat(await stream.ends(seconds * 1000), `${fan}'s stream on queue server ${stream.server} was still open ${seconds} s later; it pushed: ${stream.describe()}`);
 });
 
-/** Most streams a scenario opens to fill a queue server; a target with a higher limit skips. */
+/**
+ * Most streams a scenario opens to fill a queue server; a target with a higher limit skips. Two
+ * streams per place at most: half as many fans fill it, each following her place twice.
+ */
 const MOST_STREAMS_TO_FILL = 200;
 
 Given('queue server {int} serves as many status streams as it may', async function (this: TicketWorld, server: number) {
   const { limit, open } = await this.operator.streamCapacity(server);
-  if (limit - open > MOST_STREAMS_TO_FILL) {
-    this.attach(`Skipped: queue server ${server} may serve ${limit} status streams (QUEUE_STREAM_LIMIT); filling more than ${MOST_STREAMS_TO_FILL} is not a scenario's work.`, { mediaType: 'text/plain', fileName: SKIP_REASON_FILE });
-    return 'skipped';
-  }
-  // Two streams per place at most: half as many fans, each following her place twice.
-  const crowd = this.joinCrowd(Math.ceil((limit - open) / 2), 'Follower');
-  await Promise.all(
-    crowd.map(async (fan, i) => {
-      (await fan.enter({ through: server })).value;
-      for (let n = 0; n < Math.min(2, limit - open - 2 * i); n++) (await fan.followPlace({ through: server })).value;
-    }),
-  );
+  if (limit - open > MOST_STREAMS_TO_FILL) return skipScenario(this, `queue server ${server} may serve ${limit} status streams (QUEUE_STREAM_LIMIT); filling more than ${MOST_STREAMS_TO_FILL} is not a scenario's work.`);
+  await followTwiceEach(this.joinCrowd(Math.ceil((limit - open) / 2), 'Follower'), server, limit - open);
   const filled = await this.operator.streamCapacity(server);
   expectEqual(filled.open, filled.limit, `status streams open on queue server ${server}`);
-  return undefined;
 });

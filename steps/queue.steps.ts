@@ -1,10 +1,8 @@
 import { Then, When } from '@cucumber/cucumber';
-import type { Answer } from '../support/driver/answer.ts';
 import type { Fan } from '../support/driver/fan.ts';
-import type { StatusView } from '../support/driver/schemas.ts';
+import { placesOf, placesSinceEntry, waitingInOrder, watchLettingIn } from '../support/driver/places.ts';
 import { queueServers } from '../support/driver/stage.ts';
 import { expectAnswer, expectEqual, expectSuccess, expectThat, names } from '../support/expect.ts';
-import { eventually, poll } from '../support/polling.ts';
 import type { TicketWorld } from '../support/world.ts';
 
 // ---- Entering --------------------------------------------------------------------------------
@@ -94,51 +92,25 @@ Then('{fan} is WAITING at position {int}{through}', async function (this: Ticket
 
 Then('{fan} stays WAITING at position {int} for {int} second(s)', async function (this: TicketWorld, fan: Fan, position: number, seconds: number) {
   // Long enough for several promoter runs (every 200 ms here, 1 s by default): none may let her in.
-  const placeOf = (answer: Answer<StatusView>) => (answer.succeeded ? `${answer.value.status} at position ${answer.value.position}` : String(answer));
-  const { value, done: moved } = await poll(() => fan.status(), (answer) => placeOf(answer) !== `WAITING at position ${position}`, {
-    what: `${fan} to stay WAITING`,
-    timeoutMs: seconds * 1000,
-    intervalMs: 200,
-  });
-  expectThat(!moved, `${fan} should still be WAITING at position ${position} for ${seconds} s, but is ${placeOf(value)}`);
+  const changed = await fan.placeChangeWithin(`WAITING at position ${position}`, seconds * 1000);
+  expectThat(changed === undefined, `${fan} should still be WAITING at position ${position} for ${seconds} s, but is ${changed}`);
 });
 
 Then('{fans} are waiting at positions 1 to {int}', async function (this: TicketWorld, fans: Fan[], last: number) {
   expectEqual(fans.length, last, 'fans named for the positions');
-  const seen = [];
-  for (const fan of fans) {
-    const place = (await fan.status()).value;
-    seen.push(`${fan} ${place.status} ${place.position}`);
-  }
-  expectEqual(seen, fans.map((fan, i) => `${fan} WAITING ${i + 1}`), 'who waits where');
+  expectEqual(await placesOf(fans), waitingInOrder(fans), 'who waits where');
 });
 
 Then('{fans} are still where they were told, at positions 1 to {int}', async function (this: TicketWorld, fans: Fan[], last: number) {
-  const moved: string[] = [];
-  const positions: number[] = [];
-  for (const fan of fans) {
-    const told = fan.lastEntry().position;
-    const place = (await fan.status()).value;
-    if (place.position !== told) moved.push(`${fan} told ${told}, now ${place.position}`);
-    positions.push(place.position ?? 0);
-  }
+  const places = await placesSinceEntry(fans);
+  const moved = places.filter(({ told, now }) => now !== told).map(({ fan, told, now }) => `${fan} told ${told}, now ${now}`);
   expectThat(moved.length === 0, () => `${moved.length} of ${fans.length} fans are not where their entry told them: ${moved.slice(0, 5).join('; ')}`);
-  expectEqual([...positions].sort((a, b) => a - b), Array.from({ length: last }, (_, i) => i + 1), 'the positions the fans hold');
+  expectEqual(places.map(({ now }) => now ?? 0).sort((a, b) => a - b), Array.from({ length: last }, (_, i) => i + 1), 'the positions the fans hold');
 });
 
-const placeWords = { PRE_QUEUE: 'in the pre-queue', WAITING: 'WAITING', READY: 'let in', ACTIVE: 'shopping' } as const;
-
 Then('every queue server tells {fan} she/he is {place}', async function (this: TicketWorld, fan: Fan, expected: string) {
-  const placeOf = (answer: Answer<StatusView>) =>
-    !answer.succeeded ? String(answer) : answer.value.status === 'WAITING' ? `WAITING at position ${answer.value.position}` : placeWords[answer.value.status];
   // Admission happens in the background: a server may need a moment to see it.
-  for (const through of queueServers.all()) {
-    await eventually(() => fan.status({ through }), (answer) => placeOf(answer) === expected, {
-      what: `queue server ${through} to tell ${fan} she is ${expected}`,
-      timeoutMs: 10_000,
-      describe: placeOf,
-    });
-  }
+  for (const through of queueServers.all()) await fan.waitUntilToldSheIs(expected, { through, timeoutMs: 10_000 });
 });
 
 Then(
@@ -165,33 +137,19 @@ Then('{fans} is/are let in{through}', async function (this: TicketWorld, fans: F
 Then('as each fan who was let in leaves, the next is let in: {fans}', async function (this: TicketWorld, fans: Fan[]) {
   for (const [i, fan] of fans.entries()) {
     await fan.waitUntilLetIn();
-    // Everyone who arrived later is still waiting, in arrival order.
-    for (const [j, later] of fans.slice(i + 1).entries()) {
-      const place = (await later.status()).value;
-      expectEqual(`${place.status} ${place.position}`, `WAITING ${j + 1}`, `${later}'s place once ${fan} was let in`);
-    }
+    expectEqual(await placesOf(fans.slice(i + 1)), waitingInOrder(fans.slice(i + 1)), `where those who arrived after ${fan} wait once she was let in`);
     expectSuccess(await fan.leave());
   }
 });
 
+// The first second's worth may come at once (the bucket starts full); after that, no more than
+// `perSecond` more each second since admission resumed. One more for the clock's grain.
 Then('{fans} are let in no faster than {int} a second', async function (this: TicketWorld, fans: Fan[], perSecond: number) {
-  // The first second's worth may come at once (the bucket starts full); after that, no more
-  // than `perSecond` more each second since admission resumed. One more for the clock's grain.
-  const resumed = this.latest;
-  expectThat(resumed?.what.includes('resuming admission') === true, 'admission was not resumed just before this step');
-  const resumedAt = resumed.exchange.startedAt;
-  const { value, done } = await poll(
-    async () => {
-      const letIn: Fan[] = [];
-      for (const fan of fans) if ((await fan.status()).value.status !== 'WAITING') letIn.push(fan);
-      return { letIn, seconds: (Date.now() - resumedAt) / 1000 };
-    },
-    ({ letIn, seconds }) => letIn.length > perSecond * (1 + seconds) + 1 || letIn.length === fans.length,
-    { what: 'every fan to be let in', timeoutMs: (fans.length / perSecond + 3) * 1000, intervalMs: 100 },
-  );
-  const allowed = Math.floor(perSecond * (1 + value.seconds) + 1);
-  expectThat(value.letIn.length <= allowed, `${value.letIn.length} fans let in ${value.seconds.toFixed(1)} s after admission resumed, at most ${allowed} allowed at ${perSecond} a second: ${names(value.letIn)}`);
-  expectThat(done, `only ${value.letIn.length} of ${fans.length} fans let in after ${value.seconds.toFixed(1)} s: ${names(value.letIn)}`);
+  const allowed = (seconds: number) => Math.floor(perSecond * (1 + seconds) + 1);
+  const since = this.latestTo('resuming admission').exchange.startedAt;
+  const { letIn, seconds, done } = await watchLettingIn(fans, { since, most: allowed, timeoutMs: (fans.length / perSecond + 3) * 1000 });
+  expectThat(letIn.length <= allowed(seconds), `${letIn.length} fans let in ${seconds.toFixed(1)} s after admission resumed, at most ${allowed(seconds)} allowed at ${perSecond} a second: ${names(letIn)}`);
+  expectThat(done, `only ${letIn.length} of ${fans.length} fans let in after ${seconds.toFixed(1)} s: ${names(letIn)}`);
 });
 
 // ---- Shopping ------------------------------------------------------------------------------
@@ -245,12 +203,7 @@ Then('{fan} is told to expect a wait of at most {int} second(s)', function (this
 
 Then('{fan} is eventually told to expect a wait of more than {int} seconds', async function (this: TicketWorld, fan: Fan, seconds: number) {
   // Nobody who was let in moves on, so the measured pace of admission falls towards zero.
-  await eventually(() => fan.status(), (answer) => answer.succeeded && (answer.value.estimatedWaitSeconds ?? 0) > seconds, {
-    what: `${fan}'s estimate to pass ${seconds} s`,
-    timeoutMs: 20_000,
-    intervalMs: 250,
-    describe: (answer) => (answer.succeeded ? `an estimate of ${answer.value.estimatedWaitSeconds} s` : String(answer)),
-  });
+  await fan.waitUntilEstimateAbove(seconds);
 });
 
 Then('{fan} is asked to check again less often than {fan}', async function (this: TicketWorld, back: Fan, front: Fan) {
@@ -276,12 +229,7 @@ function survivingServers(world: TicketWorld): number[] {
 Then('every surviving queue server tells {fans} their places, 1 to {int}', async function (this: TicketWorld, fans: Fan[], last: number) {
   expectEqual(fans.length, last, 'fans named for the positions');
   for (const through of survivingServers(this)) {
-    const seen = [];
-    for (const fan of fans) {
-      const place = await fan.status({ through });
-      seen.push(place.succeeded ? `${place.value.status} ${place.value.position}` : String(place));
-    }
-    expectEqual(seen, fans.map((_, i) => `WAITING ${i + 1}`), `the places queue server ${through} tells the fans`);
+    expectEqual(await placesOf(fans, { through }), waitingInOrder(fans), `the places queue server ${through} tells the fans`);
   }
 });
 

@@ -1,8 +1,9 @@
 import { Given, Then, When } from '@cucumber/cucumber';
 import { drawAudit } from '../support/driver/draw-audit.ts';
 import type { Fan } from '../support/driver/fan.ts';
+import { placesOf, waitingInOrder } from '../support/driver/places.ts';
 import { expectAnswer, expectEqual, expectSuccess, expectThat } from '../support/expect.ts';
-import { eventually, poll } from '../support/polling.ts';
+import { untilInstant } from '../support/polling.ts';
 import type { TicketWorld } from '../support/world.ts';
 
 // A sale that starts at a set instant, with a pre-queue before it whose order is drawn.
@@ -30,30 +31,17 @@ function startsAt(world: TicketWorld): number {
 
 When('the sale starts', async function (this: TicketWorld) {
   // The operator's statistics publish the draw's seed from the start on: the room's own clock.
-  await eventually(() => this.operator.stats(), (answer) => answer.succeeded && answer.value.drawSeed !== null, {
-    what: 'the sale to start',
-    timeoutMs: Math.max(0, startsAt(this) - Date.now()) + 10_000,
-    intervalMs: 100,
-    describe: (answer) => (answer.succeeded ? `${answer.value.preQueued} in the pre-queue, no seed published` : String(answer)),
-  });
+  await this.operator.waitUntilSaleStarts(Math.max(0, startsAt(this) - Date.now()) + 10_000);
 });
 
 When('{fan} enters the queue as soon as it opens', async function (this: TicketWorld, fan: Fan) {
-  const entry = await eventually(() => fan.enter(), (answer) => answer.code !== 'QUEUE_NOT_OPEN', {
-    what: `the queue to open for ${fan}`,
-    timeoutMs: 15_000,
-    intervalMs: 500,
-    describe: String,
-  });
-  expectSuccess(entry);
+  expectSuccess(await fan.enterOnceOpen());
 });
 
 When('{int} more fans enter the queue at the instant the sale starts', async function (this: TicketWorld, count: number) {
   const newcomers = this.joinCrowd(count);
-  const at = startsAt(this);
-  await eventually(async () => Date.now(), (now) => now >= at, { what: 'the instant the sale starts', timeoutMs: Math.max(0, at - Date.now()) + 1000, intervalMs: 5 });
-  const answers = await Promise.all(newcomers.map((fan) => fan.enter()));
-  const refused = answers.filter((answer) => !answer.succeeded);
+  await untilInstant(startsAt(this), 'the instant the sale starts');
+  const refused = (await Promise.all(newcomers.map((fan) => fan.enter()))).filter((answer) => !answer.succeeded);
   expectThat(refused.length === 0, () => `${refused.length} of ${count} fans entering at the sale's start were refused, e.g. ${refused[0].what}: ${refused[0]}`);
 });
 
@@ -66,28 +54,20 @@ Then('{fan} is told when the queue opens', function (this: TicketWorld, fan: Fan
 });
 
 Then('{fans} is/are in the pre-queue', function (this: TicketWorld, fans: Fan[]) {
-  const saleStartsAt = new Date(startsAt(this)).toISOString();
+  const startsAtIso = new Date(startsAt(this)).toISOString();
   for (const fan of fans) {
-    const told = fan.lastEntry();
-    expectEqual(
-      { status: told.status, position: told.position, estimatedWaitSeconds: told.estimatedWaitSeconds, saleStartsAt: told.saleStartsAt },
-      { status: 'PRE_QUEUE', position: null, estimatedWaitSeconds: null, saleStartsAt },
-      `what ${fan}'s entry told her`,
-    );
+    const { status, position, estimatedWaitSeconds, saleStartsAt } = fan.lastEntry();
+    expectEqual({ status, position, estimatedWaitSeconds, saleStartsAt }, { status: 'PRE_QUEUE', position: null, estimatedWaitSeconds: null, saleStartsAt: startsAtIso }, `what ${fan}'s entry told her`);
   }
 });
 
 Then('{fan} stays in the pre-queue until the sale starts, and is then let in', async function (this: TicketWorld, fan: Fan) {
   const at = startsAt(this);
-  const { value, done } = await poll(() => fan.status(), (answer) => !answer.succeeded || answer.value.status !== 'PRE_QUEUE', {
-    what: `${fan} to leave the pre-queue`,
-    timeoutMs: Math.max(0, at - Date.now()) + 10_000,
-    intervalMs: 200,
-  });
-  expectThat(done, `${fan} was still in the pre-queue 10 s after the sale started`);
-  expectSuccess(value);
+  const { answer, left } = await fan.watchUntilNoLonger('PRE_QUEUE', Math.max(0, at - Date.now()) + 10_000);
+  expectThat(left, `${fan} was still in the pre-queue 10 s after the sale started`);
+  expectSuccess(answer);
   // The room's clock and ours may differ a little.
-  expectThat(value.exchange.startedAt >= at - 250, `${fan} left the pre-queue ${at - value.exchange.startedAt} ms before the sale started, as ${value.value.status}`);
+  expectThat(answer.exchange.startedAt >= at - 250, `${fan} left the pre-queue ${at - answer.exchange.startedAt} ms before the sale started, as ${answer.value.status}`);
   await fan.waitUntilLetIn();
 });
 
@@ -104,22 +84,11 @@ Then("the {int} fans wait in the order of the published draw, which matches the 
   expectThat(seed !== null, 'the statistics publish no draw seed after the sale started');
   expectThat(this.sale.commitment !== undefined && drawAudit.seedMatches(seed, this.sale.commitment), `the published seed does not hash to the commitment shown before the start (${this.sale.commitment})`);
   const fans = this.crowd.slice(0, count);
-  const byUser = new Map(fans.map((fan) => [fan.userId, fan]));
-  const drawn = drawAudit.order(seed, fans.map((fan) => fan.userId)).map((userId) => byUser.get(userId)!);
-  const seen: string[] = [];
-  for (const fan of drawn) {
-    const place = (await fan.status()).value;
-    seen.push(`${fan} ${place.status} ${place.position}`);
-  }
-  expectEqual(seen, drawn.map((fan, i) => `${fan} WAITING ${i + 1}`), 'who waits where, against the published draw');
+  const drawn = drawAudit.orderOf(seed, fans);
+  expectEqual(await placesOf(drawn), waitingInOrder(drawn), 'who waits where, against the published draw');
   expectThat(drawn.some((fan, i) => fan !== fans[i]), 'the drawn order is the order the fans arrived in');
 });
 
 Then('{fans} wait behind the {int} fans of the pre-queue, in the order they arrived', async function (this: TicketWorld, late: Fan[], count: number) {
-  const seen: string[] = [];
-  for (const fan of late) {
-    const place = (await fan.status()).value;
-    seen.push(`${fan} ${place.status} ${place.position}`);
-  }
-  expectEqual(seen, late.map((fan, i) => `${fan} WAITING ${count + i + 1}`), 'where the fans who came after the start wait');
+  expectEqual(await placesOf(late), waitingInOrder(late, count + 1), 'where the fans who came after the start wait');
 });

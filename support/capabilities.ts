@@ -1,5 +1,5 @@
 import type { IWorld } from '@cucumber/cucumber';
-import { SKIP_REASON_FILE } from './skip-reason.ts';
+import { skipScenario } from './skip-reason.ts';
 import { target } from './target.ts';
 
 /**
@@ -51,6 +51,5 @@ export function missingCapability(capability: Capability): string | undefined {
 export function requireCapability(world: IWorld, capability: Capability): 'skipped' | undefined {
   const reason = missingCapability(capability);
   if (!reason) return undefined;
-  world.attach(`Skipped: needs ${capability}; ${reason}.`, { mediaType: 'text/plain', fileName: SKIP_REASON_FILE });
-  return 'skipped';
+  return skipScenario(world, `needs ${capability}; ${reason}.`);
 }

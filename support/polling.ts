@@ -26,6 +26,11 @@ export async function poll<T>(probe: () => Promise<T>, done: (value: T) => boole
   }
 }
 
+/** Waits until the clock reads `at`, looking every 5 ms: for what happens "at the instant" something starts. */
+export async function untilInstant(at: number, what: string): Promise<void> {
+  await eventually(async () => Date.now(), (now) => now >= at, { what, timeoutMs: Math.max(0, at - Date.now()) + 1000, intervalMs: 5 });
+}
+
 /** `poll`, failing the step at the deadline with what was awaited and what was seen last. */
 export async function eventually<T>(probe: () => Promise<T>, done: (value: T) => boolean, options: PollOptions<T>): Promise<T> {
   const { value, done: accepted } = await poll(probe, done, options);

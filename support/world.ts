@@ -1,6 +1,7 @@
 import { World, setWorldConstructor, setDefaultTimeout, type IWorldOptions } from '@cucumber/cucumber';
 import { randomBytes } from 'node:crypto';
 import type { Answer } from './driver/answer.ts';
+import { expectThat } from './expect.ts';
 import { Fan } from './driver/fan.ts';
 import { Infrastructure } from './driver/infrastructure.ts';
 import { Operator } from './driver/operator.ts';
@@ -102,6 +103,13 @@ export class TicketWorld extends World implements Stage {
     const newcomers = Array.from({ length: count }, (_, i) => this.fan(`${label}${this.crowd.length + i + 1}`));
     this.crowd.push(...newcomers);
     return newcomers;
+  }
+
+  /** The latest answer, which must be to `doing` ("resuming admission"): for a Then about the call just made. */
+  latestTo(doing: string): Answer<unknown> {
+    const answer = this.latest;
+    expectThat(answer?.what.includes(doing) === true, `the request just before this step was not ${doing}, but ${answer?.what ?? 'none at all'}`);
+    return answer;
   }
 
   /** Someone posing as an operator with the given authorization header (or none). */

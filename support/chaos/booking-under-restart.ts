@@ -44,3 +44,21 @@ export async function bookThroughTrouble(
   const paid = await untilAnswered('pay', () => fan.pay({ key, timeoutMs: 20_000 }));
   return paid.succeeded ? paid.value.status : `pay ${paid}`;
 }
+
+/**
+ * Every fan books a seat at once, fan i the i-th seat, each through trouble within 90 s; the
+ * first hold granted calls `onFirstHold` (to pull a plug while the others are still reserving or
+ * paying). How each booking ended, and what `onFirstHold` returned, if a hold was ever granted.
+ */
+export async function bookTogether<T>(
+  fans: readonly Fan[],
+  answers: BookingAnswer[],
+  options: { onFirstHold?: () => T } = {},
+): Promise<{ outcomes: string[]; firstHold?: T }> {
+  const { onFirstHold } = options;
+  const deadline = Date.now() + 90_000;
+  let firstHold: { made: T } | undefined;
+  const onHeld = onFirstHold && (() => void (firstHold ??= { made: onFirstHold() }));
+  const outcomes = await Promise.all(fans.map((fan, i) => bookThroughTrouble(fan, i, { answers, deadline, onHeld })));
+  return { outcomes, firstHold: firstHold?.made };
+}

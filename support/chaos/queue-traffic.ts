@@ -1,4 +1,5 @@
 import { setTimeout as pause } from 'node:timers/promises';
+import { eventually } from '../polling.ts';
 import { routes, type Route } from '../driver/routes.ts';
 import { schemas } from '../driver/schemas.ts';
 import { ApiClient } from '../http/api-client.ts';
@@ -108,4 +109,30 @@ export function summarise(answers: TrafficAnswer[], from = 0, to = Number.POSITI
     slowestMs: Math.max(0, ...inWindow.map((a) => a.durationMs)),
     outcomes: Object.fromEntries([...byOutcome].sort()),
   };
+}
+
+/**
+ * Waits (20 s) until the traffic has made 40 requests from `from` on, then returns those of them
+ * that failed: what fans met after a recovery deadline.
+ */
+export async function failuresFrom(traffic: QueueTraffic, from: number): Promise<TrafficAnswer[]> {
+  await eventually(async () => summarise(traffic.answers, from).requests, (n) => n >= 40, { what: 'traffic after the recovery deadline', timeoutMs: 20_000 });
+  return traffic.answers.filter((a) => a.startedAt >= from && (a.status < 200 || a.status >= 300));
+}
+
+/**
+ * First come, first served: of each two fans acknowledged one right after the other by the same
+ * loop (one fan after another), the later must not be ahead of the earlier. Every such pair where
+ * she is, as "later (position b) is ahead of earlier (position a), who entered first"; a fan
+ * without a position counts as 0.
+ */
+export function overtakenWithinLoop(acknowledged: readonly AcknowledgedFan[], positions: ReadonlyMap<string, number>): string[] {
+  const overtaken: string[] = [];
+  for (let i = 1; i < acknowledged.length; i++) {
+    const [earlier, later] = [acknowledged[i - 1], acknowledged[i]];
+    if (earlier.loop !== later.loop) continue;
+    const [a, b] = [positions.get(earlier.userId) ?? 0, positions.get(later.userId) ?? 0];
+    if (!(a < b)) overtaken.push(`${later.userId} (position ${b}) is ahead of ${earlier.userId} (position ${a}), who entered first`);
+  }
+  return overtaken;
 }

@@ -17,4 +17,10 @@ export const drawAudit = {
     const hash = (userId: string) => createHmac('sha256', key).update(userId, 'utf8').digest('hex');
     return userIds.map((userId) => ({ userId, hash: hash(userId) })).sort((a, b) => (a.hash < b.hash ? -1 : a.hash > b.hash ? 1 : 0)).map((d) => d.userId);
   },
+
+  /** Fans (anything with a userId) in the order the draw gives them. */
+  orderOf<T extends { userId: string }>(seedHex: string, entrants: readonly T[]): T[] {
+    const byUser = new Map(entrants.map((entrant) => [entrant.userId, entrant]));
+    return drawAudit.order(seedHex, entrants.map((entrant) => entrant.userId)).map((userId) => byUser.get(userId)!);
+  },
 };

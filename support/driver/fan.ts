@@ -3,7 +3,7 @@ import { target } from '../target.ts';
 import { eventually, poll } from '../polling.ts';
 import { Answer } from './answer.ts';
 import { routes } from './routes.ts';
-import { schemas, type EntryView, type ExtensionView, type PaymentView, type ReservationView, type StatusView } from './schemas.ts';
+import { schemas, type EntryView, type ExtensionView, type PaymentView, type ReservationView, type SeatsView, type StatusView } from './schemas.ts';
 import { asSent, call, queueServers, type Stage } from './stage.ts';
 import { openEventStream, type EventStream, type StreamEvent } from '../http/event-stream.ts';
 import type { Exchange } from '../http/api-client.ts';
@@ -19,6 +19,15 @@ type Turn = { ends: string[]; extensionsLeft?: number };
 type Carrying = { token?: string | null; concert?: string };
 
 const QUEUE_TOKEN = 'x-queue-token';
+
+/** Her place as a failure message shows it: "WAITING at position 3", or the refusal ("410 TOKEN_EXPIRED"). */
+const placeIn = (answer: Answer<StatusView>) => (answer.succeeded ? `${answer.value.status} at position ${answer.value.position}` : String(answer));
+
+/** Her place in the words scenarios use for it ("WAITING at position 3", "let in", "shopping"), or the refusal. */
+const PLACE_WORDS = { PRE_QUEUE: 'in the pre-queue', WAITING: 'WAITING', READY: 'let in', ACTIVE: 'shopping' } as const;
+const placeInWords = (answer: Answer<StatusView>) =>
+  !answer.succeeded ? String(answer) : answer.value.status === 'WAITING' ? `WAITING at position ${answer.value.position}` : PLACE_WORDS[answer.value.status];
+
 /** A well-formed reservation id nobody holds. */
 export const NOBODYS_RESERVATION = '3f2504e0-4f89-41d3-9a0c-0305e82c3301';
 
@@ -69,6 +78,16 @@ export class Fan {
     return call(this.#stage, `${this} sending an unusable entry request`, queueServers.url(), routes.queue.enter(), schemas.entry, asSent(request));
   }
 
+  /** Tries to enter every 500 ms (bounded, 15 s) while the queue is not open yet; the first other answer. */
+  enterOnceOpen(): Promise<Answer<EntryView>> {
+    return eventually(() => this.enter(), (answer) => answer.code !== 'QUEUE_NOT_OPEN', {
+      what: `the queue to open for ${this}`,
+      timeoutMs: 15_000,
+      intervalMs: 500,
+      describe: String,
+    });
+  }
+
   /** When a refused entry (409 QUEUE_NOT_OPEN) said the queue opens. */
   toldOpensAt(answer: Answer<unknown>): string {
     const told = schemas.queueNotOpen.safeParse(answer.exchange.body);
@@ -107,9 +126,54 @@ export class Fan {
     const seen = await eventually(() => this.status(options), (answer) => answer.succeeded && answer.value.status === status, {
       what: `${this} to be ${status}${options.through ? ` according to queue server ${options.through}` : ''}`,
       timeoutMs: options.timeoutMs ?? 15_000,
-      describe: (answer) => (answer.succeeded ? `${answer.value.status} at position ${answer.value.position}` : String(answer)),
+      describe: placeIn,
     });
     return seen.value;
+  }
+
+  /** Polls her status (bounded) until a queue server tells her she is `place`, in the suite's words ("let in"). */
+  async waitUntilToldSheIs(place: string, options: { through?: number; timeoutMs: number }): Promise<void> {
+    await eventually(() => this.status({ through: options.through }), (answer) => placeInWords(answer) === place, {
+      what: `queue server ${options.through ?? 1} to tell ${this} she is ${place}`,
+      timeoutMs: options.timeoutMs,
+      describe: placeInWords,
+    });
+  }
+
+  /**
+   * Checks her place every 200 ms for `ms` while it should stay `place` ("WAITING at position 1"):
+   * the first other place she is told (or refusal), or undefined when it never changed.
+   */
+  async placeChangeWithin(place: string, ms: number): Promise<string | undefined> {
+    const { value, done: changed } = await poll(() => this.status(), (answer) => placeIn(answer) !== place, {
+      what: `${this} to stay ${place}`,
+      timeoutMs: ms,
+      intervalMs: 200,
+    });
+    return changed ? placeIn(value) : undefined;
+  }
+
+  /**
+   * Checks her place every 200 ms (bounded) until it is no longer `status` or is refused: the
+   * answer then, and whether it came before the deadline.
+   */
+  async watchUntilNoLonger(status: StatusView['status'], timeoutMs: number): Promise<{ answer: Answer<StatusView>; left: boolean }> {
+    const { value, done } = await poll(() => this.status(), (answer) => !answer.succeeded || answer.value.status !== status, {
+      what: `${this} to leave ${status}`,
+      timeoutMs,
+      intervalMs: 200,
+    });
+    return { answer: value, left: done };
+  }
+
+  /** Checks her place every 250 ms (bounded, 20 s) until her wait estimate is more than `seconds`. */
+  async waitUntilEstimateAbove(seconds: number): Promise<void> {
+    await eventually(() => this.status(), (answer) => answer.succeeded && (answer.value.estimatedWaitSeconds ?? 0) > seconds, {
+      what: `${this}'s estimate to pass ${seconds} s`,
+      timeoutMs: 20_000,
+      intervalMs: 250,
+      describe: (answer) => (answer.succeeded ? `an estimate of ${answer.value.estimatedWaitSeconds} s` : String(answer)),
+    });
   }
 
   waitUntilLetIn(options: { through?: number; timeoutMs?: number } = {}): Promise<StatusView> {
@@ -200,14 +264,16 @@ export class Fan {
   }
 
   /**
-   * Waits, on her latest stream, for the status after WAITING, while checking her place by
-   * polling every 50 ms on the side: a poll answered WAITING was sent before she was let in, so
-   * `pushedAfterMs` (push time − the last such poll's sending) bounds from above how long after
-   * being let in the stream told her.
+   * Waits (15 s), on her latest stream, for the status after WAITING. `timed`: while checking her
+   * place by polling every 50 ms on the side: a poll answered WAITING was sent before she was let
+   * in, so `pushedAfterMs` (push time − the last such poll's sending) bounds from above how long
+   * after being let in the stream told her. Untimed, nothing is polled.
    */
-  async toldLiveOnceLetIn(timeoutMs = 15_000): Promise<{ told: Told; pushedAfterMs: number }> {
+  async toldLiveOnceLetIn({ timed }: { timed: boolean }): Promise<{ told: Told; pushedAfterMs?: number }> {
+    const timeoutMs = 15_000;
     const stream = this.placeStream();
     const told = stream.nextBeyond('WAITING', `${this}'s place to change from WAITING`, timeoutMs);
+    if (!timed) return { told: await told };
     let waitingAt = performance.now();
     await poll(
       async () => {
@@ -250,6 +316,48 @@ export class Fan {
     });
   }
 
+  /** Looks at the seats every 200 ms (bounded, 10 s) until she sees `seatId` as `status`. */
+  async waitUntilSeatIs(seatId: string, status: string): Promise<void> {
+    const seat = (answer: Answer<SeatsView>) => (answer.succeeded ? answer.value.seats.find((s) => s.seatId === seatId)?.status : undefined);
+    await eventually(() => this.seats(), (answer) => answer.succeeded && seat(answer) === status, {
+      what: `${this} to see seat ${seatId} as ${status}`,
+      timeoutMs: 10_000,
+      intervalMs: 200,
+      describe: (answer) => (answer.succeeded ? `seat ${seatId} ${seat(answer)}` : String(answer)),
+    });
+  }
+
+  /** A shopper browsing: looks at the seats every half second for `seconds`; the first refused look, else the last. */
+  async browseSeats(seconds: number): Promise<Answer<SeatsView>> {
+    const until = Date.now() + seconds * 1000;
+    const { value } = await poll(async () => ({ look: await this.seats(), at: Date.now() }), ({ look, at }) => !look.succeeded || at >= until, {
+      what: `${this} to browse for ${seconds} s`,
+      timeoutMs: seconds * 1000 + 5_000,
+      intervalMs: 500,
+    });
+    return value.look;
+  }
+
+  /**
+   * Busy all the time: looks at the seats every 200 ms until refused, bounded by her turn's end
+   * (as she was last told it) and 10 s more. Every look slides her idle deadline, so only the
+   * session cap can end it. When she was last served, and the refusal.
+   */
+  async browseSeatsUntilRefused(): Promise<{ lastServedAt: number; refusal: Answer<unknown> }> {
+    let lastServedAt = 0;
+    const ends = Date.parse(this.turn().ends.at(-1)!);
+    const refusal = await eventually(
+      async () => {
+        const look = await this.seats();
+        if (look.succeeded) lastServedAt = look.exchange.startedAt;
+        return look;
+      },
+      (look) => !look.succeeded,
+      { what: `${this}'s turn to run out`, timeoutMs: Math.max(0, ends - Date.now()) + 10_000, intervalMs: 200, describe: String },
+    );
+    return { lastServedAt, refusal };
+  }
+
   /** Reserves a seat; `extra` adds fields to the request (a client's idea of the price, say). */
   async reserve(seatId: string, options: Carrying & { extra?: Record<string, unknown> } = {}): Promise<Answer<ReservationView>> {
     const answer = await call(this.#stage, `${this} reserving seat ${seatId}`, target.coreUrl, routes.core.reserve(), schemas.reservation, {
@@ -290,6 +398,13 @@ export class Fan {
     });
     this.#stage.payments.push({ payer: this.name, answer });
     return answer;
+  }
+
+  /** The answer to her latest payment attempt. */
+  latestPayment(): Answer<PaymentView> {
+    const paid = this.#stage.payments.filter(({ payer }) => payer === this.name).at(-1)?.answer;
+    if (!paid) throw new Error(`${this} has not paid`);
+    return paid;
   }
 
   /** Her latest reservation. */
@@ -360,7 +475,7 @@ export class Fan {
     await eventually(() => this.status({ concert }), (answer) => answer.succeeded && answer.value.status !== 'WAITING', {
       what: `${this} to be let in`,
       timeoutMs: 15_000,
-      describe: (answer) => (answer.succeeded ? `${answer.value.status} at position ${answer.value.position}` : String(answer)),
+      describe: placeIn,
     });
   }
 

@@ -4,6 +4,7 @@ import { schemas, type SlotOwner } from './schemas.ts';
 import { call, type Stage } from './stage.ts';
 import type { z } from 'zod';
 import { parsePrometheus, sampleValue } from '../prometheus.ts';
+import { eventually } from '../polling.ts';
 
 /**
  * The infrastructure under the system: queue server processes, the Redis Cluster, PostgreSQL.
@@ -65,6 +66,28 @@ export class Infrastructure {
    */
   stallAdmission(leaseMs: number, concert?: string) {
     return this.#control('stalling an admission batch halfway', routes.infrastructure.stallAdmission(this.#stage.concertId(concert)), schemas.stalledBatch, { leaseMs });
+  }
+
+  /**
+   * Waits until a node other than `killed` serves the concert's waiting room and is not failing:
+   * the replica the cluster promoted. Fails after `timeoutMs`, naming the owner it last saw.
+   */
+  untilNewRedisOwner(killed: SlotOwner, timeoutMs: number, concert?: string): Promise<SlotOwner> {
+    return eventually(() => this.redisOwnerOf(concert), (o) => o.node !== killed.node && !o.failing, {
+      what: 'a replica to be promoted',
+      timeoutMs,
+      describe: (o) => `${o.node} (failing: ${o.failing})`,
+    });
+  }
+
+  /**
+   * What is not as it was: the core service if it started again since `coreStartedAt` (from
+   * coreStartedAt()), and each queue server that is not running. Empty when nothing restarted.
+   */
+  async restartedOrDownSince(coreStartedAt: number | undefined): Promise<string[]> {
+    const changed = (await this.coreStartedAt()) === coreStartedAt ? [] : ['the core service started again'];
+    const down = (await this.state()).queueInstances.filter((q) => !q.running).map((q) => `queue server ${q.instance} is not running`);
+    return [...changed, ...down];
   }
 
   async restartDatabase(): Promise<number> {

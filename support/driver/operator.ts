@@ -1,8 +1,9 @@
 import { parsePrometheus, sampleValue } from '../prometheus.ts';
 import { randomBytes } from 'node:crypto';
+import { eventually } from '../polling.ts';
 import { target } from '../target.ts';
 import { routes } from './routes.ts';
-import { schemas, type Policy } from './schemas.ts';
+import { schemas, type Policy, type QueueStats } from './schemas.ts';
 import { asSent, call, queueServers, type Stage } from './stage.ts';
 
 /** The Authorization header of credentials someone may present, by the words scenarios use. */
@@ -21,6 +22,25 @@ export function authorizationFor(presented: string): string | undefined {
 }
 
 export type ConcertDetails = { name?: string; seatCount: number; price: number };
+
+/** The statistics named in `figures` ({ ready: 2, waiting: 3 }), as `stats` show them. */
+export const figuresOf = (stats: QueueStats, figures: Record<string, number>) => Object.fromEntries(Object.keys(figures).map((name) => [name, stats[name as keyof QueueStats]]));
+
+/** Monitoring figures an operator reads, and the series each comes from (for the concert). */
+const FIGURE_SERIES: Record<string, [string, Record<string, string>]> = {
+  entries: ['queue_entries_total', {}],
+  admissions: ['queue_admissions_total', {}],
+  'exits because left': ['queue_exits_total', { reason: 'exited' }],
+  'exits because expired': ['queue_exits_total', { reason: 'expired' }],
+  'exits because booked': ['queue_exits_total', { reason: 'completed' }],
+  'fans waiting': ['queue_users', { state: 'waiting' }],
+  'fans let in': ['queue_users', { state: 'ready' }],
+  'fans active': ['queue_users', { state: 'active' }],
+  'fans in the pre-queue': ['queue_users', { state: 'pre_queue' }],
+  'pre-queue entries': ['queue_pre_queue_entries_total', {}],
+  'turns extended': ['queue_extensions_total', {}],
+  'waits to be let in recorded': ['queue_enter_to_ready_seconds_count', {}],
+};
 
 /**
  * The operator (or someone posing as one): puts concerts on sale, sets a waiting room's policy,
@@ -108,6 +128,52 @@ export class Operator {
 
   metrics(server: number) {
     return call(this.#stage, `${this} reading queue server ${server}'s metrics`, queueServers.url(server), routes.operations.metrics(), schemas.metrics);
+  }
+
+  /**
+   * The concert's monitoring figures on queue server `server`, by the names operators use ("fans
+   * waiting"), from one reading of its metrics; a figure the metrics lack is undefined.
+   */
+  async monitoringFigures(server: number, figures: readonly string[]): Promise<Record<string, number | undefined>> {
+    const unknown = figures.filter((figure) => !(figure in FIGURE_SERIES));
+    if (unknown.length > 0) throw new Error(`no monitoring figure called ${unknown.join(', ')}; known: ${Object.keys(FIGURE_SERIES).join(', ')}`);
+    const samples = parsePrometheus((await this.metrics(server)).value);
+    const concert = this.#concertId();
+    return Object.fromEntries(figures.map((figure) => [figure, sampleValue(samples, FIGURE_SERIES[figure][0], { ...FIGURE_SERIES[figure][1], concert })]));
+  }
+
+  /** Reads the statistics (bounded, 15 s unless told) until they show `figures`; statistics never expire anything themselves. */
+  async waitUntilStatsShow(figures: Record<string, number>, timeoutMs = 15_000): Promise<void> {
+    await eventually(async () => (await this.stats()).value, (stats) => Object.entries(figures).every(([name, n]) => stats[name as keyof QueueStats] === n), {
+      what: `the queue statistics to show ${JSON.stringify(figures)}`,
+      timeoutMs,
+      describe: (stats) => JSON.stringify(figuresOf(stats, figures)),
+    });
+  }
+
+  /**
+   * How the room's waiting fans spread over its shards, from one reading of the statistics: the
+   * shards, the fans waiting, how many shards have none, and whether the shards' counts add up.
+   */
+  async shardSpread(): Promise<{ waiting: number; shards: number; counted: number; emptyShards: number; addUp: boolean }> {
+    const { waiting, shards, shardWaiting } = (await this.stats()).value;
+    return { waiting, shards, counted: shardWaiting.length, emptyShards: shardWaiting.filter((n) => n === 0).length, addUp: shardWaiting.reduce((a, b) => a + b, 0) === waiting };
+  }
+
+  /** READY plus ACTIVE fans now: how many are let in at once. */
+  async letInAtOnce(): Promise<number> {
+    const { ready, active } = (await this.stats()).value;
+    return ready + active;
+  }
+
+  /** Reads the statistics every 100 ms (bounded) until they publish the draw's seed: the sale started, by the room's own clock. */
+  async waitUntilSaleStarts(timeoutMs: number): Promise<void> {
+    await eventually(() => this.stats(), (answer) => answer.succeeded && answer.value.drawSeed !== null, {
+      what: 'the sale to start',
+      timeoutMs,
+      intervalMs: 100,
+      describe: (answer) => (answer.succeeded ? `${answer.value.preQueued} in the pre-queue, no seed published` : String(answer)),
+    });
   }
 
   /** How many status streams queue server `server` may serve and serves now, from its metrics. */

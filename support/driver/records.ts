@@ -1,4 +1,5 @@
 import pg from 'pg';
+import { eventually } from '../polling.ts';
 import { target } from '../target.ts';
 
 /**
@@ -67,6 +68,23 @@ export const records = {
     return rows.map((r) => ({ reservationId: r.reservation_id, seatId: r.seat_id, userId: r.user_id, status: r.status, amount: r.amount, lapsed: r.lapsed }))[0];
   },
 
+  /** The seat a reservation on record holds, and that seat's price; fails when the reservation is not on record. */
+  async reservedSeat(concertId: string, reservationId: string): Promise<{ seatId: string; price: number }> {
+    const held = await records.reservation(reservationId);
+    if (!held) throw new Error(`reservation ${reservationId} is not on record`);
+    return { seatId: held.seatId, price: await records.seatPrice(concertId, held.seatId) };
+  },
+
+  /** Reads the concert's reservations every 200 ms (bounded, 10 s) until this one's status is `status`. */
+  async untilReservationIs(concertId: string, reservationId: string, status: string, what: string): Promise<void> {
+    await eventually(async () => (await records.reservations(concertId)).find((r) => r.reservationId === reservationId)?.status, (seen) => seen === status, {
+      what,
+      timeoutMs: 10_000,
+      intervalMs: 200,
+      describe: (seen) => `the reservation ${seen}`,
+    });
+  },
+
   async payments(concertId: string): Promise<PaymentRecord[]> {
     const { rows } = await db().query(
       `SELECT payment_id, reservation_id, user_id, status, amount, charge_id, charge_voided_at IS NOT NULL AS voided
@@ -82,6 +100,15 @@ export const records = {
       chargeId: r.charge_id,
       chargeVoided: r.voided,
     }));
+  },
+
+  /** Reads the concert's payments (bounded, 5 s) until each of `chargeIds` shows voided on one; the payments then. */
+  untilChargesVoided(concertId: string, chargeIds: readonly string[]): Promise<PaymentRecord[]> {
+    return eventually(
+      () => records.payments(concertId),
+      (payments) => chargeIds.every((chargeId) => payments.some((p) => p.chargeId === chargeId && p.chargeVoided)),
+      { what: 'the records to show the void', timeoutMs: 5_000, describe: (payments) => payments.map((p) => `${p.status} voided=${p.chargeVoided}`).join(', ') },
+    );
   },
 
   /**

@@ -113,6 +113,7 @@ export const schemas = {
 export type EntryView = z.infer<typeof schemas.entry>;
 export type StatusView = z.infer<typeof schemas.status>;
 export type ExtensionView = z.infer<typeof schemas.extension>;
+export type SeatsView = z.infer<typeof schemas.seats>;
 export type SeatView = z.infer<typeof schemas.seats>['seats'][number];
 export type ReservationView = z.infer<typeof schemas.reservation>;
 export type PaymentView = z.infer<typeof schemas.payment>;

@@ -1,5 +1,6 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+import { eventually } from '../polling.ts';
 import { target } from '../target.ts';
 
 /**
@@ -13,6 +14,14 @@ export const serviceLogs = {
       .filter((file) => file.endsWith('.log'))
       .map((file) => readFileSync(path.join(target.logDir, file), 'utf8'))
       .join('\n');
+  },
+  /** The logs once they mention `text` (bounded, 10 s): a service writes its lines a little after the fact. */
+  readOnceTheyMention(text: string, what = text): Promise<string> {
+    return eventually(async () => serviceLogs.read(), (logs) => logs.includes(text), {
+      what: `the service logs to mention ${what}`,
+      timeoutMs: 10_000,
+      describe: (logs) => `${logs.length} characters, none about ${what}`,
+    });
   },
   adminToken: () => target.adminToken,
 };
