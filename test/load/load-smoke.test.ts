@@ -128,7 +128,7 @@ test('npm run load -- sale-opening:smoke', { timeout: HANG_MS + 10_000 }, () => 
  * The same two scenarios with their concerts spread over 3 shards: every correctness check kept
  * (nobody lost, FIFO exact, the draw's order), and each Redis master's share measured.
  */
-test('npm run load -- entry-scale:smoke sale-opening:smoke --shards=3', { timeout: 60_000 }, () => {
+test('npm run load -- entry-scale:smoke sale-opening:smoke --shards=3', { timeout: HANG_MS + 10_000 }, () => {
   const run = runLoad('entry-scale:smoke', 'sale-opening:smoke', '--shards=3');
   const entry = run.report('entry-scale-smoke-shards3');
   const sale = run.report('sale-opening-smoke-shards3');
