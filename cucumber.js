@@ -30,3 +30,10 @@ export default common;
 
 /** `npx cucumber-js --profile smoke`: the fast subset (same as `--tags @smoke`). */
 export const smoke = { ...common, tags: '@smoke' };
+
+/**
+ * `npx cucumber-js --profile sharded`: the whole suite with every concert's waiting room spread
+ * over 3 shards the moment it is put on sale (the operator's driver does it, support/driver/operator.ts),
+ * so every promise is checked on a sharded room too.
+ */
+export const sharded = { ...common, worldParameters: { roomShards: 3 } };

@@ -25,11 +25,13 @@ export type ClusterNodeView = { id: string; address: string; flags: string[]; ma
 export type SlotOwner = { slot: number; nodeId: string; node: RedisNode; failing: boolean };
 
 /**
- * A Redis Cluster of `masters` masters with one replica each, one container per node on a
- * private network. Start it with `new RedisClusterContainer(image).start()`.
+ * A Redis Cluster of `masters` masters with `replicas` replicas each (one unless told: 0 for a
+ * measurement of the masters alone), one container per node on a private network. Start it with
+ * `new RedisClusterContainer(image).start()`.
  */
 export class RedisClusterContainer {
   private masters = 3;
+  private replicas = 1;
   private nodeTimeoutMs = 2000;
   private labels: Record<string, string> = {};
   private network?: StartedNetwork;
@@ -42,6 +44,13 @@ export class RedisClusterContainer {
 
   withMasters(count: number): this {
     this.masters = count;
+    return this;
+  }
+
+  /** Replicas per master (0–2). */
+  withReplicas(count: number): this {
+    if (!Number.isInteger(count) || count < 0 || count > 2) throw new Error(`replicas per master must be 0, 1 or 2, got ${count}`);
+    this.replicas = count;
     return this;
   }
 
@@ -68,7 +77,7 @@ export class RedisClusterContainer {
     trackNetwork(network.getId());
     const started: StartedTestContainer[] = [];
     try {
-      const total = this.masters * 2;
+      const total = this.masters * (1 + this.replicas);
       // Fixed host ports: a node that is killed and started again comes back on the same
       // 127.0.0.1 port, so the natMap every client was given stays valid.
       const hostPorts = await freePorts(total);
@@ -113,7 +122,7 @@ export class RedisClusterContainer {
       const create = await containers[0].exec([
         'redis-cli', '--cluster', 'create',
         ...nodes.map((n) => `${n.internal.host}:${n.internal.port}`),
-        '--cluster-replicas', '1', '--cluster-yes',
+        '--cluster-replicas', String(this.replicas), '--cluster-yes',
       ]);
       if (create.exitCode !== 0) throw new Error(`redis-cli --cluster create failed:\n${create.output}`);
 
@@ -275,7 +284,7 @@ export class StartedRedisCluster {
 
   /**
    * Healthy means: every reachable node says cluster_state:ok and knows all nodes, there are
-   * `expectedMasters` masters and as many replicas, and every replica's link to its master is
+   * `expectedMasters` masters and every other node a replica, and every replica's link to its master is
    * up. "All slots covered" alone is not enough: replicas can be invisible for a while.
    */
   async waitUntilHealthy(timeoutMs: number, nodes: RedisNode[] = this.nodes): Promise<void> {

@@ -61,8 +61,14 @@ export async function assertContainerRuntime(timeoutMs = 15_000): Promise<void> 
   }
 }
 
-/** Redis Cluster (3 masters + 3 replicas) and PostgreSQL 15, started in parallel. */
-export async function startTestEnvironment(log: (line: string) => void = () => undefined): Promise<TestEnvironment> {
+/**
+ * Redis Cluster (3 masters + 3 replicas unless `shape` says otherwise: the load tool's ceiling
+ * measurement runs 6 masters without replicas) and PostgreSQL 15, started in parallel.
+ */
+export async function startTestEnvironment(
+  log: (line: string) => void = () => undefined,
+  shape: { redisMasters?: number; redisReplicas?: number } = {},
+): Promise<TestEnvironment> {
   const labels = runLabels();
   // Testcontainers creates its reaper (and session id) lazily and races when containers start
   // in parallel: make it once, up front.
@@ -76,7 +82,13 @@ export async function startTestEnvironment(log: (line: string) => void = () => u
   const network = await new Network().start();
   trackNetwork(network.getId());
   const startup = Promise.allSettled([
-    new RedisClusterContainer(images.redis).withNetwork(network).withMasters(3).withNodeTimeout(2000).withLabels(labels).start(),
+    new RedisClusterContainer(images.redis)
+      .withNetwork(network)
+      .withMasters(shape.redisMasters ?? 3)
+      .withReplicas(shape.redisReplicas ?? 1)
+      .withNodeTimeout(2000)
+      .withLabels(labels)
+      .start(),
     startPostgres(images.postgres, labels, network),
   ]);
   // Registered before anything is up: a signal during start-up waits for the containers being

@@ -10,14 +10,14 @@ Feature: Running the waiting room
       | active limit | admissions a second |
       | 50           | 10                  |
     Then the effective policy is:
-      | active limit | admissions a second | seconds to start shopping | idle seconds | hold seconds | session seconds | extensions | pre-queue opens | sale starts |
-      | 50           | 10                  | 60                        | 300          | 300          | 600             | 2          | none            | none        |
+      | active limit | admissions a second | seconds to start shopping | idle seconds | hold seconds | session seconds | extensions | pre-queue opens | sale starts | shards    |
+      | 50           | 10                  | 60                        | 300          | 300          | 600             | 2          | none            | none        | as set up |
     When the operator changes the policy:
       | seconds to start shopping | session seconds | extensions |
       | 30                        | 900             | 0          |
     Then the effective policy is:
-      | active limit | admissions a second | seconds to start shopping | idle seconds | hold seconds | session seconds | extensions | pre-queue opens | sale starts |
-      | 50           | 10                  | 30                        | 300          | 300          | 900             | 0          | none            | none        |
+      | active limit | admissions a second | seconds to start shopping | idle seconds | hold seconds | session seconds | extensions | pre-queue opens | sale starts | shards    |
+      | 50           | 10                  | 30                        | 300          | 300          | 900             | 0          | none            | none        | as set up |
 
   Scenario: Every number of the policy may be set to either end of its range
     When the operator changes the policy:
@@ -110,3 +110,6 @@ Feature: Running the waiting room
       | no settings at all                              |
       | a list instead of settings                      |
       | text that is not JSON                           |
+      | more than 16 shards                             |
+      | no shards                                       |
+      | a number of shards written as text              |

@@ -22,6 +22,8 @@ export type RunOptions = {
   scale: number;
   timeScale: number;
   status: StatusWay;
+  /** --shards: the shards entry-scale's and sale-opening's concert is spread over (1: one slot). */
+  shards: number;
   gate: 'seed' | 'targets';
   http: HttpOptions;
   reportDir: string;
@@ -57,7 +59,7 @@ export async function runScenario(scenario: Scenario, target: LoadTarget, option
     durationS: recorder.elapsedMs() / 1000,
     git: gitInfo(),
     machine: machineOf(),
-    target: { kind: target.kind, queueInstances: target.queueUrls.length, serviceEnv: target.serviceEnv },
+    target: { kind: target.kind, queueInstances: target.queueUrls.length, serviceEnv: target.serviceEnv, shards: options.shards, redisCluster: target.redisCluster },
     cpu: meters.map((m) => {
       const total = m.meter.total();
       return { name: m.name, ...total, microsPerRequest: Math.round((total.cpuMs * 1000) / Math.max(1, recorder.totalRequests())) };
@@ -209,6 +211,7 @@ async function measure<T>(
       scale: options.scale,
       timeScale: options.timeScale,
       status: options.status,
+      shards: options.shards,
       showSteps: (...steps) => (shown = steps),
     });
   } catch (caught) {

@@ -73,6 +73,8 @@ export type ScenarioContext = {
   timeScale: number;
   /** --status: how waiting fans follow their place, by polling GET /status or on a status stream. */
   status: StatusWay;
+  /** --shards: the shards entry-scale's and sale-opening's concert is spread over (1: one slot, the default). */
+  shards: number;
   /** The steps whose P95 the live progress line shows. */
   showSteps(...steps: string[]): void;
 };

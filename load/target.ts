@@ -22,6 +22,8 @@ export type LoadTarget = {
   containers: { name: string; id: string }[];
   /** Settings the managed queue instances were started with beyond the defaults. */
   serviceEnv: Record<string, string>;
+  /** A managed target's cluster, "3 masters + 3 replicas". */
+  redisCluster?: string;
   /**
    * A second set of services on the same containers with other settings or another commit's
    * code, for a before/after comparison inside one run (--ab-service-env, --ab-ref);
@@ -54,12 +56,15 @@ export async function startManagedLoadTarget(options: {
   serviceEnv: Record<string, string>;
   queueInstances: number;
   variantB?: { serviceEnv: Record<string, string>; ref?: string; node?: string };
+  /** The Redis Cluster's shape; default 3 masters with a replica each, as npm run e2e. */
+  redis?: { masters: number; replicas: number };
 }): Promise<LoadTarget> {
   const { log, logDir, serviceEnv, queueInstances, variantB: variant } = options;
+  const redis = options.redis ?? { masters: 3, replicas: 1 };
   applyTestcontainersDefaults();
   await assertContainerRuntime();
-  log('starting Redis Cluster (3 masters + 3 replicas) and PostgreSQL in containers');
-  const environment = await startTestEnvironment(log);
+  log(`starting Redis Cluster (${redis.masters} masters + ${redis.masters * redis.replicas} replicas) and PostgreSQL in containers`);
+  const environment = await startTestEnvironment(log, { redisMasters: redis.masters, redisReplicas: redis.replicas });
   try {
     log(`starting the reference system ${Object.keys(serviceEnv).length ? `with ${formatEnv(serviceEnv)}` : ''}`);
     const system = await startReferenceSystem({ environment: environment.info, logDir, extraEnv: serviceEnv, queueInstances });
@@ -104,6 +109,7 @@ export async function startManagedLoadTarget(options: {
       processes: [...system.services.map((s) => ({ name: s.name, pid: s.child.pid ?? 0 })), ...redisProcesses],
       containers: [{ name: 'postgres', id: environment.postgres.getId() }],
       serviceEnv,
+      redisCluster: `${environment.info.cluster.masters} masters + ${environment.info.cluster.replicas} replicas`,
       variantB:
         systemB && bEnv
           ? {

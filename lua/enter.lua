@@ -2,11 +2,14 @@
 -- ARGV[1] userId, ARGV[2] fresh random bits for the entry id (used only when a new entry is made),
 -- ARGV[3] the user's place in the draw of a scheduled sale: a score below every arrival number
 --   (see queue/draw.ts), or '' when the caller does not know the concert has a draw
--- Returns {'NO_CONCERT'} | {'NOT_OPEN', opensAt} | {'NEED_DRAW'} (call again with ARGV[3]) or
+-- Returns {'NO_CONCERT'} | {'LAYOUT'} (the room is sharded) | {'NOT_OPEN', opensAt} |
+--   {'NEED_DRAW'} (call again with ARGV[3]) or
 --   {'NEW'|'EXISTING', state, entryId, position or false, totalWaiting, deadline or false,
 --    {measuredRate or false, admitPerSecond, readyTtlSeconds}, saleStartsAt or false}
-local basis = estimate_basis()
+local basis, shards = room_basis()
 if not basis then return {'NO_CONCERT'} end
+-- A room spread over shards is entered on its shards (lua/shard/enter.lua), never here.
+if shards then return {'LAYOUT'} end
 local user_id = ARGV[1]
 local now = now_ms()
 local starts = sale_starts_after(now)

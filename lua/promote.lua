@@ -6,7 +6,8 @@
 -- ARGV[1] budget: most entries this run may expire plus admit; bounds how long Redis is blocked
 -- ARGV[2] burst: token-bucket capacity in seconds of admitPerSecond (the promoter interval)
 -- ARGV[3] length of one rate-measuring window, ms
--- Returns {admitted, expired, more (1 when the budget ran out), {enter-to-READY ms of each admitted}}
+-- Returns {admitted, expired, more (1 when the budget ran out), {enter-to-READY ms of each admitted},
+--   1 when the room is sharded (nothing admitted: lua/admission/ admits it)}
 local budget, burst, window = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3])
 local now = now_ms()
 
@@ -20,9 +21,11 @@ for _, set in ipairs({K_READY, K_ACTIVE}) do
 end
 
 local p = redis.call('HMGET', K_POLICY, 'activeLimit', 'admitPerSecond', 'readyTtlSeconds', 'paused',
-  'admitCredit', 'admitCreditAt', 'rateWindowAt', 'rateWindowBase', 'measuredRate')
+  'admitCredit', 'admitCreditAt', 'rateWindowAt', 'rateWindowBase', 'measuredRate', 'shards')
 local limit, rate, ready_ttl = tonumber(p[1]), tonumber(p[2]), tonumber(p[3])
 if not limit then return {0, expired, 0, {}} end
+-- A room spread over shards is admitted by lua/admission/ (its waiting fans are not here).
+if (tonumber(p[10]) or 1) > 1 then return {0, expired, 0, {}, 1} end
 local paused = p[4] == '1'
 -- Before the sale starts nobody is let in (expiry goes on), as while paused.
 if sale_starts_after(now) then paused = true end

@@ -41,6 +41,12 @@ options:
   --timeout-ms=<n>       per-request timeout (default 10000)
   --queue-instances=<n>  queue instances of a managed target (default 2, as in npm run e2e;
                          on 2 cores entry-scale measures lower latency with 1, circulation needs 2)
+  --shards=<n>[,<n>…]    spread entry-scale's and sale-opening's concert over n shards (1-16,
+                         default 1); entry-scale then reports each Redis master's share of the
+                         work; 1,3 runs each of them once per number, in one environment
+  --redis-masters=<n>    masters of a managed target's Redis Cluster (default 3)
+  --redis-replicas=<n>   replicas per master (0-2, default 1): 6 masters without replicas measure
+                         how far one concert's ceiling rises with its shards
   --service-env K=V      extra environment for the managed services (repeatable)
   --ab-service-env K=V   also start a variant B of the services with this on top (repeatable);
                          enter-capacity and enter-latency then alternate bare, A and B
@@ -69,6 +75,9 @@ const { values, positionals } = parseArgs({
     pipelining: { type: 'string', default: '1' },
     'timeout-ms': { type: 'string', default: '10000' },
     'queue-instances': { type: 'string' },
+    shards: { type: 'string', default: '1' },
+    'redis-masters': { type: 'string', default: '3' },
+    'redis-replicas': { type: 'string', default: '1' },
     'service-env': { type: 'string', multiple: true, default: [] },
     'ab-service-env': { type: 'string', multiple: true, default: [] },
     'ab-ref': { type: 'string' },
@@ -124,6 +133,14 @@ const refuse = (message: string) => {
   console.error(`${message}\n${usage}`);
   process.exit(2);
 };
+const shardCounts = values.shards.split(',').map(Number);
+if (shardCounts.some((n) => !Number.isInteger(n) || n < 1 || n > 16)) refuse('--shards takes whole numbers from 1 to 16 (1,3 runs both)');
+/** Scenarios that spread their concert over --shards, and run once per number given. */
+const SHARDED_SCENARIOS = new Set(['entry-scale', 'sale-opening']);
+const redisShape = { masters: Number(values['redis-masters']), replicas: Number(values['redis-replicas']) };
+if (!Number.isInteger(redisShape.masters) || redisShape.masters < 3 || redisShape.masters > 12 || ![0, 1, 2].includes(redisShape.replicas)) {
+  refuse('--redis-masters must be 3-12 and --redis-replicas 0, 1 or 2');
+}
 const http = { connections: Number(values.connections), pipelining: Number(values.pipelining), timeoutMs: Number(values['timeout-ms']) };
 const scale = Number(values.scale);
 const timeScale = Number(values['time-scale']);
@@ -137,6 +154,7 @@ if (values.generator !== undefined || generatorsInContainers !== undefined) {
   if (!runs[0].scenario.fleet) refuse(`${runs[0].scenario.name} runs on one generator only (several: ${scenarios.filter((s) => s.fleet).map((s) => s.name).join(', ')})`);
   if (statusWays.length !== 1) refuse('several generators run one --status way at a time');
   if (variantB) refuse('several generators measure one system: no --ab-* options');
+  if (values.shards !== '1') refuse('several generators run a concert of one shard so far: no --shards');
 }
 if (generatorsInContainers !== undefined && !(Number.isInteger(generatorsInContainers) && generatorsInContainers >= 1)) {
   refuse('--generators-in-containers takes a whole number of at least 1');
@@ -198,13 +216,14 @@ async function runHere(): Promise<number> {
   target =
     process.env.E2E_TARGET === 'external'
       ? externalLoadTarget()
-      : await startManagedLoadTarget({ log, logDir: LOG_DIR, serviceEnv, queueInstances, variantB });
+      : await startManagedLoadTarget({ log, logDir: LOG_DIR, serviceEnv, queueInstances, variantB, redis: redisShape });
   let passed = true;
   for (const run of runs) {
     for (const status of (run.scenario.followsStatus ? statusWays : ['poll']) as StatusWay[])
+    for (const shards of SHARDED_SCENARIOS.has(run.scenario.name) ? shardCounts : [1])
     for (const side of run.scenario.measuresVariantB ? [{ label: '', target }] : sidesOf(target)) {
       const of = side.label ? ` on variant B (${describeVariantB(target.variantB!)})` : '';
-      const way = run.scenario.followsStatus ? `, waiting fans ${status === 'stream' ? 'on status streams' : 'polling'}` : '';
+      const way = run.scenario.followsStatus ? `, waiting fans ${status === 'stream' ? 'on status streams' : 'polling'}` : shards > 1 ? `, its concert over ${shards} shards` : '';
       log(`running ${run.scenario.name}${run.smoke ? ' (smoke)' : ''}${of}${way} against ${side.target.queueUrls.length} queue instance(s)`);
       const report = await runScenario(run.scenario, side.target, {
         variantLabel: side.label,
@@ -212,6 +231,7 @@ async function runHere(): Promise<number> {
         scale,
         timeScale,
         status,
+        shards,
         gate: values.gate as 'seed' | 'targets',
         http,
         reportDir: REPORT_DIR,
@@ -234,6 +254,7 @@ async function runOneGenerator(share: Share): Promise<number> {
     scale,
     timeScale,
     status: statusWays[0] as StatusWay,
+    shards: 1,
     gate: values.gate as 'seed' | 'targets',
     http,
     reportDir: REPORT_DIR,

@@ -97,27 +97,28 @@ const policyFields: Record<string, keyof Policy> = {
   extensions: 'maxExtensions',
   'pre-queue opens': 'preQueueOpensAt',
   'sale starts': 'saleStartsAt',
+  shards: 'shards',
 };
 
-function policyOf(table: DataTable): Partial<Policy> {
+function policyOf(world: TicketWorld, table: DataTable): Partial<Policy> {
   const [row] = table.hashes();
   return Object.fromEntries(
     Object.entries(row).map(([field, value]) => {
       expectThat(field in policyFields, `no policy field "${field}"; known: ${Object.keys(policyFields).join(', ')}`);
-      // An instant the table leaves out is written "none".
-      return [policyFields[field], value === 'none' ? null : Number(value)];
+      // An instant the table leaves out is written "none"; "as set up": as the concert was put on sale (its shards, by profile).
+      return [policyFields[field], value === 'none' ? null : value === 'as set up' ? (world.roomShards ?? 1) : Number(value)];
     }),
   );
 }
 
 When('the operator changes the policy:', async function (this: TicketWorld, table: DataTable) {
-  await this.operator.setPolicy(policyOf(table));
+  await this.operator.setPolicy(policyOf(this, table));
 });
 
 Then('the effective policy is:', function (this: TicketWorld, table: DataTable) {
   const answer = this.latestTo('changing the queue policy');
   expectSuccess(answer);
-  expectEqual(answer.value, policyOf(table), 'the effective policy the operator got back');
+  expectEqual(answer.value, policyOf(this, table), 'the effective policy the operator got back');
 });
 
 /** Policy changes the contract rules out. */
@@ -134,6 +135,9 @@ const unusablePolicies: Record<string, unknown> = {
   'a session longer than a day': { sessionSeconds: 86_401 },
   'more than 10 extensions': { maxExtensions: 11 },
   'a negative number of extensions': { maxExtensions: -1 },
+  'more than 16 shards': { shards: 17 },
+  'no shards': { shards: 0 },
+  'a number of shards written as text': { shards: '3' },
   'a sale start that is not an instant': { saleStartsAt: 'tomorrow at noon' },
   'a sale start without its offset': { saleStartsAt: '2030-01-01T12:00:00' },
   'a pre-queue without a sale start': { preQueueOpensAt: '2030-01-01T12:00:00Z' },

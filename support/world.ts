@@ -21,7 +21,8 @@ export type Attempts = { kind: string; answers: Answer<unknown>[]; again: () => 
 /** What a fault scenario carries from one step to the next. */
 export type FaultState = {
   traffic?: QueueTraffic;
-  killedMaster?: SlotOwner & { at: number };
+  /** The Redis master a step killed; `key`: a key of the shard it held, when it held one of a sharded room. */
+  killedMaster?: SlotOwner & { at: number; key?: string };
   takeoverAt?: number;
   /** The queue server a step crashed or cut off from Redis. */
   crashedServer?: number;
@@ -30,6 +31,8 @@ export type FaultState = {
   coreStartedAt?: number;
   /** The core service's link to PostgreSQL was made lossy (slow answers, not necessarily refusals). */
   lossyLink?: boolean;
+  /** A promoter that died halfway through an admission batch of a sharded room: whom it took off one shard, when. */
+  stalledBatch?: { planned: number; takenOffOneShard: string[]; leaseMs: number; at: number };
 };
 
 /**
@@ -43,6 +46,8 @@ export class TicketWorld extends World implements Stage {
   readonly rules = new ContractRules();
   readonly rooms = new RoomModel();
   readonly runId = randomBytes(4).toString('hex');
+  /** The profile's world parameter `roomShards` (cucumber.js, `sharded`): every concert's room spread over that many shards. */
+  readonly roomShards = roomShardsOf(this.parameters);
   latest?: Answer<unknown>;
   readonly payments: { payer: string; answer: Answer<PaymentView> }[] = [];
 
@@ -143,6 +148,13 @@ export class TicketWorld extends World implements Stage {
   someoneWith(credentials: string, authorization: string | undefined): Operator {
     return new Operator(this, `someone with ${credentials}`, () => authorization);
   }
+}
+
+function roomShardsOf(parameters: unknown): number | undefined {
+  const shards = (parameters as { roomShards?: unknown } | undefined)?.roomShards;
+  if (shards === undefined) return undefined;
+  if (!Number.isInteger(shards) || (shards as number) < 1 || (shards as number) > 16) throw new Error(`world parameter roomShards must be 1-16, got ${JSON.stringify(shards)}`);
+  return shards as number;
 }
 
 setWorldConstructor(TicketWorld);

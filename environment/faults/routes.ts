@@ -24,6 +24,21 @@ export const faultRoutes = {
     does: "{key}: the replica of the key's master cut off from it (the master drops it, its reconnects fail)",
   },
   stallPromoters: { method: 'POST', path: '/promoters/stall', does: "{concertId}: every queue instance's promoter stops tending that concert" },
+  loneShardKey: {
+    method: 'POST',
+    path: '/rooms/{concertId}/lone-shard-key',
+    does: "{userIds?}: {key} of a sharded room's shard whose master holds no other part of the room (the one most of those fans waited on)",
+  },
+  shardClockAhead: {
+    method: 'POST',
+    path: '/rooms/{concertId}/clock-ahead',
+    does: "{userId, seconds}: the shard a fan waits on stamps arrivals as if its master's clock ran that far ahead",
+  },
+  stallAdmission: {
+    method: 'POST',
+    path: '/rooms/{concertId}/stall-admission',
+    does: '{leaseMs}: resume admission and, as a promoter that dies midway, begin a batch, take its fans off one shard only, stop',
+  },
   restartPostgres: { method: 'POST', path: '/postgres/restart', does: 'pg_ctl stop -m fast, start the container again, wait until it answers' },
   faultNetwork: {
     method: 'POST',

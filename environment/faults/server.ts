@@ -10,6 +10,7 @@ import { promoterStall } from './promoter-stall.ts';
 import { queueInstanceFaults } from './queue-instances.ts';
 import { redisNodeFaults } from './redis-nodes.ts';
 import { redisReplicationFaults } from './redis-replication.ts';
+import { shardedRoomFaults } from './sharded-rooms.ts';
 import { faultRoutes, matchFaultRoute } from './routes.ts';
 
 /**
@@ -39,6 +40,7 @@ export async function startFaultServer(deps: {
     redisReplicationFaults(environment.redis, sidecars(), log),
     redisNodeFaults(environment.redis, log),
     promoterStall(environment.redis, log),
+    shardedRoomFaults(environment.redis, log),
     queueInstanceFaults(system, log),
     postgresRestart(environment.postgres, log),
   ];

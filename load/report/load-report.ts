@@ -12,7 +12,8 @@ export type LoadReport = {
   durationS: number;
   git: { commit: string; branch: string };
   machine: { cpus: number; cpuModel: string; memoryGiB: number; node: string; platform: string };
-  target: { kind: string; queueInstances: number; serviceEnv: Record<string, string> };
+  /** `shards`: --shards; `redisCluster`: "3 masters + 3 replicas" for a managed target. */
+  target: { kind: string; queueInstances: number; serviceEnv: Record<string, string>; shards?: number; redisCluster?: string };
   /** CPU of the generator (this process) and, when managed, of each service process. */
   /** `microsPerRequest`: CPU µs per request the generator made, a contention-robust cost figure. */
   cpu: { name: string; cpuMs: number; percentOfOneCore: number; microsPerRequest: number }[];

@@ -12,11 +12,12 @@ import type { LoadReport } from './load-report.ts';
 export function reportBase(
   reportDir: string,
   scenario: { name: string; followsStatus?: boolean },
-  options: { smoke: boolean; status: string; variantLabel?: string },
+  options: { smoke: boolean; status: string; shards?: number; variantLabel?: string },
 ): string {
   const stream = scenario.followsStatus && options.status === 'stream' ? '-stream' : '';
+  const shards = (options.shards ?? 1) > 1 ? `-shards${options.shards}` : '';
   const label = options.variantLabel ? `-${options.variantLabel}` : '';
-  return path.join(reportDir, `${scenario.name}${options.smoke ? '-smoke' : ''}${stream}${label}`);
+  return path.join(reportDir, `${scenario.name}${options.smoke ? '-smoke' : ''}${stream}${shards}${label}`);
 }
 
 /** The report as JSON and HTML at `base`.{json,html}, and as tables on the console. */

@@ -3,6 +3,7 @@ import { causalOrderViolators, type Arrival } from '../checks/fifo.ts';
 import { readWaiting } from '../checks/queue-snapshot.ts';
 import { connectRedis } from '../redis-client.ts';
 import { microsPerCall, readCommandStats, resetCommandStats } from '../checks/redis-command-stats.ts';
+import { masterLoad, masterLoadFigures, sampleMasters, type MasterLoad } from '../checks/redis-masters.ts';
 import { userRange } from '../fleet/generator-share.ts';
 import { wallClockMs } from '../metrics/recorder.ts';
 import { driveAndJudge, threshold, type Driven, type FleetScenario, type JudgeContext, type Scenario, type ScenarioContext, type ScenarioOutcome } from '../scenario.ts';
@@ -13,14 +14,11 @@ import { instanceFor, queueCalls, type EntryReply, type StatusReply } from '../c
  * users), every user new. Then a poll phase: 5,000 status polls/s spread over those users.
  * The waiting room is paused first, so nobody leaves the queue and the end state is exact:
  * the waiting set must hold every user answered 201, each at the position they were told.
- */
-/**
- * The seed's entry-scale: warm-up 1,000 entries/s for 10 s, then 5,000/s for 60 s (300,000
- * users), every user new. Then a poll phase: 5,000 status polls/s spread over those users.
- * The waiting room is paused first, so nobody leaves the queue and the end state is exact:
- * the waiting set must hold every user answered 201, each at the position they were told.
  * On several generators (--generator i/n) each drives its share of the arrivals with its own
  * users; the queue is checked once, against every generator's fans.
+ * With --shards the concert's room is spread over that many shards, and each Redis master's CPU
+ * and scripts are read around the enter and the poll phase: how the work spreads, and the
+ * busiest master's cost per enter and per poll (load/checks/redis-masters.ts).
  */
 const fleet: FleetScenario = { drive, judge };
 
@@ -52,7 +50,15 @@ const POSITION_CHANGED = 'polls showing another position';
  * answered (wall-clock ms since `zeroMs`) and the position it was told (0 = no 201; -1 = a 201
  * without a position).
  */
-type EntryFans = { first: number; zeroMs: number; sentAtMs: number[]; answeredAtMs: number[]; position: number[] };
+type EntryFans = {
+  first: number;
+  zeroMs: number;
+  sentAtMs: number[];
+  answeredAtMs: number[];
+  position: number[];
+  /** Each Redis master's work around the enter and the poll phase (one generator with Redis access only). */
+  masters?: { shards: number; enter: MasterLoad | null; poll: MasterLoad | null };
+};
 
 async function drive(ctx: ScenarioContext): Promise<Driven> {
   const { http, admin, recorder, target, runId, share } = ctx;
@@ -60,6 +66,7 @@ async function drive(ctx: ScenarioContext): Promise<Driven> {
   const concertId = concertOf(runId);
   if (share.of > 1) await admin.createSharedConcert(concertId, 10);
   else await admin.createConcert(concertId, 10);
+  if (ctx.shards > 1) await admin.setPolicy(concertId, { shards: ctx.shards });
   await admin.pause(concertId);
   const queue = queueCalls(http);
   ctx.showSteps('enter', 'poll');
@@ -98,30 +105,46 @@ async function drive(ctx: ScenarioContext): Promise<Driven> {
       return null;
     }
   };
+  // Each master's own counters around a phase, per operation of it (null without Redis access).
+  const mastersAround = async (work: () => Promise<{ operations: number }>): Promise<MasterLoad | null> => {
+    const before = redis ? await sampleMasters(redis).catch(() => undefined) : undefined;
+    const { operations } = await work();
+    const after = before && redis ? await sampleMasters(redis).catch(() => undefined) : undefined;
+    return before && after ? masterLoad(before, after, operations) : null;
+  };
   try {
     await scriptMicros(true);
     await ctx.startLine();
-    ctx.log(`enter: ${warmup.rate}/s for ${warmup.durationS} s, then ${main.rate}/s for ${main.durationS} s (${n} users${share.of > 1 ? ` of this generator, from number ${users.first}` : ''})`);
+    ctx.log(`enter: ${warmup.rate}/s for ${warmup.durationS} s, then ${main.rate}/s for ${main.durationS} s (${n} users${share.of > 1 ? ` of this generator, from number ${users.first}` : ''})${ctx.shards > 1 ? `, the room over ${ctx.shards} shards` : ''}`);
     const warm = await runArrivals({ stages: [warmup], share, maxInFlight, drainMs: 15_000, recorder, iteration: enter(0) });
-    const full = await runArrivals({ stages: [main], share, maxInFlight, drainMs: 15_000, recorder, iteration: enter(warm.scheduled) });
+    let full!: Awaited<ReturnType<typeof runArrivals>>;
+    const enterMasters = await mastersAround(async () => {
+      const entersBefore = recorder.stepRequests('enter');
+      full = await runArrivals({ stages: [main], share, maxInFlight, drainMs: 15_000, recorder, iteration: enter(warm.scheduled) });
+      return { operations: recorder.stepRequests('enter') - entersBefore };
+    });
     const enterScriptMicros = await scriptMicros(true);
 
     // Poll phase: every poll of a paused queue must show WAITING at the position told at entry.
     const entered = [...toldPosition.keys()].filter((i) => toldPosition[i] > 0);
     ctx.log(`poll: ${poll.rate}/s for ${poll.durationS} s over ${entered.length} waiting users`);
-    const polled = await runArrivals({
-      stages: [poll],
-      share,
-      maxInFlight,
-      drainMs: 15_000,
-      recorder,
-      iteration: async (k) => {
-        if (entered.length === 0) return;
-        const i = entered[(k * 7919) % entered.length]; // stride: users from all over the queue
-        const r = await queue.status(instanceFor(target.queueUrls, users.first + i + 1), tokens[i]);
-        const body = r.body as StatusReply | undefined;
-        if (r.status === 200 && (body?.status !== 'WAITING' || body.position !== toldPosition[i])) recorder.count(POSITION_CHANGED);
-      },
+    let polled!: Awaited<ReturnType<typeof runArrivals>>;
+    const pollMasters = await mastersAround(async () => {
+      polled = await runArrivals({
+        stages: [poll],
+        share,
+        maxInFlight,
+        drainMs: 15_000,
+        recorder,
+        iteration: async (k) => {
+          if (entered.length === 0) return;
+          const i = entered[(k * 7919) % entered.length]; // stride: users from all over the queue
+          const r = await queue.status(instanceFor(target.queueUrls, users.first + i + 1), tokens[i]);
+          const body = r.body as StatusReply | undefined;
+          if (r.status === 200 && (body?.status !== 'WAITING' || body.position !== toldPosition[i])) recorder.count(POSITION_CHANGED);
+        },
+      });
+      return { operations: recorder.stepRequests('poll') };
     });
     const statusScriptMicros = await scriptMicros(false);
     const micros = (x: number) => Math.round(x * 1000) / 1000;
@@ -131,6 +154,7 @@ async function drive(ctx: ScenarioContext): Promise<Driven> {
       sentAtMs: Array.from(sentAt, micros),
       answeredAtMs: Array.from(answeredAt, micros),
       position: Array.from(toldPosition),
+      masters: redis ? { shards: ctx.shards, enter: enterMasters, poll: pollMasters } : undefined,
     };
     return {
       phases: { 'warm-up': warm, enter: full, poll: polled },
@@ -138,7 +162,13 @@ async function drive(ctx: ScenarioContext): Promise<Driven> {
       figures:
         share.of > 1
           ? {}
-          : { 'Redis µs per enter script (INFO commandstats)': enterScriptMicros, 'Redis µs per status script (INFO commandstats)': statusScriptMicros },
+          : {
+              'Redis µs per enter script (INFO commandstats)': enterScriptMicros,
+              'Redis µs per status script (INFO commandstats)': statusScriptMicros,
+              shards: ctx.shards,
+              ...(enterMasters ? masterLoadFigures('enter', enterMasters) : {}),
+              ...(pollMasters ? masterLoadFigures('poll', pollMasters) : {}),
+            },
       notes: [],
       fans,
     };
@@ -214,6 +244,7 @@ async function judge(ctx: JudgeContext): Promise<ScenarioOutcome> {
     }
   }
 
+  const shards = parts[0]?.masters?.shards ?? 1;
   const errorRate = (enterLatency.errors / Math.max(1, enterLatency.requests)) * 100;
   const pollLatency = ctx.step('poll');
   figures['enter error rate %'] = round(errorRate, 3);
@@ -235,6 +266,14 @@ async function judge(ctx: JudgeContext): Promise<ScenarioOutcome> {
       threshold('FIFO violations', 'target', fifoViolations, '==', 0),
       threshold(`poll P95 at ${poll.rate}/s`, 'target', pollLatency.p95, '<', 5, 'ms'),
       threshold('poll errors', 'target', pollLatency.errors + positionChanged, '==', 0),
+      // Spread over N shards on N masters, no master does much more than its Nth of the work.
+      ...(shards > 1
+        ? (['enter', 'poll'] as const).map((phase) => {
+            const load = parts[0]?.masters?.[phase] ?? null;
+            const spread = load ? Math.min(shards, load.masters.length) : shards;
+            return threshold(`busiest master's share, ${phase} (≤ 1/${spread} + 10 %)`, 'target', load ? round(load.hottestShare * 100, 1) : null, '<=', round((1 / spread + 0.1) * 100, 1), '%');
+          })
+        : []),
     ],
     notes: [
       'The waiting room is paused for the run, so nobody is admitted: the final queue must equal the users entered.',

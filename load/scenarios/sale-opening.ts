@@ -3,6 +3,7 @@ import { drawAudit } from '../../support/driver/draw-audit.ts';
 import { runArrivals, type Stage } from '../engine/open-model.ts';
 import { readWaiting } from '../checks/queue-snapshot.ts';
 import { commandTimes, recordEveryCommand, type CommandTimes } from '../checks/redis-slowlog.ts';
+import { readCutSpread } from '../checks/cut-spread.ts';
 import { connectRedis } from '../redis-client.ts';
 import { sleep, threshold, type Scenario, type ScenarioOutcome } from '../scenario.ts';
 import { instanceFor, queueCalls, type EntryReply } from '../calls/queue-calls.ts';
@@ -16,7 +17,8 @@ import { instanceFor, queueCalls, type EntryReply } from '../calls/queue-calls.t
  * every later fan behind); then the room drains at the admission rate, while fans who come
  * after the start enter and the pre-queued poll. Baselines of the same run: entering a concert
  * on sale now at the same rate (right after the pre-queue, so both run warm), and the promote runs of a steady window
- * of the drain (20 to 26 s after the start) beside the opening's.
+ * of the drain (20 to 26 s after the start) beside the opening's. With --shards both concerts are
+ * spread over that many shards; the room is then read shard by shard and checked the same way.
  */
 export const saleOpening: Scenario = {
   name: 'sale-opening',
@@ -35,6 +37,7 @@ export const saleOpening: Scenario = {
     try {
       const concertId = `load-sale-${runId}`;
       await admin.createConcert(concertId, 10);
+      if (ctx.shards > 1) await admin.setPolicy(concertId, { shards: ctx.shards });
       // Admitted fans stay READY for the whole run: the room drains from waiting to READY.
       await admin.setPolicy(concertId, { activeLimit: 1_000_000, admitPerSecond, readyTtlSeconds: 3600, saleStartsAt: new Date(Date.now() + 3_600_000).toISOString() });
       const queue = queueCalls(http);
@@ -64,6 +67,7 @@ export const saleOpening: Scenario = {
       // ---- Baseline: the same rate into a concert on sale now (paused: nobody leaves), warm --
       const plainConcert = `load-sale-plain-${runId}`;
       await admin.createConcert(plainConcert, 10);
+      if (ctx.shards > 1) await admin.setPolicy(plainConcert, { shards: ctx.shards });
       await admin.pause(plainConcert);
       const baseline: Stage = { rate: preQueue.rate, durationS: smoke ? 1 : 10 * timeScale };
       ctx.log(`baseline: ${baseline.rate}/s for ${baseline.durationS} s into a concert on sale now`);
@@ -125,6 +129,7 @@ export const saleOpening: Scenario = {
         const drainRate = preQueued.length / drainedS;
         const late = await traffic;
 
+        const cut = ctx.shards > 1 ? await readCutSpread(target.queueUrls).catch(() => null) : null;
         const enterPre = recorder.stepSummary('enter (pre-queue)');
         const enterLate = recorder.stepSummary('enter (after start)');
         const poll = recorder.stepSummary('poll');
@@ -150,6 +155,13 @@ export const saleOpening: Scenario = {
           'order: later fans ahead of a pre-queued fan': audit.lateAhead,
           'order: drawn order is the arrival order': audit.drawIsArrival,
           'order: fans read at the check': audit.read,
+          shards: ctx.shards,
+          ...(cut
+            ? {
+                'admission runs that cut the shards': cut.runs,
+                'cut spread (µs): mean / P50 up to / P99 up to / every run up to': `${cut.meanUs} / ${cut.p50UpToUs} / ${cut.p99UpToUs} / ${cut.maxBucketUs}`,
+              }
+            : {}),
           'admission paused for the check (ms)': Math.round(pausedMs),
           'later fans entered (201)': late.entered,
           'admission rate while draining (/s, pre-queued ÷ drain seconds)': Math.round(drainRate),

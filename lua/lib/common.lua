@@ -91,6 +91,14 @@ local function estimate_basis()
   return {p[1] or false, p[2], p[3]}
 end
 
+-- estimate_basis, and whether the room is spread over shards (its 'shards' above 1), read
+-- together: enter.lua's one look at the policy.
+local function room_basis()
+  local p = redis.call('HMGET', K_POLICY, 'measuredRate', 'admitPerSecond', 'readyTtlSeconds', 'shards')
+  if not p[2] then return nil, nil end
+  return {p[1] or false, p[2], p[3]}, (tonumber(p[4]) or 1) > 1
+end
+
 -- A policy number, or its default for a room opened before the field existed.
 local function policy_number(field, default)
   return tonumber(redis.call('HGET', K_POLICY, field) or default)

@@ -8,6 +8,7 @@ import { createMetrics } from '../shared/metrics.ts';
 import { createQueueAccess, type QueueAccess } from '../waiting-room/turn-access.ts';
 import type { QueuePolicy } from '../waiting-room/policy.ts';
 import { createRoomStore } from '../waiting-room/room-store.ts';
+import { createRooms } from '../waiting-room/rooms.ts';
 import type { TokenCodec } from '../shared/queue-token.ts';
 import { isRedisUnavailable } from '../waiting-room/cluster-client.ts';
 import { isPostgresUnavailable } from './postgres-errors.ts';
@@ -65,7 +66,7 @@ export function createCoreApp(deps: CoreAppDeps) {
   const metrics = createMetrics('core');
   const core = createCoreMetrics(metrics, pool);
   const gateway = instrumentGateway(deps.gateway, core);
-  const queueAccess = deps.queueAccess ?? createQueueAccess({ store: createRoomStore(redis), tokens });
+  const queueAccess = deps.queueAccess ?? createQueueAccess({ rooms: createRooms({ redis, store: createRoomStore(redis) }), tokens });
   const holdPolicy = deps.holdPolicy ?? createHoldPolicy(redis, deps.defaultPolicy.holdSeconds);
   const reservations = createReservations({ pool, metrics: core });
   const payments = createPayments({

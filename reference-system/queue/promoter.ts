@@ -1,7 +1,7 @@
 import type { Cluster } from 'ioredis';
 import type { Logger } from '../shared/logger.ts';
 import { OPEN_ROOMS_KEY } from '../waiting-room/keys.ts';
-import type { RoomStore } from '../waiting-room/room-store.ts';
+import type { Rooms } from '../waiting-room/rooms.ts';
 import type { QueueMetrics } from './queue-metrics.ts';
 
 export type PromoterOptions = {
@@ -18,20 +18,28 @@ export type PromoterOptions = {
    * bounded: with the defaults up to 50 × 200 = 10,000 admissions per second per instance.
    */
   maxRunsPerStep?: number;
+  /**
+   * A sharded room's admission batch is its run's for this long; a run that stopped midway (its
+   * instance died) is finished by the next run after it (waiting-room/sharded-admission.ts).
+   * Default: two intervals, at least 500 ms.
+   */
+  leaseMs?: number;
 };
 
 /**
- * Every instance runs a promoter; each run is one atomic script per concert, so concurrent
- * promoters never admit twice or beyond capacity, and no leader is needed. When a run uses its
- * whole batch the promoter runs again at once: other clients' commands get in between runs.
+ * Every instance runs a promoter; each run is one atomic script per concert (a journaled batch
+ * of a few scripts on a sharded room), so concurrent promoters never admit twice or beyond
+ * capacity, and no leader is needed. When a run uses its whole batch the promoter runs again at
+ * once: other clients' commands get in between runs.
  */
 export function startPromoter(
-  deps: { redis: Cluster; store: RoomStore; logger: Logger; metrics?: QueueMetrics },
+  deps: { redis: Cluster; rooms: Rooms; logger: Logger; metrics?: QueueMetrics },
   options: PromoterOptions,
 ) {
-  const { redis, store, logger, metrics } = deps;
+  const { redis, rooms, logger, metrics } = deps;
   const burstSeconds = Math.max(1, options.intervalMs / 1000);
   const maxRuns = options.maxRunsPerStep ?? 50;
+  const admission = { budget: options.batch, burstSeconds, rateWindowMs: options.rateWindowMs, leaseMs: options.leaseMs ?? Math.max(500, 2 * options.intervalMs) };
   let current: Promise<void> | undefined;
 
   const tend = async (concertId: string) => {
@@ -39,8 +47,9 @@ export function startPromoter(
     let expiredTotal = 0;
     for (let run = 0; run < maxRuns; run++) {
       const started = performance.now();
-      const { admitted, expired, more, latenciesMs } = await store.promote(concertId, options.batch, burstSeconds, options.rateWindowMs);
+      const { admitted, expired, more, latenciesMs, cutSpreadUs } = await rooms.promote(concertId, admission);
       metrics?.promoteStepTook((performance.now() - started) / 1000);
+      if (cutSpreadUs !== undefined) metrics?.cutSpread(cutSpreadUs / 1e6);
       metrics?.admitted(concertId, latenciesMs);
       admittedTotal += admitted;
       expiredTotal += expired;

@@ -5,6 +5,7 @@ import type { Logger } from '../shared/logger.ts';
 import { createMetrics } from '../shared/metrics.ts';
 import type { QueuePolicy } from '../waiting-room/policy.ts';
 import { createRoomStore } from '../waiting-room/room-store.ts';
+import { createRooms } from '../waiting-room/rooms.ts';
 import type { TokenCodec } from '../shared/queue-token.ts';
 import { isRedisUnavailable } from '../waiting-room/cluster-client.ts';
 import type { DurableWrites, ReplicaView } from '../waiting-room/durable-writes.ts';
@@ -42,9 +43,10 @@ export function createQueueApp(deps: QueueAppDeps) {
   const { redis, tokens, logger } = deps;
   const metrics = createMetrics('queue');
   const store = createRoomStore(redis, { durableWrites: deps.durableWrites });
+  const rooms = createRooms({ redis, store, onAdmitted: (concertId, latenciesMs) => queueMetrics.admitted(concertId, latenciesMs) });
   const draws = createDraws(redis);
-  const service = createQueueService({ store, tokens, draws });
-  const queueMetrics = createQueueMetrics({ metrics, redis, store, logger });
+  const service = createQueueService({ rooms, tokens, draws });
+  const queueMetrics = createQueueMetrics({ metrics, redis, rooms, logger });
 
   const { router, finish } = createHttpApp({
     logger,
@@ -65,6 +67,7 @@ export function createQueueApp(deps: QueueAppDeps) {
   const streamSettings = { ...DEFAULT_STREAM_SETTINGS, ...deps.streams };
   const streams = createStatusStreams({
     redis,
+    rooms,
     service,
     leases: createStreamLeases(redis),
     logger,
@@ -74,9 +77,9 @@ export function createQueueApp(deps: QueueAppDeps) {
   });
   registerQueueRoutes(router, { service, tokens, rateLimits: deps.rateLimits, changed: (claims) => streams.changed(claims.concertId, claims.entryId) });
   registerStatusEventsRoute(router, { streams, tokens, rateLimits: deps.rateLimits });
-  registerQueueAdminRoutes(router, { redis, store, draws, adminToken: deps.adminToken, defaultPolicy: deps.defaultPolicy });
-  const promoter = deps.promoter ? startPromoter({ redis, store, logger, metrics: queueMetrics }, deps.promoter) : undefined;
-  return { app: finish(), service, store, metrics, promoter, streams };
+  registerQueueAdminRoutes(router, { redis, rooms, draws, adminToken: deps.adminToken, defaultPolicy: deps.defaultPolicy });
+  const promoter = deps.promoter ? startPromoter({ redis, rooms, logger, metrics: queueMetrics }, deps.promoter) : undefined;
+  return { app: finish(), service, store, rooms, metrics, promoter, streams };
 }
 
 async function replicaCountsKnown(replicas: ReplicaView): Promise<void> {

@@ -3,7 +3,7 @@ import { Counter, Gauge } from 'prom-client';
 import type { Logger } from '../shared/logger.ts';
 import type { Metrics } from '../shared/metrics.ts';
 import { OPEN_ROOMS_KEY } from '../waiting-room/keys.ts';
-import type { RoomStore } from '../waiting-room/room-store.ts';
+import type { Rooms } from '../waiting-room/rooms.ts';
 import { readRoomStats, type RoomStats } from './room-stats.ts';
 
 /**
@@ -15,13 +15,13 @@ import { readRoomStats, type RoomStats } from './room-stats.ts';
  * - Instance metrics (enter→READY latency, promoter step duration, HTTP latency) are observed by
  *   the instance that did the work; dashboards `sum` them across instances.
  */
-export function createQueueMetrics(deps: { metrics: Metrics; redis: Cluster; store: RoomStore; logger: Logger }) {
-  const { metrics, redis, store, logger } = deps;
+export function createQueueMetrics(deps: { metrics: Metrics; redis: Cluster; rooms: Rooms; logger: Logger }) {
+  const { metrics, redis, rooms, logger } = deps;
 
   // One Redis read per scrape, shared by every room metric: a scrape calls each collect() in
   // the same tick, so the snapshot is dropped on the next one and the next scrape reads afresh.
   let snapshot: Promise<Map<string, RoomStats>> | undefined;
-  const rooms = () => {
+  const everyRoom = () => {
     if (!snapshot) {
       snapshot = readAllRooms();
       setImmediate(() => (snapshot = undefined));
@@ -32,7 +32,7 @@ export function createQueueMetrics(deps: { metrics: Metrics; redis: Cluster; sto
     const result = new Map<string, RoomStats>();
     try {
       const ids = await redis.smembers(OPEN_ROOMS_KEY);
-      const stats = await Promise.all(ids.map((id) => readRoomStats(store, id)));
+      const stats = await Promise.all(ids.map((id) => readRoomStats(rooms, id)));
       ids.forEach((id, i) => stats[i] && result.set(id, stats[i]));
     } catch (error) {
       logger.warn('metrics_snapshot_failed', { cause: (error as Error).message });
@@ -44,7 +44,7 @@ export function createQueueMetrics(deps: { metrics: Metrics; redis: Cluster; sto
   // counters too, although their values are set from Redis: they only ever grow there.
   const fromRooms = <M extends { reset(): void }>(apply: (m: M, concert: string, room: RoomStats) => void) =>
     async function collect(this: M) {
-      const current = await rooms();
+      const current = await everyRoom();
       this.reset();
       for (const [concert, room] of current) apply(this, concert, room);
     };
@@ -86,6 +86,8 @@ export function createQueueMetrics(deps: { metrics: Metrics; redis: Cluster; sto
   const promoteStep = metrics.histogram('queue_promoter_step_seconds', 'Duration of one promote script call for one concert, seen by this instance (includes the round trip)',
     [0.0005, 0.001, 0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1]);
   const promoterFailures = metrics.counter('queue_promoter_failures_total', 'Promoter steps that failed (Redis unavailable, ...)');
+  const cutSpread = metrics.histogram('queue_admission_cut_spread_seconds', "A sharded room's admission run: how far apart its shards' cuts were (fans stamped in between wait for the next run)",
+    [0.00005, 0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1]);
 
   return {
     admitted(concert: string, latenciesMs: number[]) {
@@ -96,6 +98,9 @@ export function createQueueMetrics(deps: { metrics: Metrics; redis: Cluster; sto
     },
     promoterFailed() {
       promoterFailures.inc();
+    },
+    cutSpread(seconds: number) {
+      cutSpread.observe(seconds);
     },
   };
 }

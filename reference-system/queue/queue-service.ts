@@ -2,7 +2,8 @@ import { ApiError, notFound } from '../shared/errors.ts';
 import { newEntryId } from './entry-id.ts';
 import { tokenExpired } from '../waiting-room/turn-access.ts';
 import type { TokenClaims, TokenCodec } from '../shared/queue-token.ts';
-import type { EntrySnapshot, RoomStore } from '../waiting-room/room-store.ts';
+import type { EntrySnapshot } from '../waiting-room/room-store.ts';
+import type { Rooms } from '../waiting-room/rooms.ts';
 import type { Draws } from './draw.ts';
 import { preQueuePollAfterMs, waitAdvice } from './wait-estimate.ts';
 
@@ -23,19 +24,20 @@ export type EntryView = {
 };
 
 /**
- * The waiting room's operations, one Lua script (one round trip) each; HTTP concerns stay in
+ * The waiting room's operations, one Lua script (one round trip) each on a room of one slot, a
+ * few in parallel on a sharded one (waiting-room/rooms.ts); HTTP concerns stay in
  * queue-routes.ts. Tokens are signed and verified here, locally.
  */
-export function createQueueService(deps: { store: RoomStore; tokens: TokenCodec; draws: Draws }) {
-  const { store, tokens, draws } = deps;
+export function createQueueService(deps: { rooms: Rooms; tokens: TokenCodec; draws: Draws }) {
+  const { rooms, tokens, draws } = deps;
 
   return {
     async enter(concertId: string, userId: string): Promise<{ created: boolean; token: string } & EntryView> {
       // The entry id is used only if this is a new entry; the draw score only in a pre-queue.
       const entryBits = newEntryId();
-      let result = await store.enter(concertId, userId, entryBits, draws.knownScore(concertId, userId));
+      let result = await rooms.enter(concertId, userId, entryBits, draws.knownScore(concertId, userId));
       // First pre-queue entry this instance sees for the concert: it learns the seed once.
-      if (result.outcome === 'NEED_DRAW') result = await store.enter(concertId, userId, entryBits, await draws.score(concertId, userId));
+      if (result.outcome === 'NEED_DRAW') result = await rooms.enter(concertId, userId, entryBits, await draws.score(concertId, userId));
       if (result.outcome === 'NO_CONCERT') throw notFound('CONCERT_NOT_FOUND', `concert ${concertId} does not exist`);
       if (result.outcome === 'NOT_OPEN') {
         const opensAt = new Date(result.opensAt).toISOString();
@@ -50,20 +52,20 @@ export function createQueueService(deps: { store: RoomStore; tokens: TokenCodec;
     },
 
     async status(claims: TokenClaims): Promise<EntryView> {
-      const entry = await store.status(claims.concertId, claims.entryId, claims.userId);
+      const entry = await rooms.status(claims.concertId, claims.entryId, claims.userId);
       if (!entry) throw tokenExpired();
       return view(entry);
     },
 
     async activate(claims: TokenClaims): Promise<{ status: 'ACTIVE'; expiresAt: string }> {
-      const result = await store.activate(claims.concertId, claims.entryId, claims.userId);
+      const result = await rooms.activate(claims.concertId, claims.entryId, claims.userId);
       if (result.outcome === 'GONE') throw tokenExpired();
       if (result.outcome === 'NOT_READY') throw new ApiError(409, 'NOT_READY', 'still waiting: activate once the status is READY');
       return { status: 'ACTIVE', expiresAt: new Date(result.deadline).toISOString() };
     },
 
     async extend(claims: TokenClaims): Promise<{ status: 'ACTIVE'; expiresAt: string; extensionsLeft: number }> {
-      const result = await store.extend(claims.concertId, claims.entryId, claims.userId);
+      const result = await rooms.extend(claims.concertId, claims.entryId, claims.userId);
       if (result.outcome === 'GONE') throw tokenExpired();
       if (result.outcome === 'NOT_ACTIVE') throw new ApiError(409, 'NOT_ACTIVE', 'only a shopper (ACTIVE) can extend her turn');
       if (result.outcome === 'EXTENSION_LIMIT') throw new ApiError(409, 'EXTENSION_LIMIT', 'this turn was already extended as often as the concert allows');
@@ -71,7 +73,7 @@ export function createQueueService(deps: { store: RoomStore; tokens: TokenCodec;
     },
 
     async exit(claims: TokenClaims): Promise<void> {
-      if (!(await store.finish(claims.concertId, claims.entryId, claims.userId, 'exited'))) throw tokenExpired();
+      if (!(await rooms.finish(claims.concertId, claims.entryId, claims.userId, 'exited'))) throw tokenExpired();
     },
   };
 }

@@ -1,8 +1,15 @@
-import type { RoomStore } from '../waiting-room/room-store.ts';
+import type { Rooms } from '../waiting-room/rooms.ts';
 
-/** One waiting room at one instant (lua/stats.lua): what operators and /metrics see. */
+/**
+ * One waiting room (lua/stats.lua; for a sharded room, with lua/shard/stats.lua of each shard):
+ * what operators and /metrics see.
+ */
 export type RoomStats = {
   waiting: number;
+  /** The shards its waiting line is spread over (1: the room's one slot). */
+  shards: number;
+  /** Waiting fans on each shard; their sum is `waiting`. */
+  shardWaiting: number[];
   ready: number;
   active: number;
   entered: number;
@@ -30,12 +37,14 @@ export type RoomStats = {
 };
 
 /** The room's stats, or undefined when the concert has no waiting room. */
-export async function readRoomStats(store: RoomStore, concertId: string): Promise<RoomStats | undefined> {
-  const { waiting, ready, active, counters, policy, preQueued, drawCommitment, drawSeed } = await store.stats(concertId);
+export async function readRoomStats(rooms: Rooms, concertId: string): Promise<RoomStats | undefined> {
+  const { waiting, shards, shardWaiting, ready, active, counters, policy, preQueued, drawCommitment, drawSeed } = await rooms.stats(concertId);
   if (policy.activeLimit === undefined) return undefined;
   const count = (field: string) => Number(counters[field] ?? 0);
   return {
     waiting,
+    shards,
+    shardWaiting,
     ready,
     active,
     entered: count('entered'),

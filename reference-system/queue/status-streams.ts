@@ -2,7 +2,7 @@ import type { ServerResponse } from 'node:http';
 import type { Cluster } from 'ioredis';
 import { ApiError } from '../shared/errors.ts';
 import type { Logger } from '../shared/logger.ts';
-import { queueKeys } from '../waiting-room/keys.ts';
+import type { Rooms } from '../waiting-room/rooms.ts';
 import type { TokenClaims } from '../shared/queue-token.ts';
 import type { EntryView, QueueService } from './queue-service.ts';
 import { LEASE_RENEW_MS, type StreamLease, type StreamLeases } from './stream-leases.ts';
@@ -37,6 +37,8 @@ type Stream = {
   lastWriteAt: number;
   /** Arrival number (score in the waiting set) while WAITING: admission pops the lowest first. */
   arrival?: number;
+  /** The waiting set the entry waits in: the room's, or her shard's in a sharded room. */
+  waitingKey?: string;
   /** When its position is read again (the cadence polling would have: pollAfterMs, ≥ 1 s). */
   nextRefreshAt: number;
   refreshing: boolean;
@@ -52,16 +54,18 @@ export type StreamEvents = {
 /**
  * The status streams one instance serves (GET /api/v1/queue/events). No stream polls on its
  * own: one loop per instance, every `tickMs`, reads per concert with open streams the arrival
- * number at the head of the waiting set (one ZRANGE). A waiting fan whose arrival number is below
- * it was admitted (or left), so only those, the READY ones (who may start shopping anywhere) and
- * those due a position update are read with the status script, all of a concert's in one
- * pipeline (script-batches.ts). Position updates follow the fan's pollAfterMs, never more than
+ * number at the head of the waiting set (one ZRANGE; in a sharded room, of each shard a waiting
+ * stream's fan is on, her shard being admitted from its head too). A waiting fan whose arrival
+ * number is below it was admitted (or left), so only those, the READY ones (who may start
+ * shopping anywhere) and those due a position update are read with the status script, all of a
+ * concert's in one pipeline (script-batches.ts). Position updates follow the fan's pollAfterMs, never more than
  * once a second: a stream knows as much as a poller, sooner for status changes, for a fraction
  * of the cost (docs/load.md, SSE). Enter, activate and exit through this instance wake the
  * entry's streams at once.
  */
 export function createStatusStreams(deps: {
   redis: Cluster;
+  rooms: Rooms;
   service: QueueService;
   leases: StreamLeases;
   logger: Logger;
@@ -69,7 +73,7 @@ export function createStatusStreams(deps: {
   events?: StreamEvents;
   instanceId: string;
 }) {
-  const { redis, service, leases, logger, settings, events } = deps;
+  const { redis, rooms, service, leases, logger, settings, events } = deps;
   const byConcert = new Map<string, Set<Stream>>();
   const tending = new Set<string>();
   let open = 0;
@@ -130,7 +134,8 @@ export function createStatusStreams(deps: {
   };
 
   const learnArrival = async (stream: Stream) => {
-    const score = await redis.zscore(queueKeys(stream.claims.concertId).waiting, stream.claims.entryId);
+    stream.waitingKey ??= await rooms.waitingKeyOf(stream.claims.concertId, stream.claims.entryId);
+    const score = stream.waitingKey === undefined ? null : await redis.zscore(stream.waitingKey, stream.claims.entryId);
     stream.arrival = score === null ? undefined : Number(score);
   };
 
@@ -143,21 +148,35 @@ export function createStatusStreams(deps: {
     }
   };
 
-  /** One concert's share of a tick: one read of the waiting set's head, then the streams it concerns. */
+  /** The arrival number at the head of each waiting set (Infinity when it is empty). */
+  const headsOf = async (keys: Set<string>) => {
+    const heads = new Map<string, number>();
+    await Promise.all(
+      [...keys].map(async (key) => {
+        const head = await redis.zrange(key, 0, 0, 'WITHSCORES');
+        heads.set(key, head.length ? Number(head[1]) : Number.POSITIVE_INFINITY);
+      }),
+    );
+    return heads;
+  };
+
+  /** One concert's share of a tick: one read of each waiting set's head, then the streams it concerns. */
   const tend = async (concertId: string, streams: Set<Stream>) => {
     if (tending.has(concertId)) return;
     tending.add(concertId);
     try {
-      const head = await redis.zrange(queueKeys(concertId).waiting, 0, 0, 'WITHSCORES');
-      const headArrival = head.length ? Number(head[1]) : Number.POSITIVE_INFINITY;
+      const waitingKeys = new Set<string>();
+      for (const stream of streams) if (statusOf(stream.last) === 'WAITING' && stream.waitingKey) waitingKeys.add(stream.waitingKey);
+      const heads = await headsOf(waitingKeys);
       const now = Date.now();
       const due: Promise<void>[] = [];
       for (const stream of streams) {
         const status = statusOf(stream.last);
+        const head = stream.waitingKey === undefined ? undefined : heads.get(stream.waitingKey);
         const check =
           status === 'READY' ||
           now >= stream.nextRefreshAt ||
-          (status === 'WAITING' && (stream.arrival === undefined || stream.arrival < headArrival));
+          (status === 'WAITING' && (stream.arrival === undefined || head === undefined || stream.arrival < head));
         if (check) due.push(refresh(stream));
       }
       await Promise.all(due);

@@ -1,22 +1,20 @@
 import type { Cluster } from 'ioredis';
+import { createAdmissionStore } from './admission-store.ts';
 import type { DurableWrites } from './durable-writes.ts';
-import { commandName, defineScripts, DURABLE_SCRIPTS, scriptKeys, type ScriptName } from './lua-scripts.ts';
+import { commandName, defineScripts, DURABLE_SCRIPTS, scriptKeys, type RunScript, type ScriptName } from './lua-scripts.ts';
 import { createScriptBatches, type ScriptReply, type ScriptValue } from './script-batches.ts';
+import { asList, parseBasis, toRecord, unexpected, type EstimateBasis } from './script-replies.ts';
+import { createShardStore } from './shard-store.ts';
 
 /**
  * A concert's waiting room in Redis: one typed function per script of lua/ (one atomic script,
  * one round trip each), returning parsed objects. Each function's reply shape is the one its
- * script's header describes; this is the only module that reads a script's reply by position.
+ * script's header describes; this module, shard-store.ts (lua/shard/) and admission-store.ts
+ * (lua/admission/) are the only ones that read a script's reply by position.
  */
 export type EntryState = 'PRE_QUEUE' | 'WAITING' | 'READY' | 'ACTIVE';
 
-/** What a waiting fan's estimate and poll advice are based on. */
-export type EstimateBasis = {
-  /** Admissions per second the promoters measured; null until a first window was measured. */
-  measuredRate: number | null;
-  admitPerSecond: number;
-  readyTtlSeconds: number;
-};
+export type { EstimateBasis };
 
 /** One live entry, as enter and status see it. */
 export type EntrySnapshot = {
@@ -33,6 +31,8 @@ export type EntrySnapshot = {
 
 export type EnterResult =
   | { outcome: 'NO_CONCERT' }
+  /** The room is spread over shards: enter it there (sharded-room.ts). */
+  | { outcome: 'LAYOUT' }
   | { outcome: 'NOT_OPEN'; opensAt: number }
   /** The concert has a pre-queue and the caller gave no draw score: call again with it. */
   | { outcome: 'NEED_DRAW' }
@@ -45,6 +45,13 @@ export type PromoteResult = {
   more: boolean;
   /** Enter-to-READY time of each fan admitted, ms. */
   latenciesMs: number[];
+  /** The room is spread over shards: lua/admission/ admits it, not promote.lua. */
+  sharded: boolean;
+  /**
+   * A sharded room's run that cut its shards: how far apart the cuts were (µs, the highest less
+   * the lowest). Fans stamped in between wait for the next run: the fairness cost of the cut.
+   */
+  cutSpreadUs?: number;
 };
 
 /** A consistent snapshot of one room (lua/stats.lua). */
@@ -64,11 +71,12 @@ export type RoomSnapshot = {
 
 export type FinishReason = 'exited' | 'completed';
 
+
 export function createRoomStore(redis: Cluster, options: { durableWrites?: DurableWrites } = {}) {
   defineScripts(redis);
   const batches = createScriptBatches(redis, options.durableWrites);
-  const run = (name: ScriptName, concertId: string, ...args: (string | number)[]): Promise<ScriptReply> =>
-    batches.run(commandName(name), scriptKeys(concertId), args, options.durableWrites !== undefined && DURABLE_SCRIPTS.has(name));
+  const runScript: RunScript = (name, keys, args) => batches.run(commandName(name), keys, args, options.durableWrites !== undefined && DURABLE_SCRIPTS.has(name));
+  const run = (name: ScriptName, concertId: string, ...args: (string | number)[]): Promise<ScriptReply> => runScript(name, scriptKeys(concertId), args);
 
   return {
     /** With durable writes: replica counts by master (readiness waits for them). */
@@ -82,7 +90,7 @@ export function createRoomStore(redis: Cluster, options: { durableWrites?: Durab
     async enter(concertId: string, userId: string, entryBits: string, drawScore: string): Promise<EnterResult> {
       const reply = await run('enter', concertId, userId, entryBits, drawScore);
       const outcome = String(reply[0]);
-      if (outcome === 'NO_CONCERT' || outcome === 'NEED_DRAW') return { outcome };
+      if (outcome === 'NO_CONCERT' || outcome === 'NEED_DRAW' || outcome === 'LAYOUT') return { outcome };
       if (outcome === 'NOT_OPEN') return { outcome, opensAt: Number(reply[1]) };
       if (outcome !== 'NEW' && outcome !== 'EXISTING') throw unexpected('enter', reply);
       const [, state, entryId, position, totalWaiting, deadline, basis, saleStartsAt] = reply;
@@ -139,8 +147,8 @@ export function createRoomStore(redis: Cluster, options: { durableWrites?: Durab
      * token bucket; `rateWindowMs` the window of the measured admission rate.
      */
     async promote(concertId: string, budget: number, burstSeconds: number, rateWindowMs: number): Promise<PromoteResult> {
-      const [admitted, expired, more, latencies] = await run('promote', concertId, budget, burstSeconds, rateWindowMs);
-      return { admitted: Number(admitted), expired: Number(expired), more: Number(more) === 1, latenciesMs: asList(latencies).map(Number) };
+      const [admitted, expired, more, latencies, sharded] = await run('promote', concertId, budget, burstSeconds, rateWindowMs);
+      return { admitted: Number(admitted), expired: Number(expired), more: Number(more) === 1, latenciesMs: asList(latencies).map(Number), sharded: Number(sharded) === 1 };
     },
 
     async stats(concertId: string): Promise<RoomSnapshot> {
@@ -156,35 +164,34 @@ export function createRoomStore(redis: Cluster, options: { durableWrites?: Durab
         drawSeed: seed === null ? null : String(seed),
       };
     },
+
+    /**
+     * Spreads the room over `shards` shards (or back onto one slot) while nobody has entered it
+     * here: lua/layout.lua. `expected`: the layout version the caller read ('' for none).
+     */
+    async setLayout(concertId: string, expected: string, shards: number, version: number, tags: string[]): Promise<'OK' | 'ENTERED' | 'CHANGED' | 'NO_CONCERT'> {
+      const reply = await run('layout', concertId, expected, shards, version, tags.join(','));
+      const outcome = String(reply[0]);
+      if (outcome === 'OK' || outcome === 'ENTERED' || outcome === 'CHANGED' || outcome === 'NO_CONCERT') return outcome;
+      throw unexpected('layout', reply);
+    },
+
+    /** One shard of a sharded room (lua/shard/). */
+    shard: createShardStore(runScript),
+    /** Admission of a sharded room, in its home slot (lua/admission/). */
+    admission: createAdmissionStore(runScript),
   };
 }
 
 export type RoomStore = ReturnType<typeof createRoomStore>;
 
 function snapshot(state: ScriptValue, position: ScriptValue, totalWaiting: ScriptValue, deadline: ScriptValue, basis: ScriptValue, saleStartsAt: ScriptValue): EntrySnapshot {
-  const [measuredRate, admitPerSecond, readyTtlSeconds] = asList(basis);
   return {
     state: String(state) as EntryState,
     position: position === null ? null : Number(position),
     totalWaiting: Number(totalWaiting),
     deadline: deadline === null ? null : Number(deadline),
-    basis: {
-      measuredRate: measuredRate === null || measuredRate === undefined ? null : Number(measuredRate),
-      admitPerSecond: Number(admitPerSecond),
-      readyTtlSeconds: Number(readyTtlSeconds),
-    },
+    basis: parseBasis(basis),
     saleStartsAt: saleStartsAt === null || saleStartsAt === undefined ? null : Number(saleStartsAt),
   };
 }
-
-const asList = (value: ScriptValue): ScriptValue[] => (Array.isArray(value) ? value : []);
-
-/** A Lua field/value list (HGETALL) as a record. */
-function toRecord(list: ScriptValue): Record<string, string> {
-  const record: Record<string, string> = {};
-  const items = asList(list);
-  for (let i = 0; i + 1 < items.length; i += 2) record[String(items[i])] = String(items[i + 1]);
-  return record;
-}
-
-const unexpected = (script: ScriptName, reply: ScriptReply) => new Error(`${script}.lua replied ${JSON.stringify(reply).slice(0, 200)}, which no caller expects`);

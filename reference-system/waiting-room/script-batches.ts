@@ -5,7 +5,8 @@ import { createReplicaView, NotReplicatedError, type DurableWrites } from './dur
 export type ScriptValue = string | number | null | ScriptValue[];
 export type ScriptReply = ScriptValue[];
 
-type Call = { command: string; args: (string | number)[]; id: string; resolve: (reply: ScriptReply) => void; reject: (error: unknown) => void };
+type Call = { command: string; keys: string[]; args: (string | number)[]; id: string; resolve: (reply: ScriptReply) => void; reject: (error: unknown) => void };
+/** Calls whose keys lie in one slot; each call keeps its own keys (a slot's scripts may take different ones). */
 type Batch = { concertKeys: string[]; durable: boolean; calls: Call[] };
 
 /**
@@ -36,7 +37,7 @@ export function createScriptBatches(redis: Cluster, durableWrites?: DurableWrite
 
   const send = async ({ concertKeys, durable, calls }: Batch) => {
     const pipeline = redis.pipeline() as unknown as Record<string, (...a: unknown[]) => unknown> & { call: Cluster['call']; exec: Cluster['exec'] };
-    for (const call of calls) pipeline[call.command](...concertKeys, ...call.args, call.id);
+    for (const call of calls) pipeline[call.command](...call.keys, ...call.args, call.id);
     const wanted = durable && durableWrites ? durableWrites.replicas : 0;
     const deadline = performance.now() + (durableWrites?.timeoutMs ?? 0);
     const echo = `echo-${nextId()}`;
@@ -107,13 +108,16 @@ export function createScriptBatches(redis: Cluster, durableWrites?: DurableWrite
   return {
     /** Replicas per shard as their masters see them (durable writes only): part of readiness. */
     replicas,
-    /** Runs `command` (a script defined on the client) on one concert's keys in the next batch. */
+    /**
+     * Runs `command` (a script defined on the client) on keys of one slot in the next batch of
+     * that slot (batches are keyed by the first key, which every script of a slot shares).
+     */
     run(command: string, concertKeys: string[], args: (string | number)[], durable: boolean): Promise<ScriptReply> {
       return new Promise((resolve, reject) => {
         const key = durable ? `${concertKeys[0]}\u0000durable` : concertKeys[0];
         let batch = pending.get(key);
         if (!batch) pending.set(key, (batch = { concertKeys, durable, calls: [] }));
-        batch.calls.push({ command, args, id: nextId(), resolve, reject });
+        batch.calls.push({ command, keys: concertKeys, args, id: nextId(), resolve, reject });
         if (!scheduled) {
           scheduled = true;
           setImmediate(flush);

@@ -1,6 +1,6 @@
 import type { Context } from 'koa';
 import { ApiError } from '../shared/errors.ts';
-import type { RoomStore } from './room-store.ts';
+import type { Rooms } from './rooms.ts';
 import type { TokenClaims, TokenCodec } from '../shared/queue-token.ts';
 
 export const TOKEN_HEADER = 'x-queue-token';
@@ -26,15 +26,15 @@ export const tokenExpired = () => new ApiError(410, 'TOKEN_EXPIRED', 'this queue
  * How the core service checks a queue token: the signature locally, the ACTIVE state in Redis
  * (which also slides the idle deadline), and the concert the call is about.
  */
-export function createQueueAccess(deps: { store: RoomStore; tokens: TokenCodec }) {
-  const { store, tokens } = deps;
+export function createQueueAccess(deps: { rooms: Rooms; tokens: TokenCodec }) {
+  const { rooms, tokens } = deps;
   return {
     async requireActive(ctx: Context, concertId?: string): Promise<TokenClaims> {
       const claims = requireToken(ctx, tokens);
       if (concertId !== undefined && claims.concertId !== concertId) {
         throw new ApiError(403, 'TOKEN_WRONG_CONCERT', 'this queue token is for another concert');
       }
-      const { state } = await store.touch(claims.concertId, claims.entryId, claims.userId);
+      const { state } = await rooms.touch(claims.concertId, claims.entryId, claims.userId);
       if (state === 'GONE') throw tokenExpired();
       if (state !== 'ACTIVE') throw new ApiError(403, 'TOKEN_NOT_ACTIVE', `the queue entry is ${state}, not ACTIVE`);
       return claims;
@@ -42,7 +42,7 @@ export function createQueueAccess(deps: { store: RoomStore; tokens: TokenCodec }
 
     /** Ends the entry after a completed booking, freeing its slot at once. */
     async complete(claims: TokenClaims): Promise<void> {
-      await store.finish(claims.concertId, claims.entryId, claims.userId, 'completed');
+      await rooms.finish(claims.concertId, claims.entryId, claims.userId, 'completed');
     },
   };
 }

@@ -31,14 +31,26 @@ export class Infrastructure {
     return this.#control(`killing queue server ${server}`, routes.infrastructure.killQueueServer(server), schemas.restored);
   }
 
-  /** The Redis master serving a concert's waiting room: every key of it carries `{concertId}`. */
-  redisOwnerOf(concert?: string): Promise<SlotOwner> {
-    return this.#control('finding the Redis master of the concert', routes.infrastructure.redisOwner(), schemas.slotOwner, { key: this.#slotKey(concert) });
+  /**
+   * The Redis master serving a concert's waiting room (every key of it carries `{concertId}`), or
+   * the part of it a `key` the fault server named lives in (a shard: loneShardKey).
+   */
+  redisOwnerOf(concert?: string, key = this.#slotKey(concert)): Promise<SlotOwner> {
+    return this.#control('finding the Redis master of the concert', routes.infrastructure.redisOwner(), schemas.slotOwner, { key });
   }
 
-  killRedisMasterOf(concert?: string): Promise<SlotOwner> {
-    return this.#control("killing the Redis master of the concert's waiting room", routes.infrastructure.killRedisOwner(), schemas.slotOwner, {
-      key: this.#slotKey(concert),
+  killRedisMasterOf(concert?: string, key = this.#slotKey(concert)): Promise<SlotOwner> {
+    return this.#control("killing the Redis master of the concert's waiting room", routes.infrastructure.killRedisOwner(), schemas.slotOwner, { key });
+  }
+
+  /**
+   * A key of one shard of the concert's sharded waiting room whose master holds no other part of
+   * the room: the one most of `fans` waited on (the fault server knows which shard a fan's is),
+   * and how many of them did.
+   */
+  loneShardKeyOf(fans: { userId: string }[], concert?: string): Promise<{ key: string; fans: number }> {
+    return this.#control('finding a shard alone on its master', routes.infrastructure.loneShardKey(this.#stage.concertId(concert)), schemas.shardKey, {
+      userIds: fans.map((fan) => fan.userId),
     });
   }
 
@@ -55,6 +67,20 @@ export class Infrastructure {
   /** Every queue server's promoter stops tending the concert (no admission, no expiry in the background); calls are served as before. */
   stallPromoters(concert?: string) {
     return this.#control('stopping the promoters of the concert', routes.infrastructure.stallPromoters(), schemas.promotersStalled, { concertId: this.#stage.concertId(concert) });
+  }
+
+  /** The shard a fan waits on stamps arrivals as if its master's clock ran `seconds` ahead of the others'. */
+  async shardClockAhead(userId: string, seconds: number, concert?: string): Promise<void> {
+    await this.#control("moving a shard's clock ahead", routes.infrastructure.shardClockAhead(this.#stage.concertId(concert)), schemas.restored, { userId, seconds });
+  }
+
+  /**
+   * A promoter that dies in the middle of an admission batch of the concert's sharded room:
+   * admission resumes, the batch begins (holding it for `leaseMs`), its fans leave one shard
+   * only. Who it took off that shard.
+   */
+  stallAdmission(leaseMs: number, concert?: string) {
+    return this.#control('stalling an admission batch halfway', routes.infrastructure.stallAdmission(this.#stage.concertId(concert)), schemas.stalledBatch, { leaseMs });
   }
 
   /**

@@ -80,9 +80,23 @@ export class Operator {
     return this.#who;
   }
 
-  putOnSale(concert: ConcertDetails & { concert?: string }) {
+  /**
+   * Puts a concert on sale; under a profile that spreads every room over shards
+   * (Stage.roomShards), its waiting room is then spread at once, before any fan can enter.
+   */
+  async putOnSale(concert: ConcertDetails & { concert?: string }) {
     const { name = 'Midnight Rush Tour', seatCount, price } = concert;
-    return this.putOnSaleAsIs({ concertId: this.#concertId(concert.concert), name, seatCount, price });
+    const answer = await this.putOnSaleAsIs({ concertId: this.#concertId(concert.concert), name, seatCount, price });
+    const shards = this.#stage.roomShards;
+    if (answer.succeeded && shards !== undefined && shards > 1) {
+      const spread = await call(this.#stage, `${this} spreading the waiting room over ${shards} shards`, queueServers.url(), routes.admin.queuePolicy(this.#concertId(concert.concert)), schemas.policy, {
+        headers: this.#headers(),
+        body: { shards },
+        asLatest: false,
+      });
+      if (!spread.succeeded || spread.value.shards !== shards) throw new Error(`the profile spreads every waiting room over ${shards} shards, but ${spread.what} answered ${spread}`);
+    }
+    return answer;
   }
 
   /** Any body, for requests the contract refuses. */
@@ -139,11 +153,11 @@ export class Operator {
     return Object.fromEntries(figures.map((figure) => [figure, sampleValue(samples, FIGURE_SERIES[figure][0], { ...FIGURE_SERIES[figure][1], concert })]));
   }
 
-  /** Reads the statistics (bounded, 15 s) until they show `figures`; statistics never expire anything themselves. */
-  async waitUntilStatsShow(figures: Record<string, number>): Promise<void> {
+  /** Reads the statistics (bounded, 15 s unless told) until they show `figures`; statistics never expire anything themselves. */
+  async waitUntilStatsShow(figures: Record<string, number>, timeoutMs = 15_000): Promise<void> {
     await eventually(async () => (await this.stats()).value, (stats) => Object.entries(figures).every(([name, n]) => stats[name as keyof QueueStats] === n), {
       what: `the queue statistics to show ${JSON.stringify(figures)}`,
-      timeoutMs: 15_000,
+      timeoutMs,
       describe: (stats) => JSON.stringify(figuresOf(stats, figures)),
     });
   }
@@ -164,6 +178,21 @@ export class Operator {
       intervalMs: 250,
       describe: (wrong) => wrong.join('; '),
     });
+  }
+
+  /**
+   * How the room's waiting fans spread over its shards, from one reading of the statistics: the
+   * shards, the fans waiting, how many shards have none, and whether the shards' counts add up.
+   */
+  async shardSpread(): Promise<{ waiting: number; shards: number; counted: number; emptyShards: number; addUp: boolean }> {
+    const { waiting, shards, shardWaiting } = (await this.stats()).value;
+    return { waiting, shards, counted: shardWaiting.length, emptyShards: shardWaiting.filter((n) => n === 0).length, addUp: shardWaiting.reduce((a, b) => a + b, 0) === waiting };
+  }
+
+  /** READY plus ACTIVE fans now: how many are let in at once. */
+  async letInAtOnce(): Promise<number> {
+    const { ready, active } = (await this.stats()).value;
+    return ready + active;
   }
 
   /** Reads the statistics every 100 ms (bounded) until they publish the draw's seed: the sale started, by the room's own clock. */

@@ -75,3 +75,40 @@ export async function followTwiceEach(fans: readonly Fan[], server: number, stre
     }),
   );
 }
+
+/**
+ * Lets each fan leave as soon as she is let in, until all were (bounded): how admission went.
+ * Before every look at the fans `inAtOnce` says how many are let in or shopping. Each look goes
+ * from the last fan to the first: once one was seen let in, every fan who arrived before her,
+ * looked at after, must be let in too (or gone), since she could not be let in while any of them
+ * still waited; `overtaken` names the first who was not.
+ */
+export async function leaveOnceLetIn(
+  fans: readonly Fan[],
+  options: { inAtOnce: () => Promise<number>; timeoutMs: number },
+): Promise<{ busiest: number; overtaken: string | null; neverLetIn: Fan[] }> {
+  const left = new Set<Fan>();
+  let busiest = 0;
+  let overtaken: string | null = null;
+  await poll(
+    async () => {
+      busiest = Math.max(busiest, await options.inAtOnce());
+      let laterLetIn: Fan | undefined;
+      for (const fan of [...fans].reverse()) {
+        if (left.has(fan)) continue;
+        const place = (await fan.status()).value;
+        if (place.status === 'WAITING') {
+          if (laterLetIn) overtaken ??= `${fan} still waited when ${laterLetIn}, who arrived after her, was let in`;
+          continue;
+        }
+        laterLetIn ??= fan;
+        (await fan.leave()).value;
+        left.add(fan);
+      }
+      return left.size;
+    },
+    (count) => count === fans.length || overtaken !== null,
+    { what: 'every fan to be let in', timeoutMs: options.timeoutMs, intervalMs: 100 },
+  );
+  return { busiest, overtaken, neverLetIn: fans.filter((fan) => !left.has(fan)) };
+}

@@ -18,6 +18,7 @@ const policy = z.object({
   maxExtensions: z.number().int(),
   preQueueOpensAt: instant.nullable(),
   saleStartsAt: instant.nullable(),
+  shards: z.number().int().min(1).max(16),
 });
 
 export const schemas = {
@@ -69,6 +70,8 @@ export const schemas = {
   policy,
   stats: z.object({
     waiting: count,
+    shards: z.number().int().min(1),
+    shardWaiting: z.array(count),
     ready: count,
     active: count,
     entered: count,
@@ -109,6 +112,8 @@ export const schemas = {
   restoredAll: z.object({ restoredAfterMs: z.number() }),
   networkFault: z.object({ service: z.string(), peer: z.string(), fault: z.string() }),
   silencedReplica: z.object({ slot: z.number().int(), nodeId: z.string(), node: z.string(), replica: z.string() }),
+  shardKey: z.object({ key: z.string().min(1), fans: z.number().int().min(0) }),
+  stalledBatch: z.object({ planned: z.number().int().min(1), takenOffOneShard: z.array(z.string()).min(1), leaseMs: z.number().int() }),
 };
 
 

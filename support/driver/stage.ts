@@ -22,6 +22,11 @@ export interface Stage {
   latest?: Answer<unknown>;
   /** Every payment attempt of the scenario, oldest first, with who made it. */
   readonly payments: { payer: string; answer: Answer<PaymentView> }[];
+  /**
+   * How many shards every concert's waiting room is spread over as soon as it is put on sale
+   * (the `sharded` profile's world parameter `roomShards`); undefined: as the system opens it.
+   */
+  readonly roomShards?: number;
 }
 
 /**

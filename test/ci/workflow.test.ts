@@ -40,7 +40,7 @@ describe('the PR gate workflow', () => {
     mkdirSync(path.join(dir, '.github/workflows'), { recursive: true });
     const broken = workflow()
       .replace('name: checks (Node ${{ matrix.node }})', 'name: checks (Node ${{ matrix.nodes }})')
-      .replace('needs: [checks, e2e, merge]', 'needs: [checks, e2e-tests, merge]');
+      .replace('needs: [checks, e2e, merge, e2e-sharded]', 'needs: [checks, e2e-tests, merge, e2e-sharded]');
     writeFileSync(path.join(dir, '.github/workflows/e2e.yml'), broken);
     const lint = actionlint(dir, '.github/workflows/e2e.yml');
     assert.equal(lint.code, 1, lint.output);
@@ -78,8 +78,10 @@ describe('the PR gate workflow', () => {
 
   it('makes the required check from the merged verdicts, and runs it in a merge queue too', () => {
     const gate = job('gate');
-    assert.match(gate, /name: e2e gate\n\s+needs: \[checks, e2e, merge\]\n[\s\S]*if: \$\{\{ always\(\) \}\}[\s\S]*bash scripts\/ci\/all-legs-passed\.sh/);
+    assert.match(gate, /name: e2e gate\n\s+needs: \[checks, e2e, merge, e2e-sharded\]\n[\s\S]*if: \$\{\{ always\(\) \}\}[\s\S]*bash scripts\/ci\/all-legs-passed\.sh/);
     assert.match(job('comment'), /needs: merge\n/);
+    // The whole suite again with every room over 3 shards ([hot-room]), a leg of the gate.
+    assert.match(job('e2e-sharded'), /run: npm run e2e -- --profile sharded/);
     assert.match(workflow(), /^on:\n[\s\S]*^ {2}merge_group:$/m);
     assert.match(job('merge'), /BRANCH: \$\{\{ github\.base_ref \|\| github\.event\.merge_group\.base_ref \|\| github\.ref_name \}\}/);
     assert.match(job('merge'), /PREFERRED_SHA: \$\{\{ github\.event\.pull_request\.base\.sha \|\| github\.event\.merge_group\.base_sha \|\| github\.event\.before \}\}/);

@@ -125,6 +125,28 @@ test('npm run load -- sale-opening:smoke', { timeout: HANG_MS + 10_000 }, () => 
 });
 
 /**
+ * The same two scenarios with their concerts spread over 3 shards: every correctness check kept
+ * (nobody lost, FIFO exact, the draw's order), and each Redis master's share measured.
+ */
+test('npm run load -- entry-scale:smoke sale-opening:smoke --shards=3', { timeout: HANG_MS + 10_000 }, () => {
+  const run = runLoad('entry-scale:smoke', 'sale-opening:smoke', '--shards=3');
+  const entry = run.report('entry-scale-smoke-shards3');
+  const sale = run.report('sale-opening-smoke-shards3');
+  for (const r of [entry, sale]) {
+    assert.equal(r.error, undefined, `${r.scenario} stopped early: ${r.error}`);
+    assert.deepEqual(r.errorsByCode, {}, `${r.scenario} had errors`);
+    assert.equal(r.figures.shards, 3);
+  }
+  assert.equal(entry.figures['lost (201 but not in the queue)'], 0);
+  assert.equal(entry.figures['FIFO violations'], 0);
+  assert.equal(entry.figures['queue size (Redis)'], entry.figures['users entered (201)']);
+  assert.equal(entry.figures['polls showing another position'], 0);
+  for (const phase of ['enter', 'poll']) assert.equal(typeof entry.figures[`${phase}: busiest master's share of the masters' CPU %`], 'number', `${phase}: per-master CPU measured`);
+  for (const f of ['entries lost (201 but not in the room)', 'order: fans out of the drawn order', 'order: admitted first but not drawn first', 'order: later fans ahead of a pre-queued fan']) assert.equal(sale.figures[f], 0, f);
+  assert.equal(sale.figures['drained within the deadline'], true);
+});
+
+/**
  * Keeps the before/after tooling working: enter-latency's smoke variant with variant B running
  * this same commit from a git worktree (--ab-ref HEAD), which must be gone afterwards.
  */

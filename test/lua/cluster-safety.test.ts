@@ -4,9 +4,11 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { Cluster } from 'ioredis';
 import { readdirSync } from 'node:fs';
-import { SCRIPT_NAMES, scriptKeys, scriptSource } from '../../reference-system/waiting-room/lua-scripts.ts';
+import { admissionKeys, SCRIPT_NAMES, scriptKeys, scriptSource, shardScriptKeys } from '../../reference-system/waiting-room/lua-scripts.ts';
 import { createRoomStore } from '../../reference-system/waiting-room/room-store.ts';
 import { openWaitingRoom } from '../../reference-system/waiting-room/open-room.ts';
+import { createRooms } from '../../reference-system/waiting-room/rooms.ts';
+import { placeShards } from '../../reference-system/waiting-room/shard-placement.ts';
 import { startLuaHarness, TEST_POLICY, type LuaHarness, stopLuaHarness } from './harness.ts';
 
 /**
@@ -72,16 +74,71 @@ describe('cluster safety of the queue scripts', () => {
         await store.promote(c, 500, 1, 100);
         assert.equal((await store.status(c, entries[2], 'cat'))?.state, 'READY');
       }
-      // Every operation in lua/ is one the store knows, and the other way round.
-      const files = readdirSync(new URL('../../lua/', import.meta.url)).filter((f) => f.endsWith('.lua')).map((f) => f.slice(0, -4));
+      // Every operation in lua/ (and its shard/ and admission/ folders) is one the store knows, and the other way round.
+      const files = readdirSync(new URL('../../lua/', import.meta.url), { recursive: true, encoding: 'utf8' })
+        .filter((f) => f.endsWith('.lua') && !f.startsWith('lib/'))
+        .map((f) => f.slice(0, -4));
       assert.deepEqual([...SCRIPT_NAMES].sort(), files.sort());
     } finally {
       restricted.disconnect();
     }
   });
 
+  it('runs every operation of a room spread over shards touching only the declared keys of its slots', async () => {
+    // Sharded rooms whose home slots lie on every master; their shards on the other masters.
+    const concerts = [...concertsByMaster.values()].map((ids) => `${ids[0]}-sharded`);
+    const placed = new Map(concerts.map((c) => [c, placeShards(h.redis, c, 3, 1)]));
+    const password = randomBytes(16).toString('hex');
+    const allowed = concerts
+      .flatMap((c) => [...admissionKeys(c), ...placed.get(c)!.flatMap((tag) => shardScriptKeys(tag))])
+      .map((k) => `~${k}`);
+    for (const node of h.cluster.nodes) {
+      const client = h.cluster.connectNode(node);
+      await client.connect();
+      await client.call('ACL', 'SETUSER', 'shards-only', 'on', `>${password}`, 'resetkeys', ...allowed, '+@all');
+      client.disconnect();
+    }
+    const restricted = new Cluster(h.cluster.getSeedNodes(), { natMap: h.cluster.getNatMap(), redisOptions: { username: 'shards-only', password } });
+    try {
+      const store = createRoomStore(restricted);
+      const rooms = createRooms({ redis: restricted, store });
+      for (const c of concerts) {
+        await openWaitingRoom(h.redis, c, { ...TEST_POLICY, activeLimit: 2 });
+        assert.equal(await rooms.setShards(c, 3), 'OK');
+        assert.deepEqual((await rooms.layout(c)).sharded && (await rooms.layout(c) as { tags: string[] }).tags, placed.get(c), 'placed where the test allowed');
+        const entries = [];
+        for (const user of ['ann', 'ben', 'cat']) {
+          const result = await rooms.enter(c, user, randomBytes(16).toString('base64url'), '');
+          assert.equal(result.outcome, 'NEW');
+          if (result.outcome === 'NEW') entries.push(result.entryId);
+        }
+        assert.equal((await rooms.enter(c, 'ann', 'unused', '')).outcome, 'EXISTING');
+        assert.equal((await rooms.promote(c, { budget: 500, burstSeconds: 1, rateWindowMs: 100, leaseMs: 1000 })).admitted, 2);
+        assert.equal((await rooms.activate(c, entries[0], 'ann')).outcome, 'ACTIVE');
+        assert.equal((await rooms.touch(c, entries[0], 'ann')).state, 'ACTIVE');
+        assert.equal((await rooms.extend(c, entries[0], 'ann')).outcome, 'ACTIVE');
+        const cat = await rooms.status(c, entries[2], 'cat');
+        assert.deepEqual([cat?.state, cat?.position], ['WAITING', 1]);
+        assert.equal(await rooms.finish(c, entries[1], 'ben', 'exited'), true);
+        assert.equal(await rooms.finish(c, entries[0], 'ann', 'completed'), true);
+        const { waiting, ready, active, shardWaiting } = await rooms.stats(c);
+        assert.deepEqual([waiting, ready, active, shardWaiting.reduce((a, b) => a + b, 0)], [1, 0, 0, 1]);
+        await rooms.promote(c, { budget: 500, burstSeconds: 1, rateWindowMs: 100, leaseMs: 1000 });
+        assert.equal((await rooms.status(c, entries[2], 'cat'))?.state, 'READY');
+        await rooms.copyPolicyToShards(c);
+        assert.equal(await rooms.setShards(c, 2), 'SHARDS_LOCKED');
+      }
+    } finally {
+      restricted.disconnect();
+    }
+  });
+
   it('leaves no key behind but the declared ones of each concert', async () => {
-    const declared = new Set([...concertsByMaster.values()].flat().flatMap((c) => scriptKeys(c)));
+    const sharded = [...concertsByMaster.values()].map((ids) => `${ids[0]}-sharded`);
+    const declared = new Set([
+      ...[...concertsByMaster.values()].flat().flatMap((c) => scriptKeys(c)),
+      ...sharded.flatMap((c) => [...admissionKeys(c), ...placeShards(h.redis, c, 3, 1).flatMap((tag) => shardScriptKeys(tag))]),
+    ]);
     declared.add('queue:rooms');
     const found: string[] = [];
     for (const node of h.cluster.nodes) {
@@ -97,7 +154,7 @@ describe('cluster safety of the queue scripts', () => {
 
   it('is refused by Redis if a script reaches a key outside its concert slot (the #!lua line)', async () => {
     const [a, b] = [...concertsByMaster.values()].map((ids) => ids[0]);
-    for (const name of ['enter', 'promote'] as const) assert.ok(scriptSource(name).startsWith('#!lua\n'), `${name} lacks #!lua`);
+    for (const name of SCRIPT_NAMES) assert.ok(scriptSource(name).startsWith('#!lua\n'), `${name} lacks #!lua`);
     // The stats script as the loader builds it, with its body swapped for one that strays.
     const straying = (key: string) => scriptSource('stats').replace(STATS_BODY, `return redis.call('EXISTS', '${key}')`);
     const sneaky = straying(`queue:{${b}}:policy`);

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { PromoteResult } from '../../reference-system/waiting-room/room-store.ts';
 import type { Cluster } from 'ioredis';
 import { createRoomStore, type RoomStore } from '../../reference-system/waiting-room/room-store.ts';
+import { createRooms, type Rooms } from '../../reference-system/waiting-room/rooms.ts';
 import type { QueuePolicy } from '../../reference-system/waiting-room/policy.ts';
 import { openWaitingRoom } from '../../reference-system/waiting-room/open-room.ts';
 import { queueKeys } from '../../reference-system/waiting-room/keys.ts';
@@ -34,7 +35,8 @@ export async function startLuaHarness() {
     .withLabels(runLabels())
     .start();
   const redis = cluster.createClient();
-  return new LuaHarness(cluster, redis, createRoomStore(redis));
+  const store = createRoomStore(redis);
+  return new LuaHarness(cluster, redis, store, createRooms({ redis, store }));
 }
 
 /** For after(): stops the harness, and removes this run's containers even if before() failed. */
@@ -48,11 +50,14 @@ export class LuaHarness {
   readonly redis: Cluster;
   /** The scripts as the services call them: one typed function each. */
   readonly store: RoomStore;
+  /** Rooms of any layout, as the services use them (a sharded room's operations and admission). */
+  readonly rooms: Rooms;
 
-  constructor(cluster: StartedRedisCluster, redis: Cluster, store: RoomStore) {
+  constructor(cluster: StartedRedisCluster, redis: Cluster, store: RoomStore, rooms: Rooms) {
     this.cluster = cluster;
     this.redis = redis;
     this.store = store;
+    this.rooms = rooms;
   }
 
   /** A fresh concert id (its own hash slot, most likely) with an open room. */
@@ -61,6 +66,26 @@ export class LuaHarness {
     await openWaitingRoom(this.redis, concertId, { ...TEST_POLICY, ...rest });
     if (paused) await this.redis.hset(queueKeys(concertId).policy, 'paused', '1');
     return concertId;
+  }
+
+  /** A fresh room spread over `shards` shards (nobody entered yet). */
+  async openShardedRoom(shards: number, policy: Partial<QueuePolicy> & { paused?: boolean } = {}) {
+    const concertId = await this.openRoom(policy);
+    const changed = await this.rooms.setShards(concertId, shards);
+    if (changed !== 'OK') throw new Error(`spreading ${concertId} over ${shards} shards answered ${changed}`);
+    return concertId;
+  }
+
+  /** Enters a room of any layout like the service does. */
+  async enterRoom(concertId: string, userId: string, drawScore = '') {
+    const result = await this.rooms.enter(concertId, userId, randomBytes(16).toString('base64url'), drawScore);
+    if (result.outcome !== 'NEW' && result.outcome !== 'EXISTING') throw new Error(`enter of ${userId} answered ${result.outcome}`);
+    return { outcome: result.outcome, entryId: result.entryId, ...result.entry };
+  }
+
+  /** A promoter run on a room of any layout. */
+  promoteRoom(concertId: string, args: PromoteArgs & { leaseMs?: number } = {}, rooms = this.rooms): Promise<PromoteResult> {
+    return rooms.promote(concertId, { budget: args.budget ?? 500, burstSeconds: args.burstSeconds ?? 1, rateWindowMs: args.rateWindowMs ?? 5000, leaseMs: args.leaseMs ?? 2000 });
   }
 
   setPolicy(concertId: string, fields: Record<string, string | number>) {

@@ -53,3 +53,10 @@ test('a durable batch trusts its WAIT only when the ECHO after it came back as s
   const shifted = createScriptBatches(fakeCluster((sent) => sent.map((c) => [null, c.name === 'WAIT' ? 1 : c.name === 'ECHO' ? 'something else' : [idOf(c), ['NEW']]])), durable);
   await assert.rejects(shifted.run('queue_enter', ['k'], ['ann', 'bits'], true), MisattributedReplyError);
 });
+
+test("calls of one slot in one turn share a pipeline, and each carries its own keys (a slot's scripts may take different ones)", async () => {
+  const seen: Sent[] = [];
+  const batches = createScriptBatches(fakeCluster((sent) => (seen.push(...sent), sent.map((c) => [null, [idOf(c), ['OK']]]))));
+  await Promise.all([batches.run('queue_status', ['k:policy', 'k:waiting'], ['e1'], false), batches.run('queue_enter', ['k:policy', 'k:waiting', 'k:journal'], ['ann'], false)]);
+  assert.deepEqual(seen.map((c) => c.args.slice(0, -1)), [['k:policy', 'k:waiting', 'e1'], ['k:policy', 'k:waiting', 'k:journal', 'ann']]);
+});
