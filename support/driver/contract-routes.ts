@@ -68,7 +68,7 @@ export const CONTRACT_ROUTES: readonly ContractRoute[] = [
   ),
 
   route('POST /admin/concerts', { 201: [], ...OPERATOR, 409: ['CONCERT_EXISTS'] }, { caller: 'operator' }),
-  route('PUT /admin/concerts/{concertId}/queue-policy', { 200: [], ...ROOM, 409: ['SALE_ALREADY_STARTED'] }, { caller: 'operator' }),
+  route('PUT /admin/concerts/{concertId}/queue-policy', { 200: [], ...ROOM, 409: ['SALE_ALREADY_STARTED', 'SHARDS_LOCKED'] }, { caller: 'operator' }),
   route('POST /admin/concerts/{concertId}/queue/pause', { 204: [], ...ROOM }, { caller: 'operator' }),
   route('POST /admin/concerts/{concertId}/queue/resume', { 204: [], ...ROOM }, { caller: 'operator' }),
   route('GET /admin/concerts/{concertId}/queue', { 200: [], ...ROOM }, { caller: 'operator' }),
