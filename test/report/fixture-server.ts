@@ -31,7 +31,9 @@ const statsOf = (entered: number) => ({
   preQueued: 0,
   drawCommitment: null,
   drawSeed: null,
-  policy: { activeLimit: 1000, admitPerSecond: 200, readyTtlSeconds: 60, activeIdleSeconds: 300, holdSeconds: 300, sessionSeconds: 600, maxExtensions: 2, preQueueOpensAt: null, saleStartsAt: null },
+  shards: 1,
+  shardWaiting: [entered],
+  policy: { activeLimit: 1000, admitPerSecond: 200, readyTtlSeconds: 60, activeIdleSeconds: 300, holdSeconds: 300, sessionSeconds: 600, maxExtensions: 2, preQueueOpensAt: null, saleStartsAt: null, shards: 1 },
 });
 
 /**
