@@ -21,17 +21,17 @@ Feature: Running the waiting room
 
   Scenario: Every number of the policy may be set to either end of its range
     When the operator changes the policy:
-      | active limit | admissions a second | seconds to start shopping | idle seconds | hold seconds | session seconds | extensions |
-      | 1000000      | 100000              | 86400                     | 86400        | 86400        | 86400           | 10         |
+      | active limit | admissions a second | seconds to start shopping | idle seconds | hold seconds | session seconds | extensions | shards |
+      | 1000000      | 100000              | 86400                     | 86400        | 86400        | 86400           | 10         | 16     |
     Then the effective policy is:
-      | active limit | admissions a second | seconds to start shopping | idle seconds | hold seconds | session seconds | extensions | pre-queue opens | sale starts |
-      | 1000000      | 100000              | 86400                     | 86400        | 86400        | 86400           | 10         | none            | none        |
+      | active limit | admissions a second | seconds to start shopping | idle seconds | hold seconds | session seconds | extensions | pre-queue opens | sale starts | shards |
+      | 1000000      | 100000              | 86400                     | 86400        | 86400        | 86400           | 10         | none            | none        | 16     |
     When the operator changes the policy:
-      | active limit | admissions a second | seconds to start shopping | idle seconds | hold seconds | session seconds | extensions |
-      | 1            | 1                   | 1                         | 1            | 1            | 1               | 0          |
+      | active limit | admissions a second | seconds to start shopping | idle seconds | hold seconds | session seconds | extensions | shards |
+      | 1            | 1                   | 1                         | 1            | 1            | 1               | 0          | 1      |
     Then the effective policy is:
-      | active limit | admissions a second | seconds to start shopping | idle seconds | hold seconds | session seconds | extensions | pre-queue opens | sale starts |
-      | 1            | 1                   | 1                         | 1            | 1            | 1               | 0          | none            | none        |
+      | active limit | admissions a second | seconds to start shopping | idle seconds | hold seconds | session seconds | extensions | pre-queue opens | sale starts | shards |
+      | 1            | 1                   | 1                         | 1            | 1            | 1               | 0          | none            | none        | 1      |
 
   Scenario: While admission is paused nobody is let in, and resuming lets fans in again
     Given the waiting room lets at most 5 fans in at a time

@@ -79,8 +79,11 @@ export class Infrastructure {
    * admission resumes, the batch begins (holding it for `leaseMs`), its fans leave one shard
    * only. Who it took off that shard.
    */
-  stallAdmission(leaseMs: number, concert?: string) {
-    return this.#control('stalling an admission batch halfway', routes.infrastructure.stallAdmission(this.#stage.concertId(concert)), schemas.stalledBatch, { leaseMs });
+  async stallAdmission(leaseMs: number, concert?: string) {
+    const concertId = this.#stage.concertId(concert);
+    const stalled = await this.#control('stalling an admission batch halfway', routes.infrastructure.stallAdmission(concertId), schemas.stalledBatch, { leaseMs });
+    this.#stage.rooms.resumedByFault(concertId);
+    return stalled;
   }
 
   /**

@@ -76,6 +76,12 @@ export class RoomModel {
     if (room) room.unseenFans = true;
   }
 
+  /** Admission resumed by a fault, not by the operator (a promoter that dies midway resumes it first). */
+  resumedByFault(concertId: string): void {
+    const room = this.#rooms.get(concertId);
+    if (room) room.paused = false;
+  }
+
   /** Counts one answer (status 0: none came). */
   saw(sent: Sent, exchange: Exchange): void {
     const route = contractRouteOf(sent.method, sent.url);

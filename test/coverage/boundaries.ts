@@ -36,11 +36,11 @@ export const boundaries: Boundary[] = [
     probes: [{ at: 'within a quarter of admitPerSecond once settled, never 3 times off (another unit)', scenario: 'queue-monitoring: The operator sees how fast fans are let in, in fans a second' }],
   },
   {
-    promise: 'policy ranges: activeLimit 1–1,000,000, admitPerSecond 1–100,000, seconds 1–86,400, maxExtensions 0–10',
+    promise: 'policy ranges: activeLimit 1–1,000,000, admitPerSecond 1–100,000, seconds 1–86,400, maxExtensions 0–10, shards 1–16',
     source: 'docs/api.md policy',
     probes: [
       { at: 'both ends of every field taken', scenario: 'queue-administration: Every number of the policy may be set to either end of its range' },
-      { at: 'one beyond: 0 and 1,000,001 fans, 0 and 100,001 a second, 86,401 s, 11 and −1 extensions', scenario: 'queue-administration: A policy change with <change> is refused and changes nothing' },
+      { at: 'one beyond: 0 and 1,000,001 fans, 0 and 100,001 a second, 86,401 s, 11 and −1 extensions, 0 and 17 shards', scenario: 'queue-administration: A policy change with <change> is refused and changes nothing' },
     ],
   },
   {
