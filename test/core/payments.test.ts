@@ -59,15 +59,25 @@ async function pay(claims: TokenClaims, reservationId: string, idempotencyKey = 
   return (await service.replay(request)) ?? (await service.pay(request));
 }
 
-/** Waits until a payment holds the reservation's lock, i.e. is settling with the gateway. */
+/**
+ * Waits until a payment holds the reservation's lock, i.e. is settling with the gateway: its
+ * session sits idle in the transaction whose last statement took that lock (payments.ts writes
+ * the reservation's id into it). Read from pg_stat_activity, taking no lock: a probe that took
+ * the row's lock itself (FOR SHARE NOWAIT, as this did) could hold it at the very moment the
+ * payment asked for it with NOWAIT, and the payment, told it was locked elsewhere, answered
+ * PAYMENT_IN_PROGRESS without charging (a CI run failed so, the probe seeing "free" for 10 s).
+ */
 const untilSettling = (reservationId: string) =>
   eventually(
-    () =>
-      pool.query(`SELECT 1 FROM reservations WHERE reservation_id = $1 FOR SHARE NOWAIT`, [reservationId]).then(
-        () => 'free',
-        () => 'locked',
-      ),
-    (state) => state === 'locked',
+    async () =>
+      (
+        await pool.query(
+          `SELECT count(*)::int AS n FROM pg_stat_activity
+           WHERE state = 'idle in transaction' AND query LIKE '%' || $1 || '%FOR NO KEY UPDATE NOWAIT%'`,
+          [reservationId],
+        )
+      ).rows[0].n > 0,
+    (settling) => settling,
   );
 /** untilSettling, failing at once with the payment's own outcome if it ends before it is seen settling. */
 const untilSettlingOrDone = (reservationId: string, payment: Promise<PaymentAnswer>) =>
