@@ -19,10 +19,10 @@ const ORDINARY = 'features/entering-the-queue.feature: A concert that is not on 
 const PACKET_LOSS = 'features/faults/network-faults.feature: Bookings go on through 20 % packet loss between the core service and PostgreSQL';
 
 describe(`the duration gate on ${runs.length} real runs (${source})`, () => {
-  // The issue asks for 20; the soaks so far kept 12 runs of one set of conditions. A longer
-  // soak's folders, passed to extract.ts, make this history (and this floor) grow.
-  it('has at least 12 runs, under one set of conditions', () => {
-    assert.ok(runs.length >= 12, `${runs.length} runs`);
+  // 20 consecutive runs of one stressed soak (half a core of competing load): the noise a
+  // shared runner adds is in them. A longer soak's folders, passed to extract.ts, replace them.
+  it('has at least 20 runs, under one set of conditions', () => {
+    assert.ok(runs.length >= 20, `${runs.length} runs`);
     assert.equal(new Set(runs.map((run) => JSON.stringify({ ...run.entry.run, startedAt: '' }))).size, 1);
   });
 
@@ -51,12 +51,15 @@ describe(`the duration gate on ${runs.length} real runs (${source})`, () => {
     assert.ok(failed.length >= 0.75 * judged.length, `failed ${failed.length} of ${judged.length} judged runs`);
   });
 
-  it('does not fail on the 20 % packet-loss scenario at 4× its median, and lists it as not judged', () => {
+  // The incident was 4.2× its median; in this stressed history 4× can still lie within the
+  // scenario's own spread (its first run took 14.9 s), where nothing is listed at all. 10× is
+  // beyond it in every judged run, so the list must say why it was not judged.
+  it('does not fail on the 20 % packet-loss scenario at 10× its median, and lists it as not judged', () => {
     for (const i of judged) {
       const earlier = runs.slice(0, i).map((r) => r.entry.scenarios[PACKET_LOSS].durationMs).sort((a, b) => a - b);
       const median = earlier[Math.floor(earlier.length / 2)];
       const now = runs[i].results.scenarios.find((s) => s.key === PACKET_LOSS)!;
-      const verdict = judge(i, withSlowdown(runs[i].results, PACKET_LOSS, 4 * median - now.durationMs));
+      const verdict = judge(i, withSlowdown(runs[i].results, PACKET_LOSS, 10 * median - now.durationMs));
       assert.deepEqual(durationReasons(verdict), [], `run ${i + 1}`);
       const listed = verdict.durations.slow.find((s) => s.key === PACKET_LOSS);
       assert.match(listed?.notJudged ?? '', /^tagged @chaos/, `run ${i + 1}`);
