@@ -70,6 +70,17 @@ Feature: One concert's waiting room spread over several Redis masters
     And the other 24 of the 30 fans wait at positions 1 to 24 in the order they arrived
     And the queue statistics show 6 ready, 6 admitted and 24 waiting
 
+  @chaos @infra
+  Scenario: A fan taken off her shard by a promoter that died, entering again, is let in with the token she had
+    Given the waiting room is spread over 3 shards
+    And the waiting room lets at most 6 fans in at a time
+    And admission to the concert is paused
+    And 30 fans enter the queue
+    When admission resumes and the first promoter to act dies after taking fans off one shard, its claim on the batch lasting 30 seconds
+    Then a fan it took off her shard, entering again, is let in at once with the token she had
+    And the other 24 of the 30 fans wait at positions 1 to 24 in the order they arrived
+    And the queue statistics show 6 ready, 6 admitted and 24 waiting
+
   @chaos @serial @infra
   Scenario: The master of one shard dies: shoppers keep shopping, and nobody told they have a place loses it
     Given the waiting room is spread over 3 shards

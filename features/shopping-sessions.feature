@@ -22,6 +22,16 @@ Feature: A shopping turn lasts a session, which a shopper may extend a few times
       | figure         | value |
       | turns extended | 2     |
 
+  Scenario: A concert that sets no session limits gives a shopper ten-minute sessions and two extensions
+    Given a shopper who stays idle for 3600 seconds loses their turn
+    And Ann has started shopping
+    When Ann extends her turn
+    Then Ann's turn ends 600 seconds later, and she may extend it 1 more time
+    When Ann extends her turn
+    Then Ann's turn ends 600 seconds later, and she may extend it 0 more times
+    When Ann tries to extend her turn
+    Then the request is refused with 409 EXTENSION_LIMIT
+
   Scenario: Only a shopper can extend her turn
     Given the waiting room lets at most 1 fan in at a time
     And Ann enters the queue

@@ -94,12 +94,28 @@ Then('within {int} seconds the first {int} of {fans} are let in, though none of 
   expectEqual(await placesOf(fans.slice(0, count)), fans.slice(0, count).map((fan) => `${fan} READY null`), 'the first fans');
 });
 
-Then('a fan it took off her shard is let in the moment she checks her place', async function (this: TicketWorld) {
-  const stalled = stalledBatch(this);
-  const fan = this.crowd.find((f) => f.userId === stalled.takenOffOneShard[0]);
+/** The stalled batch, and the first fan its promoter took off her shard before it died. */
+function firstTakenFan(world: TicketWorld) {
+  const stalled = stalledBatch(world);
+  const fan = world.crowd.find((f) => f.userId === stalled.takenOffOneShard[0]);
   expectThat(fan !== undefined, `the promoter took ${stalled.takenOffOneShard[0]}, who is not one of the scenario's fans`);
+  return { stalled, fan };
+}
+
+Then('a fan it took off her shard is let in the moment she checks her place', async function (this: TicketWorld) {
+  const { stalled, fan } = firstTakenFan(this);
   expectEqual((await placesOf([fan]))[0], `${fan} READY null`, `${fan}'s place, asked ${Date.now() - stalled.at} ms after the promoter died`);
   expectThat(Date.now() - stalled.at < stalled.leaseMs, 'the claim on the batch ran out before she asked: this proves nothing');
+});
+
+// Entering again takes the other road to the stalled batch (the enter script finds her taken,
+// not her place): she is let in there too, with the token she had.
+Then('a fan it took off her shard, entering again, is let in at once with the token she had', async function (this: TicketWorld) {
+  const { stalled, fan } = firstTakenFan(this);
+  const answer = await fan.enter();
+  const seen = { answer: String(answer), status: answer.succeeded ? answer.value.status : undefined, sameToken: fan.token() === fan.previousToken() };
+  expectEqual(seen, { answer: '200', status: 'READY', sameToken: true }, `${fan} entering again, ${Date.now() - stalled.at} ms after the promoter died`);
+  expectThat(Date.now() - stalled.at < stalled.leaseMs, 'the claim on the batch ran out before she entered again: this proves nothing');
 });
 
 // Each fan waits on a shard alone on its master with odds 2 in 3 (3 shards on 3 masters): all 10 elsewhere, 1 in 59,000.

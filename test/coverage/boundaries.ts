@@ -127,6 +127,7 @@ export const boundaries: Boundary[] = [
       { at: 'the same, the read alone (promoters stalled)', scenario: 'stalled-promoters: A busy shopper is turned away at the end of her session, with no promoter running' },
       { at: 'the last extension allowed, the one after refused', scenario: 'shopping-sessions: A shopper extends her turn as often as the concert allows, and no more' },
       { at: 'the budget after a refused extension', scenario: 'shopping-sessions: A refused extension costs the shopper nothing' },
+      { at: 'the defaults (600 s, 2 extensions) when the concert sets neither: the second extension granted, the third refused', scenario: 'shopping-sessions: A concert that sets no session limits gives a shopper ten-minute sessions and two extensions' },
     ],
   },
   {
