@@ -37,6 +37,11 @@ export class Answer<T> {
     return this.exchange.status;
   }
 
+  /** When the answer arrived (ms since the epoch): the system acted at some instant before it. */
+  get answeredAt(): number {
+    return this.exchange.startedAt + this.exchange.durationMs;
+  }
+
   get succeeded(): boolean {
     return this.status >= 200 && this.status < 300;
   }

@@ -9,15 +9,14 @@ import type { Answer } from './answer.ts';
  * `perMinute` at once.
  */
 
-const arrival = (answer: Answer<unknown>) => answer.exchange.startedAt + answer.exchange.durationMs;
 
 /** Why the first refusal of `attempts` did not come at the edge of the budget; undefined when it did. */
 export function refusedBeyondBudget(attempts: readonly Answer<unknown>[], perMinute: number): string | undefined {
   const first = attempts.findIndex((answer) => answer.status === 429);
   if (first < 0) return `none of ${attempts.length} attempts was refused`;
-  const refilled = Math.floor(((arrival(attempts[first]) - attempts[0].exchange.startedAt) * perMinute) / 60_000);
+  const refilled = Math.floor(((attempts[first].answeredAt - attempts[0].exchange.startedAt) * perMinute) / 60_000);
   if (first < perMinute) return `refused after ${first} calls, before the ${perMinute} a minute were used`;
-  if (first > perMinute + refilled) return `let through ${first} calls before the first refusal, where ${perMinute} a minute allow ${perMinute + refilled} in the ${arrival(attempts[first]) - attempts[0].exchange.startedAt} ms they took`;
+  if (first > perMinute + refilled) return `let through ${first} calls before the first refusal, where ${perMinute} a minute allow ${perMinute + refilled} in the ${attempts[first].answeredAt - attempts[0].exchange.startedAt} ms they took`;
   return undefined;
 }
 
@@ -30,5 +29,5 @@ export function toldToComeBack(attempts: readonly Answer<unknown>[]): { refusal:
   const sinceLetThrough = attempts.slice(attempts.map((answer) => answer.succeeded).lastIndexOf(true) + 1);
   const refusal = sinceLetThrough.find((answer) => answer.status === 429);
   if (!refusal || refusal.retryAfterSeconds === undefined) return undefined;
-  return { refusal, at: arrival(refusal) + refusal.retryAfterSeconds * 1000 };
+  return { refusal, at: refusal.answeredAt + refusal.retryAfterSeconds * 1000 };
 }
